@@ -1,0 +1,242 @@
+//! The command line: `kubelint check`, `kubelint rules`.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::finding::Severity;
+use crate::linter::{Input, Linter, RunOptions};
+use crate::report::{self, Format, RenderOptions};
+use crate::source::DEFAULT_MAX_FILE_SIZE;
+
+/// Exit codes.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "kubelint", version, about = "Lint Kubernetes manifests: exact positions, one fast pass", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint files and folders (`-` reads stdin).
+    Check(CheckArgs),
+    /// List the rules, or explain one.
+    Rules(RulesArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files and folders to lint; `-` reads one stream from stdin.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Config file (default: `.kubelint.yaml` found upward from the working directory).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `.kubelint.yaml`.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Leave out paths matching GLOB (repeatable), e.g. `vendor/**`.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Namespace for objects that name none (default: the config's, else `default`).
+    #[arg(short, long)]
+    pub namespace: Option<String>,
+    /// Also list findings suppressed by `kubelint.dev/ignore` annotations.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Walk hidden files and folders too.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Do not honour `.gitignore`, `.ignore` and `.kubelintignore`.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Files larger than this many bytes are reported, not read.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Colours in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub command: Option<RulesCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// Print a rule's rationale, remediation and example.
+    Explain {
+        /// The rule id, e.g. `latest-tag`.
+        id: String,
+    },
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules(args) => rules(args),
+    }
+}
+
+fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn load_config(args: &CheckArgs) -> Result<Config, String> {
+    let mut config = if args.no_config {
+        Config::default()
+    } else if let Some(path) = &args.config {
+        Config::load(path).map_err(|e| e.to_string())?
+    } else {
+        let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+        match Config::find_upward(&cwd) {
+            Some(path) => Config::load(&path).map_err(|e| e.to_string())?,
+            None => Config::default(),
+        }
+    };
+    if let Some(ns) = &args.namespace {
+        config.namespace = Some(ns.clone());
+    }
+    Ok(config)
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let config = match load_config(&args) {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    let options = RunOptions {
+        hidden: args.hidden,
+        no_ignore: args.no_ignore,
+        max_file_size: args.max_file_size,
+        exclude: args.exclude.clone(),
+    };
+    let linter = match Linter::with_options(config, options) {
+        Ok(l) => l,
+        Err(e) => return usage_error(e),
+    };
+    let mut inputs = Vec::new();
+    for p in &args.paths {
+        if p.as_os_str() == "-" {
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                return usage_error(format!("cannot read stdin: {e}"));
+            }
+            inputs.push(Input::Text {
+                name: "<stdin>".into(),
+                text,
+            });
+        } else {
+            inputs.push(Input::Path(p.clone()));
+        }
+    }
+    let report = match linter.lint_inputs(&inputs) {
+        Ok(r) => r,
+        Err(e) => return usage_error(e),
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let render_options = RenderOptions {
+        color,
+        show_suppressed: args.show_suppressed,
+        ..RenderOptions::default()
+    };
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            report::render(&report, &linter, args.format, &render_options, &mut w)?;
+            w.flush()
+        }),
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            report::render(&report, &linter, args.format, &render_options, &mut w).and_then(|_| w.flush())
+        }
+    };
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return usage_error(format!("cannot write the report: {e}"));
+    }
+    if args.output.is_some() && args.format != Format::Human {
+        eprintln!("{}", report::human::summary_line(&report, true));
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    match threshold {
+        Some(t) if report.has_findings_at(t) => ExitCode::from(EXIT_FINDINGS),
+        _ => ExitCode::from(EXIT_OK),
+    }
+}
+
+fn rules(args: RulesArgs) -> ExitCode {
+    let linter = Linter::new(Config::default()).expect("the default config is valid");
+    let mut out = std::io::stdout().lock();
+    match args.command {
+        None => {
+            let width = linter.rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
+            for r in linter.rules() {
+                let state = if r.enabled { "" } else { " (off by default)" };
+                let _ = writeln!(
+                    out,
+                    "{:<width$}  {:<7}  {:<8}  {}{state}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.family.as_str(),
+                    r.title
+                );
+            }
+            ExitCode::from(EXIT_OK)
+        }
+        Some(RulesCommand::Explain { id }) => match linter.rules().iter().find(|r| r.id == id) {
+            Some(r) => {
+                let _ = write!(out, "{}", r.markdown());
+                ExitCode::from(EXIT_OK)
+            }
+            None => usage_error(format!("unknown rule `{id}`; `kubelint rules` lists them")),
+        },
+    }
+}

@@ -1,0 +1,265 @@
+//! `.kubelint.yaml`: rule switches, severities and parameters, excludes, the default
+//! namespace. Read with kubelint's own loader, so every config error has a position.
+//!
+//! ```yaml
+//! rules:
+//!   latest-tag: off            # off / on / error / warning / info
+//!   privileged-container:
+//!     severity: warning
+//!     enabled: true
+//!     params: {}
+//! exclude:
+//!   - vendor/**
+//! namespace: team-a
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::finding::Severity;
+use crate::source::{Node, Position, SourceFile, Value, yaml};
+
+/// The file name looked for, upward from the working directory.
+pub const CONFIG_FILE_NAMES: [&str; 2] = [".kubelint.yaml", ".kubelint.yml"];
+
+/// A rule's entry in the config.
+#[derive(Clone, Debug, Default)]
+pub struct RuleConfig {
+    pub enabled: Option<bool>,
+    pub severity: Option<Severity>,
+    pub params: BTreeMap<String, serde_json::Value>,
+    /// Where the entry was written, for errors found later (unknown rule, bad parameter).
+    pub origin: Option<Origin>,
+}
+
+/// A place in the config file.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub position: Position,
+}
+
+/// The linter's configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub rules: BTreeMap<String, RuleConfig>,
+    /// Glob patterns to leave out of the walk.
+    pub exclude: Vec<String>,
+    /// Namespace for objects that name none (`default` when unset).
+    pub namespace: Option<String>,
+    /// The file the config was read from, if any.
+    pub source: Option<PathBuf>,
+}
+
+/// A config that cannot be used; the CLI exits with code 2.
+#[derive(Clone, Debug)]
+pub struct ConfigError {
+    pub origin: Option<Origin>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.origin {
+            Some(o) => write!(
+                f,
+                "{}:{}:{}: {}",
+                o.file.display(),
+                o.position.line,
+                o.position.column,
+                self.message
+            ),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Looks for `.kubelint.yaml` in `start` and its parents.
+    pub fn find_upward(start: &Path) -> Option<PathBuf> {
+        let mut dir = Some(start);
+        while let Some(d) = dir {
+            for name in CONFIG_FILE_NAMES {
+                let p = d.join(name);
+                if p.is_file() {
+                    return Some(p);
+                }
+            }
+            dir = d.parent();
+        }
+        None
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            origin: None,
+            message: format!("cannot read config {}: {e}", path.display()),
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Parses config text; `path` names it in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let file = Arc::new(SourceFile::new(path, text.to_string()));
+        let err = |span_start: u32, message: String| ConfigError {
+            origin: Some(Origin {
+                file: path.to_path_buf(),
+                position: file.position(span_start),
+            }),
+            message,
+        };
+        let (docs, problems) = yaml::parse_stream(&file);
+        if let Some(p) = problems.first() {
+            return Err(err(p.span.start, p.message.clone()));
+        }
+        let mut config = Config {
+            source: Some(path.to_path_buf()),
+            ..Config::default()
+        };
+        let Some(root) = docs.into_iter().map(|d| d.root).find(|r| !r.is_null()) else {
+            return Ok(config);
+        };
+        let entries = root
+            .as_map()
+            .ok_or_else(|| err(root.span.start, "the config must be a mapping".into()))?;
+        for e in entries {
+            match e.key.as_str() {
+                "rules" => {
+                    let rules = e
+                        .value
+                        .as_map()
+                        .ok_or_else(|| err(e.value.span.start, "`rules` must be a mapping of rule ids".into()))?;
+                    for r in rules {
+                        let mut rc =
+                            parse_rule(&r.value).map_err(|(at, m)| err(at, format!("rules.{}: {m}", r.key)))?;
+                        rc.origin = Some(Origin {
+                            file: path.to_path_buf(),
+                            position: file.position(r.key_span.start),
+                        });
+                        config.rules.insert(r.key.clone(), rc);
+                    }
+                }
+                "exclude" => {
+                    let items = e
+                        .value
+                        .as_seq()
+                        .ok_or_else(|| err(e.value.span.start, "`exclude` must be a list of glob patterns".into()))?;
+                    for i in items {
+                        let s = i
+                            .as_str()
+                            .ok_or_else(|| err(i.span.start, "an exclude pattern must be a string".into()))?;
+                        config.exclude.push(s.to_string());
+                    }
+                }
+                "namespace" => {
+                    let s = e
+                        .value
+                        .as_str()
+                        .ok_or_else(|| err(e.value.span.start, "`namespace` must be a string".into()))?;
+                    config.namespace = Some(s.to_string());
+                }
+                other => {
+                    return Err(err(
+                        e.key_span.start,
+                        format!("unknown key `{other}` (expected one of: rules, exclude, namespace)"),
+                    ));
+                }
+            }
+        }
+        Ok(config)
+    }
+}
+
+fn parse_rule(node: &Node) -> Result<RuleConfig, (u32, String)> {
+    let mut rc = RuleConfig::default();
+    let at = node.span.start;
+    match &node.value {
+        // YAML 1.1: `off`/`on` are booleans.
+        Value::Bool(b) => rc.enabled = Some(*b),
+        Value::String(s) => match s.as_str() {
+            "enabled" => rc.enabled = Some(true),
+            "disabled" => rc.enabled = Some(false),
+            other => {
+                rc.severity = Some(parse_severity(other).map_err(|m| (at, m))?);
+                rc.enabled = Some(true);
+            }
+        },
+        Value::Map(entries) => {
+            for e in entries {
+                let at = e.value.span.start;
+                match e.key.as_str() {
+                    "enabled" => {
+                        rc.enabled = Some(
+                            e.value
+                                .as_bool()
+                                .ok_or((at, "`enabled` must be true or false".to_string()))?,
+                        )
+                    }
+                    "severity" => {
+                        let s = e
+                            .value
+                            .as_str()
+                            .ok_or((at, "`severity` must be error, warning or info".to_string()))?;
+                        rc.severity = Some(parse_severity(s).map_err(|m| (at, m))?);
+                    }
+                    "params" => {
+                        let params = e.value.as_map().ok_or((at, "`params` must be a mapping".to_string()))?;
+                        for p in params {
+                            rc.params.insert(p.key.clone(), p.value.to_json());
+                        }
+                    }
+                    other => {
+                        return Err((
+                            e.key_span.start,
+                            format!("unknown key `{other}` (expected enabled, severity or params)"),
+                        ));
+                    }
+                }
+            }
+        }
+        _ => return Err((at, "expected on/off, a severity, or a mapping".into())),
+    }
+    Ok(rc)
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("unknown severity `{s}` (expected error, warning or info)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_all_forms() {
+        let c = Config::parse(
+            Path::new(".kubelint.yaml"),
+            "rules:\n  latest-tag: off\n  a: warning\n  b:\n    severity: info\n    params: {labels: [team]}\nexclude: [vendor/**]\nnamespace: shop\n",
+        )
+        .unwrap();
+        assert_eq!(c.rules["latest-tag"].enabled, Some(false));
+        assert_eq!(c.rules["a"].severity, Some(Severity::Warning));
+        assert_eq!(c.rules["b"].params["labels"], serde_json::json!(["team"]));
+        assert_eq!(c.rules["b"].origin.as_ref().unwrap().position.line, 4);
+        assert_eq!(c.exclude, vec!["vendor/**"]);
+        assert_eq!(c.namespace.as_deref(), Some("shop"));
+    }
+
+    #[test]
+    fn unknown_keys_have_positions() {
+        let e = Config::parse(Path::new("c.yaml"), "rules: {}\nexlude: []\n").unwrap_err();
+        assert_eq!(e.origin.as_ref().unwrap().position, Position { line: 2, column: 1 });
+        assert!(e.message.contains("exlude"));
+        let e = Config::parse(Path::new("c.yaml"), "rules:\n  x:\n    severty: error\n").unwrap_err();
+        assert_eq!(e.origin.unwrap().position, Position { line: 3, column: 5 });
+        let e = Config::parse(Path::new("c.yaml"), "rules:\n  x: loud\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("c.yaml:2:6: rules.x: unknown severity"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,407 @@
+//! The pipeline: discover → load → inventory → check → report.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError};
+use crate::finding::{Finding, Severity};
+use crate::model::{Inventory, Object};
+use crate::rules::{self, Context, Rule, RuleInfo, RuleSettings};
+use crate::source::discover::{DiscoverOptions, discover};
+use crate::source::{self, Loaded, SourceFile, Span};
+
+/// One input: a path on disk (file or folder), or text with a name (stdin).
+#[derive(Clone, Debug)]
+pub enum Input {
+    Path(PathBuf),
+    Text { name: String, text: String },
+}
+
+/// Options of a run that are not rule settings.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub hidden: bool,
+    pub no_ignore: bool,
+    pub max_file_size: u64,
+    /// Extra exclude globs (added to the config's).
+    pub exclude: Vec<String>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            hidden: false,
+            no_ignore: false,
+            max_file_size: source::DEFAULT_MAX_FILE_SIZE,
+            exclude: Vec::new(),
+        }
+    }
+}
+
+/// Counts for the end of a report.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub objects: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+/// The result of a run: findings in report order, the suppressed ones apart.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Finding>,
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Whether any finding is at or above `threshold`.
+    pub fn has_findings_at(&self, threshold: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= threshold)
+    }
+}
+
+/// A configured linter: build once, use for many runs, from many threads.
+///
+/// ```
+/// use kubelint::{Config, Linter};
+///
+/// let linter = Linter::new(Config::default()).unwrap();
+/// let report = linter.lint_str(
+///     "pod.yaml",
+///     "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: web\n    image: nginx:latest\n",
+/// );
+/// let f = &report.findings[0];
+/// assert_eq!(&*f.rule, "latest-tag");
+/// assert_eq!((f.start.line, f.start.column), (7, 12));
+/// assert_eq!(f.path, "/spec/containers/0/image");
+/// ```
+pub struct Linter {
+    config: Config,
+    options: RunOptions,
+    rules: Vec<Box<dyn Rule>>,
+    catalog: Vec<&'static RuleInfo>,
+    settings: HashMap<&'static str, RuleSettings>,
+}
+
+impl Linter {
+    /// A linter with the built-in rules. Fails on unknown rule ids and parameters.
+    pub fn new(config: Config) -> Result<Linter, ConfigError> {
+        Linter::with_options(config, RunOptions::default())
+    }
+
+    pub fn with_options(config: Config, options: RunOptions) -> Result<Linter, ConfigError> {
+        let rules = rules::builtin_rules();
+        let catalog = rules::catalog(&rules);
+        let mut settings: HashMap<&'static str, RuleSettings> = catalog
+            .iter()
+            .map(|info| (info.id, RuleSettings::defaults(info)))
+            .collect();
+        for (id, rc) in &config.rules {
+            let Some(info) = catalog.iter().find(|i| i.id == id) else {
+                let mut known: Vec<_> = catalog.iter().map(|i| i.id).collect();
+                known.sort_by_key(|k| strsim(k, id));
+                return Err(ConfigError {
+                    origin: rc.origin.clone(),
+                    message: format!("unknown rule `{id}` (did you mean `{}`?)", known[0]),
+                });
+            };
+            let s = settings.get_mut(info.id).expect("every catalog rule has settings");
+            if let Some(e) = rc.enabled {
+                s.enabled = e;
+            }
+            if let Some(sev) = rc.severity {
+                s.severity = sev;
+            }
+            for (name, value) in &rc.params {
+                if !info.params.iter().any(|p| p.name == name) {
+                    let names: Vec<_> = info.params.iter().map(|p| p.name).collect();
+                    return Err(ConfigError {
+                        origin: rc.origin.clone(),
+                        message: format!(
+                            "rule `{id}` has no parameter `{name}` (its parameters: {})",
+                            if names.is_empty() {
+                                "none".to_string()
+                            } else {
+                                names.join(", ")
+                            }
+                        ),
+                    });
+                }
+                s.params.insert(name.clone(), value.clone());
+            }
+        }
+        Ok(Linter {
+            config,
+            options,
+            rules,
+            catalog,
+            settings,
+        })
+    }
+
+    /// Every rule's metadata, input rules first.
+    pub fn rules(&self) -> &[&'static RuleInfo] {
+        &self.catalog
+    }
+
+    /// A rule's effective settings.
+    pub fn settings(&self, id: &str) -> Option<&RuleSettings> {
+        self.settings.get(id)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Lints files and folders (folders are walked in parallel).
+    pub fn lint_paths<P: AsRef<std::path::Path>>(&self, paths: &[P]) -> Report {
+        let inputs: Vec<Input> = paths.iter().map(|p| Input::Path(p.as_ref().to_path_buf())).collect();
+        self.lint_inputs(&inputs)
+            .expect("exclude patterns were checked when the linter was built")
+    }
+
+    /// Lints one text (a file's contents, stdin); `name` is the path reports show.
+    pub fn lint_str(&self, name: &str, text: &str) -> Report {
+        self.lint_inputs(&[Input::Text {
+            name: name.to_string(),
+            text: text.to_string(),
+        }])
+        .expect("no walk, so no exclude patterns to fail")
+    }
+
+    /// Lints any mix of paths and texts; fails only on an invalid exclude pattern.
+    pub fn lint_inputs(&self, inputs: &[Input]) -> Result<Report, ConfigError> {
+        let started = Instant::now();
+        let mut roots = Vec::new();
+        let mut loaded: Vec<Loaded> = Vec::new();
+        for input in inputs {
+            match input {
+                Input::Path(p) => roots.push(p.clone()),
+                Input::Text { name, text } => {
+                    loaded.push(source::load_file(Arc::new(SourceFile::new(name, text.clone()))));
+                }
+            }
+        }
+        let mut files = loaded.len();
+        if !roots.is_empty() {
+            let options = DiscoverOptions {
+                exclude: self
+                    .config
+                    .exclude
+                    .iter()
+                    .chain(&self.options.exclude)
+                    .cloned()
+                    .collect(),
+                hidden: self.options.hidden,
+                no_ignore: self.options.no_ignore,
+            };
+            let found = discover(&roots, &options).map_err(|message| ConfigError { origin: None, message })?;
+            for (path, message) in found.errors {
+                let file = Arc::new(SourceFile::new(path, String::new()));
+                let rule = &rules::input::UNREADABLE_FILE;
+                loaded.push(Loaded {
+                    findings: vec![Finding::new(rule, rule.severity, message, &file, Span::default())],
+                    ..Loaded::default()
+                });
+            }
+            files += found.files.len();
+            let max = self.options.max_file_size;
+            loaded.par_extend(found.files.par_iter().map(|p| source::load_path(p, max)));
+        }
+        Ok(self.check(loaded, files, started))
+    }
+
+    /// Lints already-loaded files.
+    fn check(&self, loaded: Vec<Loaded>, files: usize, started: Instant) -> Report {
+        let mut findings = Vec::new();
+        let mut documents = Vec::new();
+        let mut documents_read = 0;
+        for l in loaded {
+            findings.extend(l.findings);
+            documents.extend(l.documents);
+            documents_read += l.documents_read;
+        }
+        let namespace = self.config.namespace.as_deref().unwrap_or("default");
+        let inventory = Inventory::build(documents, namespace);
+        let active: Vec<(&dyn Rule, &RuleSettings)> = self
+            .rules
+            .iter()
+            .map(|r| (r.as_ref(), &self.settings[r.info().id]))
+            .filter(|(_, s)| s.enabled)
+            .collect();
+        attach_objects(&mut findings, &inventory);
+        let per_object: Vec<(Vec<Finding>, Vec<Finding>)> = inventory
+            .objects
+            .par_iter()
+            .map(|o| check_object(o, &inventory, &active))
+            .collect();
+        let mut suppressed = Vec::new();
+        for (f, s) in per_object {
+            findings.extend(f);
+            suppressed.extend(s);
+        }
+        // Input findings: apply the config's switches and severities.
+        findings.retain(|f| self.settings.get(&*f.rule).is_none_or(|s| s.enabled));
+        for f in &mut findings {
+            if let Some(s) = self.settings.get(&*f.rule) {
+                f.severity = s.severity;
+            }
+        }
+        sort_dedup(&mut findings);
+        sort_dedup(&mut suppressed);
+        let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
+        let summary = Summary {
+            files,
+            documents: documents_read,
+            objects: inventory.objects.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            suppressed: suppressed.len(),
+            elapsed: started.elapsed(),
+        };
+        Report {
+            findings,
+            suppressed,
+            summary,
+        }
+    }
+}
+
+/// Load findings inside an object's document (a duplicate key, an alias limit) name
+/// the object: the one of that file and document whose prefix starts the path.
+fn attach_objects(findings: &mut [Finding], inventory: &Inventory) {
+    let mut by_doc: HashMap<(*const SourceFile, usize), Vec<&Object>> = HashMap::new();
+    for o in &inventory.objects {
+        by_doc
+            .entry((Arc::as_ptr(&o.doc.file), o.doc.index))
+            .or_default()
+            .push(o);
+    }
+    for f in findings.iter_mut().filter(|f| f.object.is_none()) {
+        let Some(index) = f.document else { continue };
+        let Some(objects) = by_doc.get(&(Arc::as_ptr(&f.file), index)) else {
+            continue;
+        };
+        let owner = objects
+            .iter()
+            .filter(|o| {
+                let p = &o.doc.prefix;
+                f.path
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+            .max_by_key(|o| o.doc.prefix.len());
+        if let Some(o) = owner {
+            f.object = Some(o.reference());
+        }
+    }
+}
+
+/// Runs every active rule on one object; returns (reported, suppressed).
+fn check_object(
+    object: &Object,
+    inventory: &Inventory,
+    active: &[(&dyn Rule, &RuleSettings)],
+) -> (Vec<Finding>, Vec<Finding>) {
+    let mut out = Vec::new();
+    for (rule, settings) in active {
+        let mut cx = Context::new(rule.info(), settings, object, &mut out);
+        rule.check(object, inventory, &mut cx);
+    }
+    if out.is_empty() {
+        return (out, Vec::new());
+    }
+    let ignored = object.ignored_rules();
+    if ignored.is_empty() {
+        return (out, Vec::new());
+    }
+    out.into_iter()
+        .partition(|f| !ignored.iter().any(|i| i == &*f.rule || i == "all" || i == "*"))
+}
+
+fn sort_dedup(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| a.report_order(b));
+    findings.dedup_by(|a, b| a.report_order(b).is_eq() && a.object == b.object);
+}
+
+/// Edit distance, for "did you mean".
+pub(crate) fn strsim(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn linter_is_send_and_sync() {
+        assert_send_sync::<Linter>();
+        assert_send_sync::<Report>();
+    }
+
+    #[test]
+    fn unknown_rules_and_params_are_config_errors() {
+        let c = Config::parse(std::path::Path::new("k.yaml"), "rules:\n  latest-tg: off\n").unwrap();
+        let e = Linter::new(c).err().unwrap();
+        assert!(e.to_string().contains("did you mean `latest-tag`"), "{e}");
+        assert_eq!(e.origin.unwrap().position.line, 2);
+        let c = Config::parse(
+            std::path::Path::new("k.yaml"),
+            "rules:\n  latest-tag:\n    params: {x: 1}\n",
+        )
+        .unwrap();
+        assert!(Linter::new(c).err().unwrap().message.contains("no parameter `x`"));
+    }
+
+    #[test]
+    fn suppression_by_annotation() {
+        let linter = Linter::new(Config::default()).unwrap();
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      annotations:\n        kubelint.dev/ignore: \"latest-tag\"\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        securityContext: {privileged: true}\n";
+        let r = linter.lint_str("d.yaml", text);
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(&*r.findings[0].rule, "privileged-container");
+        assert_eq!(r.suppressed.len(), 1);
+        assert_eq!(r.summary.suppressed, 1);
+    }
+
+    #[test]
+    fn config_disables_and_overrides() {
+        let c = Config::parse(
+            std::path::Path::new("k.yaml"),
+            "rules:\n  not-a-manifest: off\n  latest-tag: error\n",
+        )
+        .unwrap();
+        let linter = Linter::new(c).unwrap();
+        let r = linter.lint_str(
+            "x.yaml",
+            "foo: 1\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: x}]}\n",
+        );
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(r.findings[0].severity, Severity::Error);
+    }
+}

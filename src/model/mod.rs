@@ -1,0 +1,173 @@
+//! Stage 3: typed views of the loaded documents, and an index over all of them.
+
+pub mod image;
+pub mod index;
+pub mod selector;
+pub mod workload;
+
+use std::collections::BTreeMap;
+
+pub use image::ImageRef;
+pub use index::Inventory;
+pub use selector::LabelSelector;
+pub use workload::{Container, ContainerKind, PodTemplate};
+
+use crate::finding::ObjectRef;
+use crate::source::{Document, Node};
+
+/// The annotation that opts an object out of rules: `kubelint.dev/ignore: "rule-a,rule-b"`.
+pub const IGNORE_ANNOTATION: &str = "kubelint.dev/ignore";
+/// Why an object opts out (optional, shown with `--show-suppressed`).
+pub const IGNORE_REASON_ANNOTATION: &str = "kubelint.dev/ignore-reason";
+
+/// One Kubernetes object with the facts every check needs.
+#[derive(Debug)]
+pub struct Object {
+    pub doc: Document,
+    pub api_version: String,
+    /// API group (`""` for the core group).
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub name: Option<String>,
+    /// The effective namespace (the object's, else the configured default); `None` for
+    /// cluster-scoped kinds.
+    pub namespace: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+impl Object {
+    /// Builds the view; `cluster_scoped(group, kind)` says whether the kind has no namespace.
+    pub fn new(doc: Document, default_namespace: &str, cluster_scoped: impl Fn(&str, &str) -> bool) -> Object {
+        let root = &doc.root;
+        let api_version = root
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let kind = root.get("kind").and_then(Node::as_str).unwrap_or_default().to_string();
+        let (group, version) = match api_version.split_once('/') {
+            Some((g, v)) => (g.to_string(), v.to_string()),
+            None => (String::new(), api_version.clone()),
+        };
+        let metadata = root.get("metadata");
+        let name = metadata
+            .and_then(|m| m.get("name").or_else(|| m.get("generateName")))
+            .and_then(Node::as_str)
+            .map(str::to_string);
+        let namespace = if cluster_scoped(&group, &kind) {
+            None
+        } else {
+            Some(
+                metadata
+                    .and_then(|m| m.get("namespace"))
+                    .and_then(Node::as_str)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or(default_namespace)
+                    .to_string(),
+            )
+        };
+        let labels = string_map(metadata.and_then(|m| m.get("labels")));
+        let annotations = string_map(metadata.and_then(|m| m.get("annotations")));
+        Object {
+            doc,
+            api_version,
+            group,
+            version,
+            kind,
+            name,
+            namespace,
+            labels,
+            annotations,
+        }
+    }
+
+    /// The object's root node.
+    pub fn node(&self) -> &Node {
+        &self.doc.root
+    }
+
+    pub fn reference(&self) -> ObjectRef {
+        ObjectRef {
+            api_version: self.api_version.clone(),
+            kind: self.kind.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+        }
+    }
+
+    /// The pod template of a workload kind (Pod, Deployment, StatefulSet, DaemonSet,
+    /// ReplicaSet, ReplicationController, Job, CronJob, PodTemplate).
+    pub fn pod_template(&self) -> Option<PodTemplate<'_>> {
+        PodTemplate::of(self)
+    }
+
+    /// Rules this object (or its pod template) opts out of, from `kubelint.dev/ignore`.
+    /// `all` or `*` opts out of every rule.
+    pub fn ignored_rules(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |v: Option<&str>| {
+            if let Some(v) = v {
+                out.extend(v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
+            }
+        };
+        add(self.annotations.get(IGNORE_ANNOTATION).map(String::as_str));
+        if let Some(t) = self.pod_template() {
+            add(t.annotations().get(IGNORE_ANNOTATION).map(String::as_str));
+        }
+        out
+    }
+}
+
+/// A `map[string]string` (labels, annotations, selectors); non-string values are written
+/// as the text kubectl would send (`true`, `3`).
+pub fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(entries) = node.and_then(Node::as_map) {
+        for e in entries {
+            if let Some(v) = scalar_text(&e.value) {
+                out.insert(e.key.clone(), v);
+            }
+        }
+    }
+    out
+}
+
+/// The text of a scalar value, as JSON would write it (`None` for collections and null).
+pub fn scalar_text(node: &Node) -> Option<String> {
+    use crate::source::Value;
+    match &node.value {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
+/// Built-in kinds that live outside namespaces.
+pub fn builtin_cluster_scoped(group: &str, kind: &str) -> bool {
+    matches!(
+        (group, kind),
+        ("", "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus")
+            | ("rbac.authorization.k8s.io", "ClusterRole" | "ClusterRoleBinding")
+            | ("apiextensions.k8s.io", "CustomResourceDefinition")
+            | (
+                "storage.k8s.io",
+                "StorageClass" | "CSIDriver" | "CSINode" | "VolumeAttachment"
+            )
+            | ("scheduling.k8s.io", "PriorityClass")
+            | ("admissionregistration.k8s.io", _)
+            | ("apiregistration.k8s.io", "APIService")
+            | ("networking.k8s.io", "IngressClass" | "IPAddress" | "ServiceCIDR")
+            | ("node.k8s.io", "RuntimeClass")
+            | (
+                "certificates.k8s.io",
+                "CertificateSigningRequest" | "ClusterTrustBundle"
+            )
+            | ("policy", "PodSecurityPolicy")
+            | ("flowcontrol.apiserver.k8s.io", _)
+            | ("resource.k8s.io", "DeviceClass" | "ResourceSlice")
+    )
+}

@@ -1,0 +1,122 @@
+//! The pod template inside a workload, and its containers.
+
+use std::collections::BTreeMap;
+
+use super::{Object, string_map};
+use crate::source::Node;
+
+/// Where a workload kind keeps its pod template (JSON pointer from the object root;
+/// `""` for a Pod, whose metadata and spec are its own).
+pub fn pod_template_pointer(group: &str, kind: &str) -> Option<&'static str> {
+    match (group, kind) {
+        ("", "Pod") => Some(""),
+        ("", "PodTemplate") => Some("/template"),
+        ("", "ReplicationController") => Some("/spec/template"),
+        ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => Some("/spec/template"),
+        ("batch", "Job") => Some("/spec/template"),
+        ("batch", "CronJob") => Some("/spec/jobTemplate/spec/template"),
+        _ => None,
+    }
+}
+
+/// A workload's pod template: its metadata and spec, and where it sits in the object.
+#[derive(Debug, Clone, Copy)]
+pub struct PodTemplate<'a> {
+    /// JSON pointer of the template within the object.
+    pub pointer: &'static str,
+    pub metadata: Option<&'a Node>,
+    pub spec: Option<&'a Node>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerKind {
+    Init,
+    App,
+    Ephemeral,
+}
+
+impl ContainerKind {
+    pub fn field(self) -> &'static str {
+        match self {
+            ContainerKind::Init => "initContainers",
+            ContainerKind::App => "containers",
+            ContainerKind::Ephemeral => "ephemeralContainers",
+        }
+    }
+}
+
+/// One container of a pod template.
+#[derive(Debug, Clone)]
+pub struct Container<'a> {
+    /// JSON pointer of the container within the object.
+    pub pointer: String,
+    pub node: &'a Node,
+    pub kind: ContainerKind,
+    pub name: Option<&'a str>,
+}
+
+impl<'a> PodTemplate<'a> {
+    pub fn of(object: &'a Object) -> Option<PodTemplate<'a>> {
+        let pointer = pod_template_pointer(&object.group, &object.kind)?;
+        let template = object.node().pointer(pointer)?;
+        Some(PodTemplate {
+            pointer,
+            metadata: template.get("metadata"),
+            spec: template.get("spec"),
+        })
+    }
+
+    /// The pod's labels (what selectors match).
+    pub fn labels(&self) -> BTreeMap<String, String> {
+        string_map(self.metadata.and_then(|m| m.get("labels")))
+    }
+
+    pub fn annotations(&self) -> BTreeMap<String, String> {
+        string_map(self.metadata.and_then(|m| m.get("annotations")))
+    }
+
+    /// JSON pointer of the pod spec within the object.
+    pub fn spec_pointer(&self) -> String {
+        format!("{}/spec", self.pointer)
+    }
+
+    /// Init, app and ephemeral containers, in that order.
+    pub fn containers(&self) -> Vec<Container<'a>> {
+        let mut out = Vec::new();
+        let Some(spec) = self.spec else { return out };
+        for kind in [ContainerKind::Init, ContainerKind::App, ContainerKind::Ephemeral] {
+            let Some(items) = spec.get(kind.field()).and_then(Node::as_seq) else {
+                continue;
+            };
+            for (i, node) in items.iter().enumerate() {
+                out.push(Container {
+                    pointer: format!("{}/spec/{}/{i}", self.pointer, kind.field()),
+                    node,
+                    kind,
+                    name: node.get("name").and_then(Node::as_str),
+                });
+            }
+        }
+        out
+    }
+}
+
+impl Container<'_> {
+    /// Pointer to a field of this container.
+    pub fn field(&self, name: &str) -> String {
+        format!("{}/{name}", self.pointer)
+    }
+
+    /// How messages name the container: "container `web`" / "init container `setup`".
+    pub fn describe(&self) -> String {
+        let what = match self.kind {
+            ContainerKind::Init => "init container",
+            ContainerKind::App => "container",
+            ContainerKind::Ephemeral => "ephemeral container",
+        };
+        match self.name {
+            Some(n) => format!("{what} `{n}`"),
+            None => format!("{what} #{}", self.pointer.rsplit('/').next().unwrap_or("?")),
+        }
+    }
+}

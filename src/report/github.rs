@@ -1,0 +1,55 @@
+//! `--format github`: workflow commands that GitHub Actions shows as annotations.
+
+use std::io::{self, Write};
+
+use super::{RenderOptions, relative_path};
+use crate::finding::{Finding, Severity};
+use crate::linter::Report;
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn command(f: &Finding, options: &RenderOptions) -> String {
+    let level = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let mut message = f.message.clone();
+    if let Some(o) = &f.object {
+        message = format!("{message} ({o})");
+    }
+    format!(
+        "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+        escape_property(&relative_path(&f.file.path, &options.base_dir)),
+        f.start.line,
+        f.start.column,
+        f.end.line,
+        f.end.column,
+        escape_property(&format!("kubelint {}", f.rule)),
+        escape_data(&format!("{message}\n{}\n{}", f.help, f.help_url)),
+    )
+}
+
+pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    for f in &report.findings {
+        writeln!(out, "{}", command(f, options))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape_data("50%\na"), "50%25%0Aa");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

@@ -1,0 +1,113 @@
+//! Rules about the input itself. The loader emits them; they have no check function.
+
+use super::{Family, RuleInfo};
+use crate::finding::Severity;
+
+pub static YAML_SYNTAX: RuleInfo = RuleInfo {
+    id: "yaml-syntax",
+    family: Family::Input,
+    severity: Severity::Error,
+    enabled: true,
+    title: "The file is not valid YAML or JSON",
+    rationale: "kubectl and the API server reject a document they cannot parse, and every check after the error is blind to it. kubelint reports the error at its position and resumes at the next `---` document.",
+    remediation: "Fix the syntax at the reported position (indentation, an unclosed bracket or quote, a tab used for indentation). If the file is a Helm or other template, lint its rendered output instead.",
+    example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata: [unclosed\n",
+    example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: closed\n",
+    params: &[],
+    security_severity: None,
+};
+
+pub static DUPLICATE_KEY: RuleInfo = RuleInfo {
+    id: "duplicate-key",
+    family: Family::Input,
+    severity: Severity::Error,
+    enabled: true,
+    title: "A mapping repeats a key",
+    rationale: "With a repeated key only one value survives: kubectl's strict decoding rejects the document, and lenient tools silently keep the last value, so what you read is not what is applied.",
+    remediation: "Remove one of the two keys, or merge their values.",
+    example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  name: settings-v2\n",
+    example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-v2\n",
+    params: &[],
+    security_severity: None,
+};
+
+pub static ALIAS_LIMIT: RuleInfo = RuleInfo {
+    id: "alias-limit",
+    family: Family::Input,
+    severity: Severity::Error,
+    enabled: true,
+    title: "YAML aliases expand beyond the limit",
+    rationale: "Nested aliases can expand exponentially (the \"billion laughs\" attack) and exhaust the memory of every tool that reads the file. kubelint stops expanding and reads further aliases as null.",
+    remediation: "Write the repeated structure out, or use fewer levels of aliases.",
+    example_bad: "",
+    example_good: "",
+    params: &[],
+    security_severity: None,
+};
+
+pub static NOT_A_MANIFEST: RuleInfo = RuleInfo {
+    id: "not-a-manifest",
+    family: Family::Input,
+    severity: Severity::Info,
+    enabled: true,
+    title: "A document is not a Kubernetes object",
+    rationale: "A YAML document without `apiVersion` and `kind` (a values file, a CI config) is not a Kubernetes object, so no check applies to it. kubelint says so instead of skipping it silently.",
+    remediation: "Nothing to fix if the file is not meant to be a manifest: exclude it with `--exclude` or `exclude:` in `.kubelint.yaml`, or disable this rule.",
+    example_bad: "replicaCount: 3\nimage: nginx\n",
+    example_good: "",
+    params: &[],
+    security_severity: None,
+};
+
+pub static MISSING_TYPE_META: RuleInfo = RuleInfo {
+    id: "missing-type-meta",
+    family: Family::Input,
+    severity: Severity::Error,
+    enabled: true,
+    title: "An object has `kind` without `apiVersion`, or the reverse",
+    rationale: "The API server needs both `apiVersion` and `kind` to know what an object is; with one missing the object is rejected and no other check can run on it.",
+    remediation: "Add the missing field, e.g. `apiVersion: apps/v1` for a Deployment.",
+    example_bad: "kind: Deployment\nmetadata:\n  name: web\n",
+    example_good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+    params: &[],
+    security_severity: None,
+};
+
+pub static SKIPPED_FILE: RuleInfo = RuleInfo {
+    id: "skipped-file",
+    family: Family::Input,
+    severity: Severity::Info,
+    enabled: true,
+    title: "A Kustomization or Helm file was recognised and skipped",
+    rationale: "Kustomization files and Helm charts are recipes for manifests, not manifests: their objects only exist once rendered. kubelint notes each one it skips so nothing is skipped silently.",
+    remediation: "Lint the rendered output: `kustomize build DIR | kubelint check -` or `helm template CHART | kubelint check -`.",
+    example_bad: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n",
+    example_good: "",
+    params: &[],
+    security_severity: None,
+};
+
+pub static UNREADABLE_FILE: RuleInfo = RuleInfo {
+    id: "unreadable-file",
+    family: Family::Input,
+    severity: Severity::Error,
+    enabled: true,
+    title: "A file could not be read",
+    rationale: "A file that cannot be read (permissions, a symlink loop, over the size limit, not UTF-8 text) would otherwise go unchecked without anyone knowing.",
+    remediation: "Fix the file's permissions or encoding (save it as UTF-8), raise `--max-file-size`, or exclude the path.",
+    example_bad: "",
+    example_good: "",
+    params: &[],
+    security_severity: None,
+};
+
+/// Every input rule, in documentation order.
+pub static ALL: [&RuleInfo; 7] = [
+    &YAML_SYNTAX,
+    &DUPLICATE_KEY,
+    &ALIAS_LIMIT,
+    &NOT_A_MANIFEST,
+    &MISSING_TYPE_META,
+    &SKIPPED_FILE,
+    &UNREADABLE_FILE,
+];

@@ -1,0 +1,191 @@
+//! Stage 1: a parallel, gitignore-aware walk that finds the manifest files.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// How to walk.
+#[derive(Clone, Debug, Default)]
+pub struct DiscoverOptions {
+    /// Glob patterns to leave out (`vendor/**`, `*.json`, `**/testdata/**`): matched against
+    /// the path as the walk yields it and against the file name alone.
+    pub exclude: Vec<String>,
+    /// Walk hidden files and folders too (skipped by default, like `.git`).
+    pub hidden: bool,
+    /// Ignore `.gitignore`, `.ignore` and `.kubelintignore` files.
+    pub no_ignore: bool,
+}
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Manifest files, sorted.
+    pub files: Vec<PathBuf>,
+    /// Paths the walk could not enter or read (a loop, a permission error, a missing path).
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+/// The extensions taken when walking a folder (a file named explicitly is always taken).
+pub const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+
+pub fn build_excludes(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        let p = p.trim_start_matches("./");
+        b.add(Glob::new(p).map_err(|e| format!("invalid exclude pattern `{p}`: {e}"))?);
+        // `dir` or `dir/` also excludes everything below it.
+        let trimmed = p.trim_end_matches('/');
+        if !trimmed.ends_with("**") {
+            b.add(Glob::new(&format!("{trimmed}/**")).map_err(|e| format!("invalid exclude pattern `{p}`: {e}"))?);
+        }
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+fn is_excluded(set: &GlobSet, path: &Path) -> bool {
+    if set.is_empty() {
+        return false;
+    }
+    let stripped = path.strip_prefix(".").unwrap_or(path);
+    set.is_match(stripped) || path.file_name().is_some_and(|n| set.is_match(Path::new(n)))
+}
+
+/// Walks `roots` in parallel. Never fails: unreadable paths are returned in `errors`.
+pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discovered, String> {
+    let excludes = build_excludes(&options.exclude)?;
+    let mut out = Discovered::default();
+    let mut walk_roots = Vec::new();
+    for root in roots {
+        match std::fs::metadata(root) {
+            Ok(meta) if meta.is_file() => {
+                if !is_excluded(&excludes, root) {
+                    out.files.push(root.clone());
+                }
+            }
+            Ok(_) => walk_roots.push(root.clone()),
+            Err(e) => out.errors.push((root.clone(), format!("cannot read path: {e}"))),
+        }
+    }
+    if let Some((first, rest)) = walk_roots.split_first() {
+        let mut builder = ignore::WalkBuilder::new(first);
+        for r in rest {
+            builder.add(r);
+        }
+        builder
+            .hidden(!options.hidden)
+            .git_ignore(!options.no_ignore)
+            .git_exclude(!options.no_ignore)
+            .git_global(!options.no_ignore)
+            .ignore(!options.no_ignore)
+            .parents(!options.no_ignore)
+            .require_git(false)
+            .follow_links(true);
+        if !options.no_ignore {
+            builder.add_custom_ignore_filename(".kubelintignore");
+        }
+        let filter_set = excludes.clone();
+        builder.filter_entry(move |e| e.depth() == 0 || !is_excluded(&filter_set, e.path()));
+        let found = Mutex::new((Vec::new(), Vec::new()));
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(e) => {
+                        let is_file = e.file_type().is_some_and(|t| t.is_file());
+                        let wanted = e
+                            .path()
+                            .extension()
+                            .and_then(|x| x.to_str())
+                            .is_some_and(|x| EXTENSIONS.contains(&x));
+                        if is_file && wanted {
+                            found.lock().unwrap().0.push(e.into_path());
+                        }
+                    }
+                    Err(err) => {
+                        let path = error_path(&err).unwrap_or_default();
+                        found.lock().unwrap().1.push((path, err.to_string()));
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let (files, errors) = found.into_inner().unwrap();
+        out.files.extend(files);
+        out.errors.extend(errors);
+    }
+    out.files.sort();
+    out.files.dedup();
+    out.errors.sort();
+    Ok(out)
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_honours_gitignore_excludes_and_extensions() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "a.yaml",
+            "b.yml",
+            "c.json",
+            "d.txt",
+            "skip/e.yaml",
+            "vendor/f.yaml",
+            ".hidden/g.yaml",
+            "deep/x/h.yaml",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "a: 1\n").unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "skip/\n").unwrap();
+        let opts = DiscoverOptions {
+            exclude: vec!["vendor".into()],
+            ..Default::default()
+        };
+        let found = discover(&[root.to_path_buf()], &opts).unwrap();
+        let names: Vec<_> = found
+            .files
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        assert_eq!(names, vec!["a.yaml", "b.yml", "c.json", "deep/x/h.yaml"]);
+        assert!(found.errors.is_empty());
+    }
+
+    #[test]
+    fn missing_paths_are_errors_not_panics() {
+        let found = discover(&[PathBuf::from("/no/such/path/here")], &DiscoverOptions::default()).unwrap();
+        assert!(found.files.is_empty());
+        assert_eq!(found.errors.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("a")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).unwrap();
+        std::fs::write(dir.path().join("a/x.yaml"), "a: 1\n").unwrap();
+        let found = discover(&[dir.path().to_path_buf()], &DiscoverOptions::default()).unwrap();
+        assert_eq!(found.files.len(), 1);
+        assert!(
+            found.errors.iter().any(|(_, m)| m.contains("loop")),
+            "{:?}",
+            found.errors
+        );
+    }
+}

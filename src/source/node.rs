@@ -1,0 +1,267 @@
+//! The document tree: every value keeps the byte span it was read from, and every
+//! mapping entry the span of its key, so a JSON pointer leads to an exact position.
+
+use super::text::Span;
+
+/// A value read from a document, with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+/// One `key: value` of a mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Node { value, span }
+    }
+
+    /// The value of `key` when this is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// The entry (key span included) of `key` when this is a mapping.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// Element `i` when this is a sequence.
+    pub fn at(&self, i: usize) -> Option<&Node> {
+        match &self.value {
+            Value::Seq(items) => items.get(i),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Int(i) => Some(i),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// A short name for the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "integer",
+            Value::Float(_) => "number",
+            Value::String(_) => "string",
+            Value::Seq(_) => "array",
+            Value::Map(_) => "object",
+        }
+    }
+
+    /// Follows a JSON pointer (RFC 6901, `""` is this node).
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        let mut node = self;
+        for token in pointer_tokens(pointer)? {
+            node = node.step(&token)?;
+        }
+        Some(node)
+    }
+
+    /// The span of the key that holds the value at `pointer`, or of the value itself
+    /// when it is a sequence element or the root.
+    pub fn key_span(&self, pointer: &str) -> Option<Span> {
+        let tokens = pointer_tokens(pointer)?;
+        let Some((last, parents)) = tokens.split_last() else {
+            return Some(self.span);
+        };
+        let mut node = self;
+        for token in parents {
+            node = node.step(token)?;
+        }
+        match &node.value {
+            Value::Map(_) => node.entry(last).map(|e| e.key_span),
+            _ => node.step(last).map(|n| n.span),
+        }
+    }
+
+    fn step(&self, token: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(_) => self.get(token),
+            Value::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        }
+    }
+
+    /// Converts to a `serde_json::Value` (NaN and infinities, which JSON cannot hold,
+    /// become `null`).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::String(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(entries.iter().map(|e| (e.key.clone(), e.value.to_json())).collect()),
+        }
+    }
+
+    /// Builds a tree from a `serde_json::Value`; every span is empty (at offset 0).
+    pub fn from_json(value: &serde_json::Value) -> Node {
+        use serde_json::Value as J;
+        let v = match value {
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Bool(*b),
+            J::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            J::String(s) => Value::String(s.clone()),
+            J::Array(items) => Value::Seq(items.iter().map(Node::from_json).collect()),
+            J::Object(map) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| Entry {
+                        key: k.clone(),
+                        key_span: Span::default(),
+                        value: Node::from_json(v),
+                    })
+                    .collect(),
+            ),
+        };
+        Node::new(v, Span::default())
+    }
+
+    /// The JSON pointer of the entry whose key is at `key_span`, or of the value at
+    /// `value_span` (depth-first; `None` when nothing in this tree is there).
+    pub fn path_to_span(&self, span: Span) -> Option<String> {
+        if self.span == span {
+            return Some(String::new());
+        }
+        // No pruning by range: alias copies keep the spans of their anchors.
+        match &self.value {
+            Value::Map(entries) => entries.iter().find_map(|e| {
+                if e.key_span == span {
+                    return Some(pointer_push("", &e.key));
+                }
+                e.value.path_to_span(span).map(|p| pointer_push("", &e.key) + &p)
+            }),
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, n)| n.path_to_span(span).map(|p| format!("/{i}{p}"))),
+            _ => None,
+        }
+    }
+
+    /// Number of nodes in this tree (this one included).
+    pub fn count(&self) -> usize {
+        1 + match &self.value {
+            Value::Seq(items) => items.iter().map(Node::count).sum(),
+            Value::Map(entries) => entries.iter().map(|e| e.value.count()).sum(),
+            _ => 0,
+        }
+    }
+}
+
+/// Splits a JSON pointer into unescaped tokens; `None` when it does not start with `/`.
+pub fn pointer_tokens(pointer: &str) -> Option<Vec<String>> {
+    if pointer.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = pointer.strip_prefix('/')?;
+    Some(
+        rest.split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
+}
+
+/// Appends one token to a JSON pointer, escaping `~` and `/`.
+pub fn pointer_push(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_escapes_round_trip() {
+        let p = pointer_push("/metadata/annotations", "kubelint.dev/ignore");
+        assert_eq!(p, "/metadata/annotations/kubelint.dev~1ignore");
+        assert_eq!(
+            pointer_tokens(&p).unwrap(),
+            vec!["metadata", "annotations", "kubelint.dev/ignore"]
+        );
+        assert_eq!(pointer_tokens("no-slash"), None);
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let j = serde_json::json!({"a": [1, 2.5, "x", null, true], "b": {"c": {}}});
+        assert_eq!(Node::from_json(&j).to_json(), j);
+        assert_eq!(Node::from_json(&j).pointer("/a/2").unwrap().as_str(), Some("x"));
+        assert_eq!(Node::from_json(&j).count(), 9);
+    }
+}

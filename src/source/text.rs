@@ -1,0 +1,196 @@
+//! A file's text and the table that turns byte offsets into lines and columns.
+
+use std::path::PathBuf;
+
+/// A byte range in a file's text (`start..end`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Self {
+        Span { start, end }
+    }
+    pub const fn empty(at: u32) -> Self {
+        Span { start: at, end: at }
+    }
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+}
+
+/// A 1-based line and a 1-based column counted in Unicode code points.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// One input: a path (as the user named it, or `<stdin>`) and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path shown in reports, relative to the working directory where possible.
+    pub path: PathBuf,
+    pub text: String,
+    lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let lines = LineIndex::new(&text);
+        SourceFile {
+            path: path.into(),
+            text,
+            lines,
+        }
+    }
+
+    /// The path with forward slashes, as reports print it.
+    pub fn display_path(&self) -> String {
+        let s = self.path.to_string_lossy();
+        if std::path::MAIN_SEPARATOR == '\\' {
+            s.replace('\\', "/")
+        } else {
+            s.into_owned()
+        }
+    }
+
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
+    }
+
+    /// The position of a byte offset.
+    pub fn position(&self, byte: u32) -> Position {
+        self.lines.position(&self.text, byte)
+    }
+
+    /// The text a span covers (empty when the span is out of range).
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start as usize..span.end as usize).unwrap_or("")
+    }
+}
+
+/// Start offsets of every line, so that positions can be computed in O(log n).
+///
+/// The YAML parser reports positions in characters; this table turns a
+/// (line, character column) pair into a byte offset and back. Lines that are
+/// pure ASCII (nearly all of them in manifests) take a fast path.
+#[derive(Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+    ascii: Vec<bool>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0u32];
+        let mut ascii = Vec::new();
+        let mut line_ascii = true;
+        // A UTF-8 byte order mark is not part of line 1's columns.
+        if text.starts_with('\u{feff}') {
+            starts[0] = 3;
+        }
+        let mut i = starts[0] as usize;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b >= 0x80 {
+                line_ascii = false;
+            }
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                ascii.push(line_ascii);
+                line_ascii = true;
+                starts.push((i + 1) as u32);
+            }
+            i += 1;
+        }
+        ascii.push(line_ascii);
+        LineIndex { starts, ascii }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte offset of line `line` (1-based), column `col` (0-based, in characters).
+    /// Out-of-range positions clamp to the end of the text or line.
+    pub fn byte_of(&self, text: &str, line: usize, col: usize) -> u32 {
+        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
+            return text.len() as u32;
+        };
+        let end = self.starts.get(line).map(|&s| s as usize).unwrap_or(text.len());
+        if self.ascii[line - 1] {
+            return (start as usize + col).min(end) as u32;
+        }
+        let line_text = &text[start as usize..end];
+        match line_text.char_indices().nth(col) {
+            Some((off, _)) => start + off as u32,
+            None => end as u32,
+        }
+    }
+
+    /// Line and column (both 1-based, column in characters) of a byte offset.
+    pub fn position(&self, text: &str, byte: u32) -> Position {
+        let byte = byte.min(text.len() as u32);
+        let line = match self.starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(0) => 0,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let column = if self.ascii[line] || byte < start {
+            byte.saturating_sub(start)
+        } else {
+            let mut b = byte as usize;
+            while b > start as usize && !text.is_char_boundary(b) {
+                b -= 1;
+            }
+            text[start as usize..b].chars().count() as u32
+        };
+        Position {
+            line: line as u32 + 1,
+            column: column + 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_round_trip_ascii_and_unicode() {
+        let text = "a: 1\nbé: ü2\r\nc: 3";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 3);
+        assert_eq!(idx.byte_of(text, 2, 4), text.find("ü2").unwrap() as u32);
+        let p = idx.position(text, text.find("ü2").unwrap() as u32);
+        assert_eq!(p, Position { line: 2, column: 5 });
+        assert_eq!(
+            idx.position(text, text.find("c:").unwrap() as u32),
+            Position { line: 3, column: 1 }
+        );
+    }
+
+    #[test]
+    fn bom_is_not_a_column() {
+        let text = "\u{feff}a: 1\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.byte_of(text, 1, 0), 3);
+        assert_eq!(idx.position(text, 3), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn out_of_range_clamps() {
+        let text = "ab\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.byte_of(text, 9, 9), 3);
+        assert_eq!(idx.byte_of(text, 1, 99), 3);
+        assert_eq!(idx.position(text, 99), Position { line: 2, column: 1 });
+    }
+}
