@@ -29,7 +29,7 @@ fn level(s: Severity) -> &'static str {
 fn rule_descriptor(info: &RuleInfo, linter: &Linter) -> Value {
     let severity = linter.settings(info.id).map_or(info.severity, |s| s.severity);
     let mut tags = vec![info.family.as_str().to_string()];
-    if info.security_severity.is_some() {
+    if info.security_severity.is_some() && info.family.as_str() != "security" {
         tags.push("security".into());
     }
     let mut properties = json!({"tags": tags, "precision": "very-high"});

@@ -47,21 +47,61 @@ pub struct Problem {
 
 /// Parses every document of a file. Never panics: a parser panic becomes a problem.
 pub fn parse_stream(file: &SourceFile) -> (Vec<ParsedDocument>, Vec<Problem>) {
+    match parse_with(file, true) {
+        Some(result) => result,
+        // A predicted repair was not a quoted scalar after all: repair one at a time.
+        None => parse_with(file, false).expect("without predictions every repair is confirmed"),
+    }
+}
+
+/// Repairs of quoted scalars that kubectl accepts but saphyr does not (see
+/// [`lenient_quoted`]): a same-length copy of the text with their line breaks blanked, and
+/// their values by opening-quote offset.
+#[derive(Default)]
+struct Repairs {
+    patched: Option<SourceFile>,
+    values: HashMap<u32, String>,
+    /// Offsets the parser confirmed as quoted-scalar starts.
+    confirmed: std::collections::HashSet<u32>,
+    predicted: bool,
+}
+
+impl Repairs {
+    fn add(&mut self, file: &SourceFile, regions: &[(u32, u32, String)]) {
+        let mut text = self
+            .patched
+            .take()
+            .map_or_else(|| file.text.clone(), |p| p.text)
+            .into_bytes();
+        for (start, end, value) in regions {
+            for b in &mut text[*start as usize..*end as usize] {
+                if *b == b'\n' || *b == b'\r' {
+                    *b = b' ';
+                }
+            }
+            self.values.insert(*start, value.clone());
+        }
+        let text = String::from_utf8(text).expect("only ASCII bytes were replaced");
+        self.patched = Some(SourceFile::new(&file.path, text));
+    }
+}
+
+/// One pass over the stream. With `predict`, the first lenient-quote failure repairs every
+/// multi-line quoted scalar of the file at once (one re-parse instead of one per scalar);
+/// `None` when a prediction turns out not to be a quoted scalar.
+fn parse_with(file: &SourceFile, predict: bool) -> Option<(Vec<ParsedDocument>, Vec<Problem>)> {
     let mut docs = Vec::new();
     let mut problems = Vec::new();
     let mut first_line = 1usize;
     let mut doc_index = 0usize;
-    // Quoted scalars that kubectl accepts but saphyr does not (see `lenient_quoted`):
-    // a same-length copy of the text with their line breaks blanked, and their values.
-    let mut patched: Option<SourceFile> = None;
-    let mut overrides: HashMap<u32, String> = HashMap::new();
+    let mut repairs = Repairs::default();
     loop {
         let start = file.lines().byte_of(&file.text, first_line, 0);
-        let conv = patched.as_ref().unwrap_or(file);
+        let conv = repairs.patched.as_ref().unwrap_or(file);
         let conv_line = conv.position(start).line as usize;
         let chunk = &conv.text[start as usize..];
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut b = Builder::new(file, conv, &overrides, conv_line - 1, doc_index);
+            let mut b = Builder::new(file, conv, &repairs.values, conv_line - 1, doc_index);
             let failed_at = b.run(chunk);
             (b, failed_at)
         }));
@@ -73,43 +113,85 @@ pub fn parse_stream(file: &SourceFile) -> (Vec<ParsedDocument>, Vec<Problem>) {
                     span: Span::empty(start),
                     message: "the YAML parser failed on this input".into(),
                 });
-                return (docs, problems);
+                return Some((docs, problems));
             }
         };
         if let Some(Failure {
             byte,
             lenient_quote: true,
         }) = failed_at
-            && overrides.len() < 1000
+            && repairs.values.len() < 10_000
+            && !repairs.values.contains_key(&byte)
             && let Some((end, value)) = lenient_quoted(file, byte)
         {
-            let mut text = conv.text.clone().into_bytes();
-            for b in &mut text[byte as usize..end as usize] {
-                if *b == b'\n' || *b == b'\r' {
-                    *b = b' ';
-                }
+            let mut regions = vec![(byte, end, value)];
+            if predict && !repairs.predicted {
+                repairs.predicted = true;
+                regions.extend(multi_line_quoted_scalars(file).into_iter().filter(|r| r.0 != byte));
             }
-            let text = String::from_utf8(text).expect("only ASCII bytes were replaced");
-            patched = Some(SourceFile::new(&file.path, text));
-            overrides.insert(byte, value);
-            continue; // the same chunk again, with the scalar repaired
+            repairs.add(file, &regions);
+            continue; // the same chunk again, with the scalars repaired
         }
+        repairs.confirmed.extend(builder.confirmed.iter().copied());
         doc_index = builder.doc_index;
         docs.extend(builder.docs);
         problems.extend(builder.problems);
         match failed_at {
-            None => return (docs, problems),
+            None => break,
             // Resume at the next `---` (the error line itself can be one, but never the
             // first line of this attempt, or it would fail the same way again).
             Some(f) => {
                 let line = file.position(f.byte).line as usize;
                 match next_separator_line(file, line.max(first_line + 1)) {
                     Some(l) => first_line = l,
-                    None => return (docs, problems),
+                    None => break,
                 }
             }
         }
     }
+    if repairs.predicted && repairs.values.keys().any(|k| !repairs.confirmed.contains(k)) {
+        return None;
+    }
+    Some((docs, problems))
+}
+
+/// Candidates for repair: quoted scalars that open after `key: `, `- ` or at the start of
+/// a line's content, and close on a later line. Only a guess, which the parser confirms.
+fn multi_line_quoted_scalars(file: &SourceFile) -> Vec<(u32, u32, String)> {
+    let bytes = file.text.as_bytes();
+    let mut out = Vec::new();
+    let mut line_start = 0usize;
+    let mut skip_until = 0usize;
+    while line_start < bytes.len() {
+        let line_end = bytes[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| line_start + i);
+        if line_start >= skip_until {
+            let line = &bytes[line_start..line_end];
+            let mut i = line.iter().take_while(|&&b| b == b' ').count();
+            while line[i..].starts_with(b"- ") {
+                i += 2;
+            }
+            let quote_at = if matches!(line.get(i), Some(b'\'' | b'"')) {
+                Some(i)
+            } else {
+                line.windows(3)
+                    .position(|w| w[0] == b':' && w[1] == b' ' && (w[2] == b'\'' || w[2] == b'"'))
+                    .map(|p| p + 2)
+            };
+            if let Some(q) = quote_at
+                && !line[..q].contains(&b'#')
+                && let Some((end, value)) = lenient_quoted(file, (line_start + q) as u32)
+                && end as usize > line_end
+            {
+                out.push(((line_start + q) as u32, end, value));
+                skip_until = end as usize;
+            }
+        }
+        line_start = line_end + 1;
+    }
+    out
 }
 
 /// Where a parse stopped.
@@ -192,6 +274,8 @@ struct Builder<'f> {
     /// except blanked line breaks), for turning parser positions into byte offsets.
     conv: &'f SourceFile,
     overrides: &'f HashMap<u32, String>,
+    /// Repaired scalars the parser reached (their starts).
+    confirmed: Vec<u32>,
     line_offset: usize,
     stack: Vec<Frame>,
     root: Option<Node>,
@@ -217,6 +301,7 @@ impl<'f> Builder<'f> {
             file,
             conv,
             overrides,
+            confirmed: Vec::new(),
             line_offset,
             stack: Vec::new(),
             root: None,
@@ -343,7 +428,10 @@ impl<'f> Builder<'f> {
                 span.end -= 1;
             }
         }
-        if let Some(v) = self.overrides.get(&start) {
+        if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
+            && let Some(v) = self.overrides.get(&start)
+        {
+            self.confirmed.push(start);
             return Node::new(Value::String(v.clone()), span);
         }
         let value = match (style, tag) {
@@ -689,6 +777,18 @@ mod tests {
         assert_eq!(file.slice(r.pointer("/a/0/d").unwrap().span), "\"x\\\"\n    y\"");
         assert_eq!(file.position(r.key_span("/a/0/k").unwrap().start).line, 6);
         assert_eq!(file.position(r.key_span("/b").unwrap().start).line, 7);
+    }
+
+    #[test]
+    fn predicted_repairs_that_are_not_scalars_fall_back() {
+        // The block scalar holds a line that looks like a multi-line quoted scalar; the
+        // prediction is refused and the real one is repaired alone.
+        let text = "a:\n  - s: |\n      x: 'not\n      closed'\n    m: 'one\n    two'\n";
+        let (docs, problems, _) = parse(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = &docs[0].root;
+        assert_eq!(r.pointer("/a/0/s").unwrap().as_str(), Some("x: 'not\nclosed'\n"));
+        assert_eq!(r.pointer("/a/0/m").unwrap().as_str(), Some("one two"));
     }
 
     #[test]

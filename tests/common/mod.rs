@@ -13,8 +13,17 @@ pub fn root() -> PathBuf {
 /// The real binary, run from the repository root.
 pub fn kubelint() -> Command {
     let mut cmd = Command::cargo_bin("kubelint").expect("the kubelint binary is built");
-    cmd.current_dir(root()).env_remove("NO_COLOR").arg("--");
+    cmd.current_dir(root()).env_remove("NO_COLOR");
     cmd
+}
+
+/// Runs the binary with `input` on stdin.
+pub fn kubelint_stdin(input: &str, args: &[&str]) -> Output {
+    kubelint()
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .expect("kubelint runs")
 }
 
 /// Runs `kubelint check ARGS...` from the repository root, with no config file.

@@ -1,0 +1,134 @@
+//! Exact-output snapshots of every format, and SARIF checked against the official schema
+//! and GitHub code scanning's requirements. Update snapshots with `INSTA_UPDATE=always`.
+
+mod common;
+
+use serde_json::Value;
+
+/// Runs on `fixtures/input` (every bad-input case plus rule hits) in `format`.
+fn run(format: &str, extra: &[&str]) -> String {
+    let mut args = vec!["fixtures/input", "--format", format];
+    args.extend_from_slice(extra);
+    let out = common::check(&args);
+    assert_eq!(out.status.code(), Some(1), "errors are present, so exit code 1");
+    common::stdout(&out)
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(r" in \d+\.\d+s", " in [TIME]");
+    s.add_filter(r#""elapsedMs": \d+"#, r#""elapsedMs": "[TIME]""#);
+    s.add_filter(r#""uri": "file://[^"]*""#, r#""uri": "file://[ROOT]/""#);
+    s.add_filter(
+        r#""(semanticVersion|version)": "\d+\.\d+\.\d+""#,
+        r#""$1": "[VERSION]""#,
+    );
+    s
+}
+
+#[test]
+fn human_snapshot() {
+    settings().bind(|| insta::assert_snapshot!(run("human", &["--color", "never"])));
+}
+
+#[test]
+fn json_snapshot() {
+    settings().bind(|| insta::assert_snapshot!(run("json", &["--show-suppressed"])));
+}
+
+#[test]
+fn github_snapshot() {
+    settings().bind(|| insta::assert_snapshot!(run("github", &[])));
+}
+
+#[test]
+fn sarif_snapshot() {
+    settings().bind(|| insta::assert_snapshot!(run("sarif", &[])));
+}
+
+fn sarif() -> Value {
+    serde_json::from_str(&run("sarif", &["--show-suppressed"])).unwrap()
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let text = std::fs::read_to_string(common::root().join("tests/data/sarif-schema-2.1.0.json")).unwrap();
+    // The official schema's `run.language` pattern has a stray `]`, which fails the
+    // meta-schema's `regex` format check; escape it (it constrains a field we never write).
+    let text = text.replace(r#"{2}-[a-zA-Z]{2}]?$"#, r#"{2}-[a-zA-Z]{2}\\]?$"#);
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let doc = sarif();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // And a broken document is caught, so the check above can fail.
+    let mut broken = doc.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn sarif_has_what_github_code_scanning_reads() {
+    let doc = sarif();
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for r in rules {
+        for key in [
+            "id",
+            "name",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "helpUri",
+            "defaultConfiguration",
+        ] {
+            assert!(!r[key].is_null(), "rule {} lacks {key}", r["id"]);
+        }
+    }
+    let privileged = rules.iter().find(|r| r["id"] == "privileged-container").unwrap();
+    assert_eq!(privileged["properties"]["security-severity"], "9.0");
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .last(),
+        Some('/')
+    );
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(uri.starts_with("fixtures/input/"), "{uri}");
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
+        assert!(
+            r["partialFingerprints"]["kubelintFingerprint/v1"]
+                .as_str()
+                .unwrap()
+                .len()
+                == 16
+        );
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+    }
+    // The exact region of one known finding: nginx:latest in manifest.json, line 7.
+    let json_hit = results
+        .iter()
+        .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "fixtures/input/manifest.json")
+        .unwrap();
+    assert_eq!(
+        json_hit["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 7, "startColumn": 32, "endLine": 7, "endColumn": 46})
+    );
+    let suppressed: Vec<_> = results.iter().filter(|r| r["suppressions"].is_array()).collect();
+    assert_eq!(suppressed.len(), 1);
+}
