@@ -1,1 +1,204 @@
-fn main() {}
+//! Throughput on a generated repository (`cargo bench`; `BENCH_DOCS=N` to resize).
+//!
+//! Measures, best of three runs each:
+//! - the raw saphyr-parser event stream (the floor: no tree, no spans),
+//! - kubelint's load stage (spanned trees, YAML 1.1 resolution, classification), on one
+//!   thread for a like-for-like ratio with the raw parser, and on all cores,
+//! - the full run (`Linter::lint_paths`: walk, read, load, inventory, rules, sort).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use kubelint::source::{SourceFile, load_file};
+use kubelint::{Config, Linter};
+use rayon::prelude::*;
+
+const DOCS_PER_FILE: usize = 10;
+
+fn deployment(i: usize) -> String {
+    format!(
+        r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: service-{i}
+  namespace: team-{ns}
+  labels:
+    app.kubernetes.io/name: service-{i}
+    app.kubernetes.io/part-of: shop
+  annotations:
+    description: "Service number {i}, generated for the benchmark"
+spec:
+  replicas: {replicas}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: service-{i}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate: {{maxSurge: 1, maxUnavailable: 0}}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: service-{i}
+    spec:
+      serviceAccountName: service-{i}
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile: {{type: RuntimeDefault}}
+      containers:
+        - name: app
+          image: registry.example.com/shop/service-{i}:{tag}
+          ports:
+            - name: http
+              containerPort: 8080
+          env:
+            - name: LOG_LEVEL
+              value: info
+            - name: DATABASE_URL
+              valueFrom:
+                secretKeyRef: {{name: service-{i}-db, key: url}}
+          resources:
+            requests: {{cpu: 100m, memory: 128Mi}}
+            limits: {{cpu: 500m, memory: 256Mi}}
+          readinessProbe:
+            httpGet: {{path: /ready, port: http}}
+            periodSeconds: 5
+          livenessProbe:
+            httpGet: {{path: /health, port: http}}
+            initialDelaySeconds: 10
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: [ALL]
+"#,
+        ns = i % 20,
+        replicas = 2 + i % 3,
+        tag = if i.is_multiple_of(7) {
+            "latest".to_string()
+        } else {
+            format!("1.{}.{}", i % 10, i % 13)
+        },
+    )
+}
+
+fn service(i: usize) -> String {
+    format!(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: service-{i}\n  namespace: team-{}\nspec:\n  selector:\n    app.kubernetes.io/name: service-{i}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n",
+        i % 20
+    )
+}
+
+fn config_map(i: usize) -> String {
+    format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: service-{i}-config\n  namespace: team-{}\ndata:\n  feature-flags: |\n    checkout=true\n    search=v{}\n  region: eu-west-{}\n",
+        i % 20,
+        i % 4,
+        i % 3
+    )
+}
+
+fn document(i: usize) -> String {
+    match i % 4 {
+        0 | 1 => deployment(i),
+        2 => service(i),
+        _ => config_map(i),
+    }
+}
+
+fn generate(dir: &Path, docs: usize) -> Vec<SourceFile> {
+    let mut files = Vec::new();
+    for f in 0..docs.div_ceil(DOCS_PER_FILE) {
+        let text: Vec<String> = (f * DOCS_PER_FILE..((f + 1) * DOCS_PER_FILE).min(docs))
+            .map(document)
+            .collect();
+        let text = text.join("---\n");
+        let path = dir.join(format!("team-{}/app-{f}.yaml", f % 50));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &text).unwrap();
+        files.push(SourceFile::new(path, text));
+    }
+    files
+}
+
+fn best_of_3(mut f: impl FnMut() -> usize) -> (Duration, usize) {
+    let mut best = Duration::MAX;
+    let mut count = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        count = f();
+        best = best.min(t.elapsed());
+    }
+    (best, count)
+}
+
+fn raw_events(text: &str) -> usize {
+    let mut parser = saphyr_parser::Parser::new_from_str(text);
+    let mut docs = 0;
+    while let Some(Ok((event, _))) = parser.next_event() {
+        if matches!(event, saphyr_parser::Event::DocumentStart(_)) {
+            docs += 1;
+        }
+    }
+    docs
+}
+
+fn main() {
+    let docs: usize = std::env::var("BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50_000);
+    let dir = tempfile::tempdir().unwrap();
+    let files = generate(dir.path(), docs);
+    let bytes: usize = files.iter().map(|f| f.text.len()).sum();
+    let texts: Vec<(std::path::PathBuf, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "generated {} files, {docs} documents, {mb:.1} MB; {} threads",
+        files.len(),
+        rayon::current_num_threads()
+    );
+    println!("{:<34} {:>9} {:>12} {:>9}", "stage", "seconds", "documents/s", "MB/s");
+    let report = |name: &str, (t, n): (Duration, usize)| {
+        let s = t.as_secs_f64();
+        println!("{name:<34} {s:>9.3} {:>12.0} {:>9.1}", n as f64 / s, mb / s);
+        s
+    };
+
+    let raw = report(
+        "raw saphyr events, 1 thread",
+        best_of_3(|| texts.iter().map(|(_, t)| raw_events(t)).sum()),
+    );
+    let load = report(
+        "load (spanned trees), 1 thread",
+        best_of_3(|| {
+            texts
+                .iter()
+                .map(|(p, t)| load_file(Arc::new(SourceFile::new(p, t.clone()))).documents_read)
+                .sum()
+        }),
+    );
+    report(
+        "raw saphyr events, all threads",
+        best_of_3(|| texts.par_iter().map(|(_, t)| raw_events(t)).sum()),
+    );
+    report(
+        "load (spanned trees), all threads",
+        best_of_3(|| {
+            texts
+                .par_iter()
+                .map(|(p, t)| load_file(Arc::new(SourceFile::new(p, t.clone()))).documents_read)
+                .sum()
+        }),
+    );
+    let linter = Linter::new(Config::default()).unwrap();
+    report(
+        "full run (walk..report), all threads",
+        best_of_3(|| {
+            let r = linter.lint_paths(&[dir.path()]);
+            assert_eq!(r.summary.objects, docs);
+            r.summary.documents
+        }),
+    );
+    println!("load / raw parser time, 1 thread: {:.2}x", load / raw);
+}
