@@ -81,6 +81,9 @@ pub struct Finding {
     pub path: String,
     /// Position of the document in its file (0-based), when the finding is about one.
     pub document: Option<usize>,
+    /// For a suppressed finding: why (the `kubelint.dev/ignore-reason` annotation, or a
+    /// note that none was given).
+    pub suppression: Option<String>,
     pub help: String,
     pub help_url: String,
 }
@@ -107,6 +110,7 @@ impl Finding {
             end,
             path: String::new(),
             document: None,
+            suppression: None,
             help: rule.remediation.to_string(),
             help_url: rule.help_url(),
         }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::{Config, ConfigError};
 use crate::finding::{Finding, Severity};
-use crate::model::{Inventory, Object};
+use crate::model::{IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, Inventory, Object};
 use crate::rules::{self, Context, Rule, RuleInfo, RuleSettings};
 use crate::source::discover::{DiscoverOptions, discover};
 use crate::source::{self, Loaded, SourceFile, Span};
@@ -328,8 +328,16 @@ fn check_object(
     if ignored.is_empty() {
         return (out, Vec::new());
     }
-    out.into_iter()
-        .partition(|f| !ignored.iter().any(|i| i == &*f.rule || i == "all" || i == "*"))
+    let reason = object
+        .ignore_reason()
+        .unwrap_or_else(|| format!("{IGNORE_ANNOTATION} annotation (no {IGNORE_REASON_ANNOTATION} given)"));
+    let (kept, mut suppressed): (Vec<Finding>, Vec<Finding>) = out
+        .into_iter()
+        .partition(|f| !ignored.iter().any(|i| i == &*f.rule || i == "all" || i == "*"));
+    for f in &mut suppressed {
+        f.suppression = Some(reason.clone());
+    }
+    (kept, suppressed)
 }
 
 fn sort_dedup(findings: &mut Vec<Finding>) {
@@ -387,6 +395,13 @@ mod tests {
         assert_eq!(&*r.findings[0].rule, "privileged-container");
         assert_eq!(r.suppressed.len(), 1);
         assert_eq!(r.summary.suppressed, 1);
+        assert!(
+            r.suppressed[0]
+                .suppression
+                .as_deref()
+                .unwrap()
+                .contains("no kubelint.dev/ignore-reason given")
+        );
     }
 
     #[test]

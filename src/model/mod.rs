@@ -118,6 +118,14 @@ impl Object {
         }
         out
     }
+
+    /// Why the object opts out (`kubelint.dev/ignore-reason`, on the object or its template).
+    pub fn ignore_reason(&self) -> Option<String> {
+        self.annotations.get(IGNORE_REASON_ANNOTATION).cloned().or_else(|| {
+            self.pod_template()
+                .and_then(|t| t.annotations().get(IGNORE_REASON_ANNOTATION).cloned())
+        })
+    }
 }
 
 /// A `map[string]string` (labels, annotations, selectors); non-string values are written

@@ -44,7 +44,6 @@ impl SourceCode for FileSource {
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     source: FileSource,
-    suppressed: bool,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -55,7 +54,7 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.suppressed {
+        if self.finding.suppression.is_some() {
             f.write_str("(suppressed) ")?;
         }
         f.write_str(&self.finding.message)?;
@@ -83,7 +82,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.finding.help))
+        match &self.finding.suppression {
+            Some(reason) => Some(Box::new(format!("suppressed: {reason}"))),
+            None => Some(Box::new(&self.finding.help)),
+        }
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -148,16 +150,15 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         .with_links(options.color)
         .with_width(100)
         .with_context_lines(1);
-    let mut all: Vec<(&Finding, bool)> = report.findings.iter().map(|f| (f, false)).collect();
+    let mut all: Vec<&Finding> = report.findings.iter().collect();
     if options.show_suppressed {
-        all.extend(report.suppressed.iter().map(|f| (f, true)));
+        all.extend(&report.suppressed);
     }
     let mut buf = String::new();
-    for (finding, suppressed) in all {
+    for finding in all {
         let diag = FindingDiagnostic {
             finding,
             source: FileSource(Arc::clone(&finding.file)),
-            suppressed,
         };
         buf.clear();
         handler

@@ -16,7 +16,7 @@ use crate::linter::Report;
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
 pub fn finding_json(f: &Finding, options: &RenderOptions) -> Value {
-    json!({
+    let mut v = json!({
         "rule": &*f.rule,
         "severity": f.severity,
         "message": f.message,
@@ -28,7 +28,11 @@ pub fn finding_json(f: &Finding, options: &RenderOptions) -> Value {
         "end": f.end,
         "help": f.help,
         "helpUrl": f.help_url,
-    })
+    });
+    if let Some(reason) = &f.suppression {
+        v["suppression"] = json!(reason);
+    }
+    v
 }
 
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {

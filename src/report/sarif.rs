@@ -90,7 +90,7 @@ fn fingerprint(f: &Finding, file: &str) -> String {
     format!("{h:016x}")
 }
 
-fn result(f: &Finding, rule_index: Option<usize>, options: &RenderOptions, suppressed: bool) -> Value {
+fn result(f: &Finding, rule_index: Option<usize>, options: &RenderOptions) -> Value {
     let file = relative_path(&f.file.path, &options.base_dir);
     let mut region = json!({
         "startLine": f.start.line,
@@ -125,8 +125,8 @@ fn result(f: &Finding, rule_index: Option<usize>, options: &RenderOptions, suppr
     if let Some(i) = rule_index {
         r["ruleIndex"] = json!(i);
     }
-    if suppressed {
-        r["suppressions"] = json!([{"kind": "inSource", "justification": "kubelint.dev/ignore annotation"}]);
+    if let Some(reason) = &f.suppression {
+        r["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
     }
     r
 }
@@ -148,14 +148,14 @@ pub fn render(report: &Report, linter: &Linter, options: &RenderOptions, out: &m
     let mut results: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| result(f, index.get(&*f.rule).copied(), options, false))
+        .map(|f| result(f, index.get(&*f.rule).copied(), options))
         .collect();
     if options.show_suppressed {
         results.extend(
             report
                 .suppressed
                 .iter()
-                .map(|f| result(f, index.get(&*f.rule).copied(), options, true)),
+                .map(|f| result(f, index.get(&*f.rule).copied(), options)),
         );
     }
     let doc = json!({
