@@ -70,6 +70,10 @@ pub struct CheckArgs {
     /// Leave out paths matching GLOB (repeatable), e.g. `vendor/**`.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Run only this rule (repeatable; enables it if it is off by default). Input rules
+    /// such as `yaml-syntax` always run.
+    #[arg(long, value_name = "RULE")]
+    pub only: Vec<String>,
     /// Namespace for objects that name none (default: the config's, else `default`).
     #[arg(short, long)]
     pub namespace: Option<String>,
@@ -145,6 +149,7 @@ fn check(args: CheckArgs) -> ExitCode {
         no_ignore: args.no_ignore,
         max_file_size: args.max_file_size,
         exclude: args.exclude.clone(),
+        only: args.only.clone(),
     };
     let linter = match Linter::with_options(config, options) {
         Ok(l) => l,

@@ -30,6 +30,9 @@ pub struct RunOptions {
     pub max_file_size: u64,
     /// Extra exclude globs (added to the config's).
     pub exclude: Vec<String>,
+    /// Run only these object rules (enabling them if they are off by default); input
+    /// rules always run. Empty: every enabled rule.
+    pub only: Vec<String>,
 }
 
 impl Default for RunOptions {
@@ -39,6 +42,7 @@ impl Default for RunOptions {
             no_ignore: false,
             max_file_size: source::DEFAULT_MAX_FILE_SIZE,
             exclude: Vec::new(),
+            only: Vec::new(),
         }
     }
 }
@@ -82,8 +86,7 @@ impl Report {
 ///     "pod.yaml",
 ///     "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: web\n    image: nginx:latest\n",
 /// );
-/// let f = &report.findings[0];
-/// assert_eq!(&*f.rule, "latest-tag");
+/// let f = report.findings.iter().find(|f| &*f.rule == "latest-tag").unwrap();
 /// assert_eq!((f.start.line, f.start.column), (7, 12));
 /// assert_eq!(f.path, "/spec/containers/0/image");
 /// ```
@@ -140,6 +143,20 @@ impl Linter {
                     });
                 }
                 s.params.insert(name.clone(), value.clone());
+            }
+        }
+        if !options.only.is_empty() {
+            for id in &options.only {
+                if !catalog.iter().any(|i| i.id == id) {
+                    return Err(ConfigError {
+                        origin: None,
+                        message: format!("--only: unknown rule `{id}`"),
+                    });
+                }
+            }
+            for r in &rules {
+                let id = r.info().id;
+                settings.get_mut(id).expect("every rule has settings").enabled = options.only.iter().any(|o| o == id);
             }
         }
         Ok(Linter {
@@ -386,9 +403,42 @@ mod tests {
         assert!(Linter::new(c).err().unwrap().message.contains("no parameter `x`"));
     }
 
+    fn only(rules: &[&str], config: Config) -> Linter {
+        let options = RunOptions {
+            only: rules.iter().map(|r| r.to_string()).collect(),
+            ..RunOptions::default()
+        };
+        Linter::with_options(config, options).unwrap()
+    }
+
+    #[test]
+    fn only_restricts_object_rules_but_keeps_input_rules() {
+        let linter = only(&["host-pid"], Config::default());
+        let r = linter.lint_str(
+            "x.yaml",
+            "a: [
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {hostPID: true, containers: [{name: a, image: x}]}
+",
+        );
+        let rules: Vec<&str> = r.findings.iter().map(|f| &*f.rule).collect();
+        assert_eq!(rules, vec!["yaml-syntax", "host-pid"]);
+        let err = Linter::with_options(
+            Config::default(),
+            RunOptions {
+                only: vec!["nope".into()],
+                ..RunOptions::default()
+            },
+        );
+        assert!(err.err().unwrap().message.contains("unknown rule `nope`"));
+    }
+
     #[test]
     fn suppression_by_annotation() {
-        let linter = Linter::new(Config::default()).unwrap();
+        let linter = only(&["latest-tag", "privileged-container"], Config::default());
         let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      annotations:\n        kubelint.dev/ignore: \"latest-tag\"\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        securityContext: {privileged: true}\n";
         let r = linter.lint_str("d.yaml", text);
         assert_eq!(r.findings.len(), 1);
@@ -411,7 +461,7 @@ mod tests {
             "rules:\n  not-a-manifest: off\n  latest-tag: error\n",
         )
         .unwrap();
-        let linter = Linter::new(c).unwrap();
+        let linter = only(&["latest-tag"], c);
         let r = linter.lint_str(
             "x.yaml",
             "foo: 1\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: x}]}\n",

@@ -49,7 +49,10 @@ fn exit_codes_follow_fail_on() {
 #[test]
 fn default_path_is_the_working_directory_and_summary_ends_output() {
     let dir = repo(&[("a/warn.yaml", WARNS), ("b/clean.yml", CLEAN)]);
-    let out = bin_in(dir.path()).arg("check").arg("--color=never").output().unwrap();
+    let out = bin_in(dir.path())
+        .args(["check", "--color=never", "--only", "latest-tag"])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let last = text.lines().last().unwrap();
     assert!(
@@ -61,7 +64,7 @@ fn default_path_is_the_working_directory_and_summary_ends_output() {
 
 #[test]
 fn stdin_is_read_with_dash() {
-    let out = common::kubelint_stdin(WARNS, &["check", "-", "--format", "json"]);
+    let out = common::kubelint_stdin(WARNS, &["check", "-", "--format", "json", "--only", "latest-tag"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let f = &report["findings"][0];
     assert_eq!(f["file"], "<stdin>");
@@ -76,7 +79,7 @@ fn stdin_is_read_with_dash() {
 fn output_goes_to_a_file() {
     let dir = repo(&[("warn.yaml", WARNS)]);
     let out = bin_in(dir.path())
-        .args(["check", "--format", "sarif", "-o", "out.sarif"])
+        .args(["check", "--format", "sarif", "-o", "out.sarif", "--only", "latest-tag"])
         .output()
         .unwrap();
     assert!(out.stdout.is_empty());

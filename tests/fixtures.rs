@@ -3,12 +3,19 @@
 //! (`object` is `Kind/namespace/name`, `-` for none; suppressed findings are prefixed
 //! with `suppressed`). The test runs the real binary on each file alone and compares.
 //! `KUBELINT_BLESS=1 cargo test --test fixtures` rewrites the files; review the diff.
+//!
+//! `fixtures/rules/<rule-id>.yaml` test one rule alone (`--only <rule-id>`, with
+//! `<rule-id>.kubelint.yaml` as config when present). Their objects are named `fire-*`
+//! (the rule must report them) or `ok-*` (it must not), and every object rule has one.
 
 mod common;
 
 use std::fmt::Write;
 use std::path::Path;
 
+use std::sync::Arc;
+
+use kubelint::source::{SourceFile, load_file};
 use serde_json::Value;
 
 fn line(f: &Value, suppressed: bool) -> String {
@@ -36,16 +43,90 @@ fn line(f: &Value, suppressed: bool) -> String {
     )
 }
 
-fn actual(file: &Path) -> String {
+/// The rule a `fixtures/rules/` file tests.
+fn rule_under_test(file: &Path) -> Option<String> {
+    let parent = file.parent()?;
+    (parent == common::root().join("fixtures/rules")).then(|| file.file_stem().unwrap().to_str().unwrap().to_string())
+}
+
+fn run(file: &Path) -> Value {
     let rel = file.strip_prefix(common::root()).unwrap().to_str().unwrap().to_string();
-    let out = common::check(&[&rel, "--format", "json", "--show-suppressed", "--fail-on", "never"]);
+    let mut args = vec!["check".to_string(), rel.clone()];
+    args.extend(["--format", "json", "--show-suppressed", "--fail-on", "never"].map(String::from));
+    match rule_under_test(file) {
+        Some(rule) => {
+            args.extend(["--only".to_string(), rule.clone()]);
+            let config = format!("fixtures/rules/{rule}.kubelint.yaml");
+            if common::root().join(&config).is_file() {
+                args.extend(["--config".to_string(), config]);
+            } else {
+                args.push("--no-config".into());
+            }
+        }
+        None => args.push("--no-config".into()),
+    }
+    let out = common::kubelint().args(&args).output().unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
         "{rel}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report = common::json(&out);
+    common::json(&out)
+}
+
+/// `fire-*` objects get the rule, `ok-*` objects do not.
+fn check_naming(file: &Path, rule: &str, report: &Value) -> Vec<String> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let loaded = load_file(Arc::new(SourceFile::new(file, text)));
+    let names: Vec<String> = loaded
+        .documents
+        .iter()
+        .filter_map(|d| {
+            d.root
+                .pointer("/metadata/name")
+                .and_then(|n| n.as_str())
+                .map(str::to_string)
+        })
+        .collect();
+    let hit: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .filter_map(|f| f["object"]["name"].as_str())
+        .collect();
+    let mut problems = Vec::new();
+    let (mut fire, mut ok) = (0, 0);
+    for name in &names {
+        if name.starts_with("fire-") {
+            fire += 1;
+            if !hit.contains(&name.as_str()) {
+                problems.push(format!("{}: `{name}` must be reported by {rule}", file.display()));
+            }
+        } else if name.starts_with("ok-") {
+            ok += 1;
+            if hit.contains(&name.as_str()) {
+                problems.push(format!("{}: `{name}` must not be reported by {rule}", file.display()));
+            }
+        } else {
+            problems.push(format!(
+                "{}: object `{name}` is named neither fire-* nor ok-*",
+                file.display()
+            ));
+        }
+    }
+    if fire == 0 || ok == 0 {
+        problems.push(format!(
+            "{}: needs objects that must fire and objects that must not ({fire} and {ok})",
+            file.display()
+        ));
+    }
+    problems
+}
+
+fn actual(file: &Path, report: &Value) -> String {
+    let rel = file.strip_prefix(common::root()).unwrap().to_str().unwrap().to_string();
     let mut s = String::from("# line:column rule severity object path (see tests/fixtures.rs)\n");
     for f in report["findings"].as_array().unwrap() {
         assert_eq!(f["file"].as_str().unwrap(), rel);
@@ -64,8 +145,15 @@ fn every_fixture_produces_exactly_its_expected_findings() {
     assert!(files.len() >= 30, "fixtures are missing: {}", files.len());
     let mut failures = Vec::new();
     for file in files {
+        if file.to_str().unwrap().ends_with(".kubelint.yaml") {
+            continue;
+        }
         let expected_path = file.with_file_name(format!("{}.expected", file.file_name().unwrap().to_str().unwrap()));
-        let got = actual(&file);
+        let report = run(&file);
+        if let Some(rule) = rule_under_test(&file) {
+            failures.extend(check_naming(&file, &rule, &report));
+        }
+        let got = actual(&file, &report);
         if common::blessing() {
             std::fs::write(&expected_path, &got).unwrap();
             continue;
@@ -81,4 +169,17 @@ fn every_fixture_produces_exactly_its_expected_findings() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_object_rule_has_a_fixture() {
+    let missing: Vec<&str> = kubelint::rules::builtin_rules()
+        .iter()
+        .map(|r| r.info().id)
+        .filter(|id| !common::root().join(format!("fixtures/rules/{id}.yaml")).is_file())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without fixtures/rules/<id>.yaml: {missing:?}"
+    );
 }

@@ -123,7 +123,10 @@ fn sarif_has_what_github_code_scanning_reads() {
     // The exact region of one known finding: nginx:latest in manifest.json, line 7.
     let json_hit = results
         .iter()
-        .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "fixtures/input/manifest.json")
+        .find(|r| {
+            r["ruleId"] == "latest-tag"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "fixtures/input/manifest.json"
+        })
         .unwrap();
     assert_eq!(
         json_hit["locations"][0]["physicalLocation"]["region"],
@@ -131,4 +134,12 @@ fn sarif_has_what_github_code_scanning_reads() {
     );
     let suppressed: Vec<_> = results.iter().filter(|r| r["suppressions"].is_array()).collect();
     assert_eq!(suppressed.len(), 1);
+}
+
+/// The seed articles' manifests, as a reviewer reads the report.
+#[test]
+fn seeds_human_snapshot() {
+    let out = common::check(&["fixtures/seeds", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(0), "the seeds have warnings but no errors");
+    settings().bind(|| insta::assert_snapshot!(common::stdout(&out)));
 }

@@ -14,6 +14,8 @@ pub struct Inventory {
     pods_by_namespace: HashMap<String, Vec<usize>>,
     /// (kind, namespace or "", name) -> index.
     by_name: HashMap<(String, String, String), usize>,
+    /// (group, kind) -> indexes.
+    by_kind: HashMap<(String, String), Vec<usize>>,
 }
 
 impl Inventory {
@@ -46,6 +48,10 @@ impl Inventory {
                 let ns = o.namespace.clone().unwrap_or_default();
                 inv.pods_by_namespace.entry(ns).or_default().push(i);
             }
+            inv.by_kind
+                .entry((o.group.clone(), o.kind.clone()))
+                .or_default()
+                .push(i);
             if let Some(name) = &o.name {
                 let key = (o.kind.clone(), o.namespace.clone().unwrap_or_default(), name.clone());
                 inv.by_name.entry(key).or_insert(i);
@@ -77,6 +83,16 @@ impl Inventory {
             name.to_string(),
         );
         self.by_name.get(&key).map(|&i| &self.objects[i])
+    }
+
+    /// Objects of `kind` in API `group` (any version).
+    pub fn of_kind<'a>(&'a self, group: &str, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.by_kind
+            .get(&(group.to_string(), kind.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| &self.objects[i])
     }
 
     /// Objects in `namespace`.
@@ -137,6 +153,8 @@ metadata: {name: w}
         assert!(inv.find("Namespace", None, "shop").is_some());
         assert!(inv.find("Deployment", Some("shop"), "web").is_some());
         assert!(inv.find("Deployment", Some("default"), "web").is_none());
+        assert_eq!(inv.of_kind("batch", "CronJob").count(), 1);
+        assert_eq!(inv.of_kind("apps", "CronJob").count(), 0);
     }
 
     #[test]

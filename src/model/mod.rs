@@ -2,6 +2,8 @@
 
 pub mod image;
 pub mod index;
+pub mod quantity;
+pub mod security;
 pub mod selector;
 pub mod workload;
 
@@ -9,6 +11,8 @@ use std::collections::BTreeMap;
 
 pub use image::ImageRef;
 pub use index::Inventory;
+pub use quantity::parse_quantity;
+pub use security::{SecurityView, Setting};
 pub use selector::LabelSelector;
 pub use workload::{Container, ContainerKind, PodTemplate};
 
@@ -101,6 +105,25 @@ impl Object {
     /// ReplicaSet, ReplicationController, Job, CronJob, PodTemplate).
     pub fn pod_template(&self) -> Option<PodTemplate<'_>> {
         PodTemplate::of(self)
+    }
+
+    /// Whether the object runs to completion (Job, CronJob, or a Pod whose
+    /// `restartPolicy` is not `Always`) rather than serving for a long time.
+    pub fn is_batch(&self) -> bool {
+        match (self.group.as_str(), self.kind.as_str()) {
+            ("batch", "Job" | "CronJob") => true,
+            ("", "Pod") => self
+                .node()
+                .pointer("/spec/restartPolicy")
+                .and_then(Node::as_str)
+                .is_some_and(|p| p != "Always"),
+            _ => false,
+        }
+    }
+
+    /// Whether the object is of `kind` in `group` (any version).
+    pub fn is(&self, group: &str, kind: &str) -> bool {
+        self.group == group && self.kind == kind
     }
 
     /// Rules this object (or its pod template) opts out of, from `kubelint.dev/ignore`.

@@ -14,6 +14,7 @@ pub static YAML_SYNTAX: RuleInfo = RuleInfo {
     example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata: [unclosed\n",
     example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: closed\n",
     params: &[],
+    example_config: "",
     security_severity: None,
 };
 
@@ -28,6 +29,7 @@ pub static DUPLICATE_KEY: RuleInfo = RuleInfo {
     example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  name: settings-v2\n",
     example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-v2\n",
     params: &[],
+    example_config: "",
     security_severity: None,
 };
 
@@ -42,6 +44,7 @@ pub static ALIAS_LIMIT: RuleInfo = RuleInfo {
     example_bad: "",
     example_good: "",
     params: &[],
+    example_config: "",
     security_severity: None,
 };
 
@@ -56,6 +59,7 @@ pub static NOT_A_MANIFEST: RuleInfo = RuleInfo {
     example_bad: "replicaCount: 3\nimage: nginx\n",
     example_good: "",
     params: &[],
+    example_config: "",
     security_severity: None,
 };
 
@@ -70,6 +74,7 @@ pub static MISSING_TYPE_META: RuleInfo = RuleInfo {
     example_bad: "kind: Deployment\nmetadata:\n  name: web\n",
     example_good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
     params: &[],
+    example_config: "",
     security_severity: None,
 };
 
@@ -84,6 +89,7 @@ pub static SKIPPED_FILE: RuleInfo = RuleInfo {
     example_bad: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n",
     example_good: "",
     params: &[],
+    example_config: "",
     security_severity: None,
 };
 
@@ -98,6 +104,7 @@ pub static UNREADABLE_FILE: RuleInfo = RuleInfo {
     example_bad: "",
     example_good: "",
     params: &[],
+    example_config: "",
     security_severity: None,
 };
 

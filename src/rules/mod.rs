@@ -5,9 +5,14 @@
 //! [`builtin_rules`], a fixture under `fixtures/rules/`, and `docs/rules/<id>.md`
 //! regenerated (`KUBELINT_BLESS=1 cargo test --test docs`).
 
+pub mod availability;
 pub mod context;
+pub mod health;
+pub mod hygiene;
 pub mod images;
 pub mod input;
+pub mod rbac;
+pub mod resources;
 pub mod security;
 
 use std::fmt;
@@ -28,16 +33,33 @@ pub const DOCS_BASE: &str = "https://github.com/kubelint/kubelint/blob/main/docs
 pub enum Family {
     /// Problems reading the input itself: syntax, encoding, documents that are not objects.
     Input,
-    Images,
+    /// Liveness, readiness and startup probes.
+    Health,
+    /// CPU and memory requests and limits.
+    Resources,
+    /// Security contexts and host access (Pod Security Standards).
     Security,
+    /// Image tags, pull policies and registries.
+    Images,
+    /// Replicas, rollouts, spreading and autoscaling.
+    Availability,
+    /// Configuration hygiene: env, services, ingress, jobs, labels.
+    Hygiene,
+    /// RBAC roles, one object at a time.
+    Rbac,
 }
 
 impl Family {
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Input => "input",
-            Family::Images => "images",
+            Family::Health => "health",
+            Family::Resources => "resources",
             Family::Security => "security",
+            Family::Images => "images",
+            Family::Availability => "availability",
+            Family::Hygiene => "hygiene",
+            Family::Rbac => "rbac",
         }
     }
 }
@@ -77,11 +99,30 @@ pub struct RuleInfo {
     /// The same manifest, fixed.
     pub example_good: &'static str,
     pub params: &'static [ParamInfo],
+    /// Settings (YAML, as under `rules.<id>` in `.kubelint.yaml`) under which the examples
+    /// behave as shown, for rules that need parameters; empty for most.
+    pub example_config: &'static str,
     /// SARIF `security-severity` (0.0–10.0) for rules about security; `None` otherwise.
     pub security_severity: Option<&'static str>,
 }
 
 impl RuleInfo {
+    /// Defaults for the optional fields of a declaration: `RuleInfo { id: .., ..RuleInfo::BASE }`.
+    pub const BASE: RuleInfo = RuleInfo {
+        id: "",
+        family: Family::Input,
+        severity: Severity::Warning,
+        enabled: true,
+        title: "",
+        rationale: "",
+        remediation: "",
+        example_bad: "",
+        example_good: "",
+        params: &[],
+        example_config: "",
+        security_severity: None,
+    };
+
     pub fn help_url(&self) -> String {
         format!("{DOCS_BASE}/{}.md", self.id)
     }
@@ -115,8 +156,9 @@ impl RuleInfo {
             }
             s.push('\n');
         }
+        let extra: String = self.example_config.lines().map(|l| format!("    {l}\n")).collect();
         s.push_str(&format!(
-            "## Configuration\n\n```yaml\n# .kubelint.yaml\nrules:\n  {}:\n    enabled: {}\n    severity: {}\n```\n\nOne object opts out with the annotation `kubelint.dev/ignore: \"{}\"` (on the object or its pod template).\n",
+            "## Configuration\n\n```yaml\n# .kubelint.yaml\nrules:\n  {}:\n    enabled: {}\n    severity: {}\n{extra}```\n\nOne object opts out with the annotation `kubelint.dev/ignore: \"{}\"` (on the object or its pod template).\n",
             self.id, self.enabled, self.severity, self.id
         ));
         s
@@ -129,9 +171,49 @@ pub trait Rule: Send + Sync {
     fn check(&self, object: &Object, inventory: &Inventory, cx: &mut Context<'_>);
 }
 
-/// Every built-in object rule, in a fixed order.
+/// The pod template of a workload and its containers (init, app, ephemeral).
+pub fn containers(object: &Object) -> Option<(crate::model::PodTemplate<'_>, Vec<crate::model::Container<'_>>)> {
+    let t = object.pod_template()?;
+    let c = t.containers();
+    Some((t, c))
+}
+
+/// The signature of a built-in rule's check.
+pub type CheckFn = fn(&Object, &Inventory, &mut Context<'_>);
+
+/// A built-in rule: its declaration and its check function.
+pub struct FnRule {
+    pub info: &'static RuleInfo,
+    pub check: CheckFn,
+}
+
+impl FnRule {
+    pub fn boxed(info: &'static RuleInfo, check: CheckFn) -> Box<dyn Rule> {
+        Box::new(FnRule { info, check })
+    }
+}
+
+impl Rule for FnRule {
+    fn info(&self) -> &'static RuleInfo {
+        self.info
+    }
+
+    fn check(&self, object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
+        (self.check)(object, inventory, cx)
+    }
+}
+
+/// Every built-in object rule, family by family, in a fixed order.
 pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
-    vec![Box::new(images::LatestTag), Box::new(security::PrivilegedContainer)]
+    let mut rules = Vec::new();
+    rules.extend(health::rules());
+    rules.extend(resources::rules());
+    rules.extend(security::rules());
+    rules.extend(images::rules());
+    rules.extend(availability::rules());
+    rules.extend(hygiene::rules());
+    rules.extend(rbac::rules());
+    rules
 }
 
 /// Every rule's metadata: input rules first, then `rules` in order.
