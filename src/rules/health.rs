@@ -58,9 +58,9 @@ pub static PROBE_PORT_MISMATCH: RuleInfo = RuleInfo {
     id: "probe-port-mismatch",
     family: Family::Health,
     severity: Severity::Error,
-    title: "A probe targets a port the container does not expose",
-    rationale: "A probe aimed at a port name the container does not define can never succeed, and one aimed at an undeclared port number usually means the port was renamed or moved: the pod never becomes ready, or is restarted in a loop.",
-    remediation: "Point the probe at one of the container's `ports` (by name or number), or declare the port.",
+    title: "A probe targets a port name the container does not define",
+    rationale: "A probe aimed at a named port resolves the name among the container's own `ports`; when no port has that name the probe can never succeed, so the pod never becomes ready or is restarted in a loop. (Probes by number need no declared port, so numbers are not checked.)",
+    remediation: "Point the probe at one of the container's named `ports`, name the port, or use the port number.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      ports:\n        - {name: http, containerPort: 8080}\n      readinessProbe:\n        httpGet: {path: /ready, port: metrics}\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      ports:\n        - {name: http, containerPort: 8080}\n      readinessProbe:\n        httpGet: {path: /ready, port: http}\n",
     ..RuleInfo::BASE
@@ -121,45 +121,21 @@ fn probe_port_mismatch(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
             .iter()
             .filter_map(|p| p.get("name").and_then(Node::as_str))
             .collect();
-        let numbers: Vec<i64> = ports
-            .iter()
-            .filter_map(|p| p.get("containerPort").and_then(Node::as_i64))
-            .collect();
         for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
-            for handler in ["httpGet", "tcpSocket", "grpc"] {
+            for handler in ["httpGet", "tcpSocket"] {
                 let pointer = format!("/{probe}/{handler}/port");
-                let Some(port) = c.node.pointer(&pointer) else { continue };
-                let field = c.field(&pointer[1..]);
-                match &port.value {
-                    Value::String(name) if name.parse::<i64>().is_err() => {
-                        if !names.contains(&name.as_str()) {
-                            cx.report(
-                                &field,
-                                At::Value,
-                                format!(
-                                    "{} `{probe}` targets port `{name}`, which {} does not define",
-                                    c.describe(),
-                                    c.describe()
-                                ),
-                            );
-                        }
-                    }
-                    _ => {
-                        let n = port.as_i64().or_else(|| port.as_str().and_then(|s| s.parse().ok()));
-                        if let Some(n) = n
-                            && !numbers.is_empty()
-                            && !numbers.contains(&n)
-                        {
-                            cx.report(
-                                &field,
-                                At::Value,
-                                format!(
-                                    "{} `{probe}` targets port {n}, which is not among its declared ports",
-                                    c.describe()
-                                ),
-                            );
-                        }
-                    }
+                let Some(Value::String(name)) = c.node.pointer(&pointer).map(|n| &n.value) else {
+                    continue;
+                };
+                if name.parse::<u16>().is_err() && !names.contains(&name.as_str()) {
+                    cx.report(
+                        &c.field(&pointer[1..]),
+                        At::Value,
+                        format!(
+                            "{} `{probe}` targets port `{name}`, which the container does not define",
+                            c.describe()
+                        ),
+                    );
                 }
             }
         }

@@ -489,7 +489,7 @@ fn host_path(object: &Object, cx: &mut Context<'_>, sensitive: bool) {
         let name = v.get("name").and_then(Node::as_str).unwrap_or("?");
         let pointer = format!("{}/volumes/{i}/hostPath/path", t.spec_pointer());
         let message = if sensitive {
-            format!("volume `{name}` mounts the node's `{path}`, which gives control of the node")
+            format!("volume `{name}` mounts the node's sensitive path `{path}`")
         } else {
             format!("volume `{name}` mounts the node's directory `{path}` (hostPath)")
         };
