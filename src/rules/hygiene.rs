@@ -119,8 +119,9 @@ pub static REQUIRED_LABELS: RuleInfo = RuleInfo {
     params: &[ParamInfo {
         name: "labels",
         description: "Label keys every object must have.",
-        default: "[\"app.kubernetes.io/name\"]",
+        default: "[]",
     }],
+    example_config: "params:\n  labels: [app.kubernetes.io/name]\n",
     ..RuleInfo::BASE
 };
 
@@ -259,7 +260,7 @@ fn service_type_not_allowed(object: &Object, _: &Inventory, cx: &mut Context<'_>
 }
 
 fn ingress_tls_missing(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
-    if object.group != "networking.k8s.io" && object.group != "extensions" || object.kind != "Ingress" {
+    if !(object.is("networking.k8s.io", "Ingress") || object.is("extensions", "Ingress")) {
         return;
     }
     let tls = object.node().pointer("/spec/tls").and_then(Node::as_seq);
@@ -272,20 +273,31 @@ fn ingress_tls_missing(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
     }
 }
 
-fn job_ttl_missing(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
-    if object.is("batch", "Job") && object.node().pointer("/spec/ttlSecondsAfterFinished").is_none() {
-        cx.report(
-            "/spec",
-            At::Key,
-            "the Job has no `ttlSecondsAfterFinished`: it stays after finishing",
-        );
+/// Reports an object of `group`/`kind` whose `spec` lacks `field`.
+fn spec_field_missing(
+    object: &Object,
+    cx: &mut Context<'_>,
+    (group, kind): (&str, &str),
+    field: &str,
+    consequence: &str,
+) {
+    if object.is(group, kind) && object.node().pointer(&format!("/spec/{field}")).is_none() {
+        cx.report("/spec", At::Key, format!("the {kind} has no `{field}`{consequence}"));
     }
 }
 
+fn job_ttl_missing(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
+    spec_field_missing(
+        object,
+        cx,
+        ("batch", "Job"),
+        "ttlSecondsAfterFinished",
+        ": it stays after finishing",
+    );
+}
+
 fn cronjob_deadline_missing(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
-    if object.is("batch", "CronJob") && object.node().pointer("/spec/startingDeadlineSeconds").is_none() {
-        cx.report("/spec", At::Key, "the CronJob has no `startingDeadlineSeconds`");
-    }
+    spec_field_missing(object, cx, ("batch", "CronJob"), "startingDeadlineSeconds", "");
 }
 
 fn required(object: &Object, cx: &mut Context<'_>, what: &str) {

@@ -376,8 +376,8 @@ fn privilege_escalation_allowed(object: &Object, _: &Inventory, cx: &mut Context
 fn run_as_non_root_missing(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
     each_container(object, |c, sc| {
         let user = sc.get("runAsUser").and_then(|s| s.node.as_i64());
-        if user.is_some_and(|u| u > 0) || user == Some(0) {
-            return; // non-root by uid, or `run-as-root-user`'s business
+        if user.is_some_and(|u| u >= 0) {
+            return; // non-root by uid, or uid 0: `run-as-root-user`'s business
         }
         require_bool(cx, c, sc, "runAsNonRoot", true, "may run as root");
     });
