@@ -27,7 +27,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Lint files and folders (`-` reads stdin).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules, or explain one.
     Rules(RulesArgs),
 }
@@ -74,6 +74,18 @@ pub struct CheckArgs {
     /// such as `yaml-syntax` always run.
     #[arg(long, value_name = "RULE")]
     pub only: Vec<String>,
+    /// Kubernetes version whose schemas and API deprecations apply (1.33 to 1.37).
+    #[arg(long, value_name = "X.Y")]
+    pub kubernetes_version: Option<String>,
+    /// Do not report fields a schema does not define (`unknown-field`).
+    #[arg(long)]
+    pub no_strict: bool,
+    /// A CRD file or folder whose custom resources are validated (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub crd: Vec<PathBuf>,
+    /// A folder of JSON schemas (naming their `x-kubernetes-group-version-kind`) or CRDs.
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Vec<PathBuf>,
     /// Namespace for objects that name none (default: the config's, else `default`).
     #[arg(short, long)]
     pub namespace: Option<String>,
@@ -111,7 +123,7 @@ pub enum RulesCommand {
 
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
     }
 }
@@ -150,6 +162,10 @@ fn check(args: CheckArgs) -> ExitCode {
         max_file_size: args.max_file_size,
         exclude: args.exclude.clone(),
         only: args.only.clone(),
+        kubernetes_version: args.kubernetes_version.clone(),
+        strict: args.no_strict.then_some(false),
+        crds: args.crd.clone(),
+        schema_dirs: args.schema_dir.clone(),
     };
     let linter = match Linter::with_options(config, options) {
         Ok(l) => l,

@@ -11,6 +11,10 @@
 //! exclude:
 //!   - vendor/**
 //! namespace: team-a
+//! kubernetesVersion: "1.37"    # schemas and API deprecations of this version
+//! strict: true                 # report unknown fields
+//! crds: [crds/]                # CRD files or folders, relative to this file
+//! schemaDirs: [schemas/]       # JSON schemas naming their x-kubernetes-group-version-kind
 //! ```
 
 use std::collections::BTreeMap;
@@ -49,6 +53,14 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Namespace for objects that name none (`default` when unset).
     pub namespace: Option<String>,
+    /// Target Kubernetes version for schemas and API deprecations (`"1.37"`).
+    pub kubernetes_version: Option<String>,
+    /// Report fields a schema does not define (`unknown-field`); on when unset.
+    pub strict: Option<bool>,
+    /// CRD files or folders (relative to the config file).
+    pub crds: Vec<PathBuf>,
+    /// Folders of JSON schemas (relative to the config file).
+    pub schema_dirs: Vec<PathBuf>,
     /// The file the config was read from, if any.
     pub source: Option<PathBuf>,
 }
@@ -162,10 +174,51 @@ impl Config {
                         .ok_or_else(|| err(e.value.span.start, "`namespace` must be a string".into()))?;
                     config.namespace = Some(s.to_string());
                 }
+                "kubernetesVersion" => {
+                    // `1.30` reads as a number in YAML; take the version as written.
+                    let written = file.slice(e.value.span).trim_matches(|c| c == '"' || c == '\'');
+                    if matches!(
+                        e.value.value,
+                        Value::Map(_) | Value::Seq(_) | Value::Bool(_) | Value::Null
+                    ) {
+                        return Err(err(
+                            e.value.span.start,
+                            "`kubernetesVersion` must be a version like \"1.37\"".into(),
+                        ));
+                    }
+                    config.kubernetes_version = Some(written.to_string());
+                }
+                "strict" => {
+                    let b = e
+                        .value
+                        .as_bool()
+                        .ok_or_else(|| err(e.value.span.start, "`strict` must be true or false".into()))?;
+                    config.strict = Some(b);
+                }
+                "crds" | "schemaDirs" => {
+                    let items = e
+                        .value
+                        .as_seq()
+                        .ok_or_else(|| err(e.value.span.start, format!("`{}` must be a list of paths", e.key)))?;
+                    let base = path.parent().unwrap_or(Path::new("."));
+                    for i in items {
+                        let s = i
+                            .as_str()
+                            .ok_or_else(|| err(i.span.start, "a path must be a string".into()))?;
+                        let list = if e.key == "crds" {
+                            &mut config.crds
+                        } else {
+                            &mut config.schema_dirs
+                        };
+                        list.push(base.join(s));
+                    }
+                }
                 other => {
                     return Err(err(
                         e.key_span.start,
-                        format!("unknown key `{other}` (expected one of: rules, exclude, namespace)"),
+                        format!(
+                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs)"
+                        ),
                     ));
                 }
             }
@@ -247,6 +300,15 @@ mod tests {
         assert_eq!(c.rules["b"].origin.as_ref().unwrap().position.line, 4);
         assert_eq!(c.exclude, vec!["vendor/**"]);
         assert_eq!(c.namespace.as_deref(), Some("shop"));
+        let c = Config::parse(
+            Path::new("conf/.kubelint.yaml"),
+            "kubernetesVersion: 1.30\nstrict: false\ncrds: [crds/a.yaml]\nschemaDirs: [s]\n",
+        )
+        .unwrap();
+        assert_eq!(c.kubernetes_version.as_deref(), Some("1.30"));
+        assert_eq!(c.strict, Some(false));
+        assert_eq!(c.crds, vec![PathBuf::from("conf/crds/a.yaml")]);
+        assert_eq!(c.schema_dirs, vec![PathBuf::from("conf/s")]);
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod linter;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod source;
 
 pub use config::{Config, ConfigError};

@@ -12,6 +12,7 @@ use crate::config::{Config, ConfigError};
 use crate::finding::{Finding, Severity};
 use crate::model::{IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, Inventory, Object};
 use crate::rules::{self, Context, Rule, RuleInfo, RuleSettings};
+use crate::schema::{self, RunSchemas, SchemaOptions, Schemas};
 use crate::source::discover::{DiscoverOptions, discover};
 use crate::source::{self, Loaded, SourceFile, Span};
 
@@ -33,6 +34,14 @@ pub struct RunOptions {
     /// Run only these object rules (enabling them if they are off by default); input
     /// rules always run. Empty: every enabled rule.
     pub only: Vec<String>,
+    /// Target Kubernetes version (overrides the config's).
+    pub kubernetes_version: Option<String>,
+    /// `Some(false)` turns `unknown-field` off (overrides the config's `strict`).
+    pub strict: Option<bool>,
+    /// More CRD files or folders (added to the config's).
+    pub crds: Vec<PathBuf>,
+    /// More schema folders (added to the config's).
+    pub schema_dirs: Vec<PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -43,6 +52,10 @@ impl Default for RunOptions {
             max_file_size: source::DEFAULT_MAX_FILE_SIZE,
             exclude: Vec::new(),
             only: Vec::new(),
+            kubernetes_version: None,
+            strict: None,
+            crds: Vec::new(),
+            schema_dirs: Vec::new(),
         }
     }
 }
@@ -57,6 +70,8 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub suppressed: usize,
+    /// Objects for which no schema was found (their kind is reported as `unknown-kind`).
+    pub without_schema: usize,
     #[serde(skip)]
     pub elapsed: Duration,
 }
@@ -96,6 +111,7 @@ pub struct Linter {
     rules: Vec<Box<dyn Rule>>,
     catalog: Vec<&'static RuleInfo>,
     settings: HashMap<&'static str, RuleSettings>,
+    schemas: Schemas,
 }
 
 impl Linter {
@@ -145,6 +161,16 @@ impl Linter {
                 s.params.insert(name.clone(), value.clone());
             }
         }
+        let schema_options = SchemaOptions {
+            kubernetes_version: options
+                .kubernetes_version
+                .clone()
+                .or_else(|| config.kubernetes_version.clone())
+                .unwrap_or_else(|| crate::schema::archive::DEFAULT_VERSION.to_string()),
+            crds: config.crds.iter().chain(&options.crds).cloned().collect(),
+            schema_dirs: config.schema_dirs.iter().chain(&options.schema_dirs).cloned().collect(),
+        };
+        let schemas = Schemas::new(&schema_options).map_err(|message| ConfigError { origin: None, message })?;
         if !options.only.is_empty() {
             for id in &options.only {
                 if !catalog.iter().any(|i| i.id == id) {
@@ -154,10 +180,20 @@ impl Linter {
                     });
                 }
             }
-            for r in &rules {
-                let id = r.info().id;
+            let object_rules = rules
+                .iter()
+                .map(|r| r.info().id)
+                .chain(crate::schema::ALL.iter().map(|r| r.id));
+            for id in object_rules.collect::<Vec<_>>() {
                 settings.get_mut(id).expect("every rule has settings").enabled = options.only.iter().any(|o| o == id);
             }
+        }
+        // Strictness last: `--no-strict` wins over `--only unknown-field`.
+        if options.strict.or(config.strict) == Some(false) {
+            settings
+                .get_mut("unknown-field")
+                .expect("unknown-field is a catalog rule")
+                .enabled = false;
         }
         Ok(Linter {
             config,
@@ -165,6 +201,7 @@ impl Linter {
             rules,
             catalog,
             settings,
+            schemas,
         })
     }
 
@@ -180,6 +217,11 @@ impl Linter {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The schemas this linter validates against.
+    pub fn schemas(&self) -> &Schemas {
+        &self.schemas
     }
 
     /// Lints files and folders (folders are walked in parallel).
@@ -259,15 +301,19 @@ impl Linter {
             .filter(|(_, s)| s.enabled)
             .collect();
         attach_objects(&mut findings, &inventory);
-        let per_object: Vec<(Vec<Finding>, Vec<Finding>)> = inventory
+        let schemas = self.schemas.for_run(&inventory);
+        let settings = |id: &str| &self.settings[id];
+        let per_object: Vec<Checked> = inventory
             .objects
             .par_iter()
-            .map(|o| check_object(o, &inventory, &active))
+            .map(|o| check_object(o, &inventory, &schemas, &settings, &active))
             .collect();
         let mut suppressed = Vec::new();
-        for (f, s) in per_object {
-            findings.extend(f);
-            suppressed.extend(s);
+        let mut without_schema = 0;
+        for c in per_object {
+            findings.extend(c.reported);
+            suppressed.extend(c.suppressed);
+            without_schema += usize::from(c.schema == schema::Checked::NoSchema);
         }
         // Input findings: apply the config's switches and severities.
         findings.retain(|f| self.settings.get(&*f.rule).is_none_or(|s| s.enabled));
@@ -278,6 +324,7 @@ impl Linter {
         }
         sort_dedup(&mut findings);
         sort_dedup(&mut suppressed);
+        once_per_kind_and_file(&mut findings);
         let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
         let summary = Summary {
             files,
@@ -287,6 +334,7 @@ impl Linter {
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
             suppressed: suppressed.len(),
+            without_schema,
             elapsed: started.elapsed(),
         };
         Report {
@@ -327,34 +375,65 @@ fn attach_objects(findings: &mut [Finding], inventory: &Inventory) {
     }
 }
 
-/// Runs every active rule on one object; returns (reported, suppressed).
-fn check_object(
+/// What checking one object produced.
+struct Checked {
+    reported: Vec<Finding>,
+    suppressed: Vec<Finding>,
+    schema: schema::Checked,
+}
+
+/// Runs the schema rules and every active rule on one object.
+fn check_object<'s>(
     object: &Object,
     inventory: &Inventory,
+    schemas: &RunSchemas<'_>,
+    settings: &dyn Fn(&str) -> &'s RuleSettings,
     active: &[(&dyn Rule, &RuleSettings)],
-) -> (Vec<Finding>, Vec<Finding>) {
+) -> Checked {
     let mut out = Vec::new();
+    let schema = schemas.check(object, settings, &mut out);
     for (rule, settings) in active {
         let mut cx = Context::new(rule.info(), settings, object, &mut out);
         rule.check(object, inventory, &mut cx);
     }
-    if out.is_empty() {
-        return (out, Vec::new());
-    }
-    let ignored = object.ignored_rules();
+    let ignored = if out.is_empty() {
+        Vec::new()
+    } else {
+        object.ignored_rules()
+    };
     if ignored.is_empty() {
-        return (out, Vec::new());
+        return Checked {
+            reported: out,
+            suppressed: Vec::new(),
+            schema,
+        };
     }
     let reason = object
         .ignore_reason()
         .unwrap_or_else(|| format!("{IGNORE_ANNOTATION} annotation (no {IGNORE_REASON_ANNOTATION} given)"));
-    let (kept, mut suppressed): (Vec<Finding>, Vec<Finding>) = out
+    let (reported, mut suppressed): (Vec<Finding>, Vec<Finding>) = out
         .into_iter()
         .partition(|f| !ignored.iter().any(|i| i == &*f.rule || i == "all" || i == "*"));
     for f in &mut suppressed {
         f.suppression = Some(reason.clone());
     }
-    (kept, suppressed)
+    Checked {
+        reported,
+        suppressed,
+        schema,
+    }
+}
+
+/// `unknown-kind` is reported once per kind and file (the first object of it).
+fn once_per_kind_and_file(findings: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| {
+        &*f.rule != schema::UNKNOWN_KIND.id
+            || seen.insert((
+                f.file.path.clone(),
+                f.object.as_ref().map(|o| (o.api_version.clone(), o.kind.clone())),
+            ))
+    });
 }
 
 fn sort_dedup(findings: &mut Vec<Finding>) {

@@ -140,6 +140,30 @@ fn sarif_has_what_github_code_scanning_reads() {
 #[test]
 fn seeds_human_snapshot() {
     let out = common::check(&["fixtures/seeds", "--color", "never"]);
-    assert_eq!(out.status.code(), Some(0), "the seeds have warnings but no errors");
+    // The only errors: the two article Deployments written without selector or template.
+    assert_eq!(out.status.code(), Some(1));
+    let json = common::json(&common::check(&["fixtures/seeds", "--format", "json"]));
+    let errors: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            (
+                f["object"]["name"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let names: std::collections::BTreeSet<&str> = errors.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        vec!["high-performance-app", "web-app"],
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().all(|(_, m)| m.contains("missing required field")),
+        "{errors:?}"
+    );
     settings().bind(|| insta::assert_snapshot!(common::stdout(&out)));
 }

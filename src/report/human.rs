@@ -134,6 +134,12 @@ pub fn summary_line(report: &Report, timing: bool) -> String {
     if s.suppressed > 0 {
         line.push_str(&format!(", {} suppressed", s.suppressed));
     }
+    if s.without_schema > 0 {
+        line.push_str(&format!(
+            ", {} without a schema",
+            plural(s.without_schema, "object", "objects")
+        ));
+    }
     if timing {
         line.push_str(&format!(" in {:.2}s", s.elapsed.as_secs_f64()));
     }

@@ -47,6 +47,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
             "objects": s.objects,
             "findings": {"error": s.errors, "warning": s.warnings, "info": s.infos},
             "suppressed": s.suppressed,
+            "withoutSchema": s.without_schema,
         },
     });
     if options.timing {

@@ -33,6 +33,8 @@ pub const DOCS_BASE: &str = "https://github.com/kubelint/kubelint/blob/main/docs
 pub enum Family {
     /// Problems reading the input itself: syntax, encoding, documents that are not objects.
     Input,
+    /// Kubernetes and CRD schemas, API versions, metadata.
+    Schema,
     /// Liveness, readiness and startup probes.
     Health,
     /// CPU and memory requests and limits.
@@ -53,6 +55,7 @@ impl Family {
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Input => "input",
+            Family::Schema => "schema",
             Family::Health => "health",
             Family::Resources => "resources",
             Family::Security => "security",
@@ -216,11 +219,12 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
     rules
 }
 
-/// Every rule's metadata: input rules first, then `rules` in order.
+/// Every rule's metadata: input rules, schema rules, then `rules` in order.
 pub fn catalog(rules: &[Box<dyn Rule>]) -> Vec<&'static RuleInfo> {
     input::ALL
         .iter()
         .copied()
+        .chain(crate::schema::ALL.iter().copied())
         .chain(rules.iter().map(|r| r.info()))
         .collect()
 }

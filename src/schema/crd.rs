@@ -1,0 +1,195 @@
+//! CustomResourceDefinitions: each served version's `openAPIV3Schema`, turned into a JSON
+//! Schema (draft 2020-12) that validates custom resources the way the API server does.
+//!
+//! - `nullable: true` also accepts null;
+//! - `x-kubernetes-int-or-string: true` accepts an integer or a string;
+//! - `x-kubernetes-preserve-unknown-fields: true` keeps unknown fields below it;
+//! - `x-kubernetes-embedded-resource: true` accepts `apiVersion`, `kind` and `metadata`;
+//! - OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers;
+//! - every other object rejects fields it does not list (`unknown-field`), as the API
+//!   server prunes them.
+
+use serde_json::{Map, Value, json};
+
+use crate::source::Node;
+
+/// One version of a custom resource kind.
+#[derive(Debug, Clone)]
+pub struct CrdVersion {
+    /// `group/version`.
+    pub api_version: String,
+    pub kind: String,
+    pub served: bool,
+    /// The JSON schema, `None` when the CRD gives none for this version.
+    pub schema: Option<Value>,
+}
+
+/// The versions a CRD object (`apiextensions.k8s.io/v1` or `v1beta1`) declares.
+pub fn versions(crd: &Node) -> Vec<CrdVersion> {
+    let Some(spec) = crd.get("spec") else { return Vec::new() };
+    let (Some(group), Some(kind)) = (
+        spec.get("group").and_then(Node::as_str),
+        spec.pointer("/names/kind").and_then(Node::as_str),
+    ) else {
+        return Vec::new();
+    };
+    // v1beta1: one schema for all versions under spec.validation.
+    let shared = spec.pointer("/validation/openAPIV3Schema");
+    let mut out = Vec::new();
+    let listed = spec.get("versions").and_then(Node::as_seq).unwrap_or_default();
+    let single = spec.get("version").and_then(Node::as_str);
+    for v in listed {
+        let Some(name) = v.get("name").and_then(Node::as_str) else {
+            continue;
+        };
+        let schema = v.pointer("/schema/openAPIV3Schema").or(shared);
+        out.push(CrdVersion {
+            api_version: format!("{group}/{name}"),
+            kind: kind.to_string(),
+            served: v.get("served").and_then(Node::as_bool).unwrap_or(true),
+            schema: schema.map(|s| root_schema(&s.to_json())),
+        });
+    }
+    if listed.is_empty()
+        && let Some(name) = single
+    {
+        out.push(CrdVersion {
+            api_version: format!("{group}/{name}"),
+            kind: kind.to_string(),
+            served: true,
+            schema: shared.map(|s| root_schema(&s.to_json())),
+        });
+    }
+    out
+}
+
+/// The schema of a whole custom resource: `apiVersion`, `kind` and `metadata` are always
+/// allowed at the root.
+fn root_schema(openapi: &Value) -> Value {
+    let mut s = convert(openapi);
+    if let Some(obj) = s.as_object_mut() {
+        let props = obj.entry("properties").or_insert_with(|| json!({}));
+        if let Some(props) = props.as_object_mut() {
+            props.entry("apiVersion").or_insert_with(|| json!({"type": "string"}));
+            props.entry("kind").or_insert_with(|| json!({"type": "string"}));
+            props.insert("metadata".into(), json!({"type": "object"}));
+        }
+        obj.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+    }
+    s
+}
+
+const COPIED: [&str; 12] = [
+    "required",
+    "enum",
+    "format",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "multipleOf",
+];
+
+/// Converts one OpenAPI v3 schema node (and everything below it).
+pub fn convert(s: &Value) -> Value {
+    let Some(src) = s.as_object() else { return json!({}) };
+    let mut out = Map::new();
+    for key in COPIED {
+        if let Some(v) = src.get(key) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    for key in ["minimum", "maximum"] {
+        if let Some(v) = src.get(key) {
+            let exclusive = format!("exclusive{}{}", key[..1].to_uppercase(), &key[1..]);
+            if src.get(&exclusive).and_then(Value::as_bool) == Some(true) {
+                out.insert(exclusive, v.clone());
+            } else {
+                out.insert(key.into(), v.clone());
+            }
+        }
+    }
+    if let Some(props) = src.get("properties").and_then(Value::as_object) {
+        out.insert(
+            "properties".into(),
+            Value::Object(props.iter().map(|(k, v)| (k.clone(), convert(v))).collect()),
+        );
+    }
+    if let Some(items) = src.get("items") {
+        out.insert("items".into(), convert(items));
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(list) = src.get(key).and_then(Value::as_array) {
+            out.insert(key.into(), Value::Array(list.iter().map(convert).collect()));
+        }
+    }
+    if let Some(not) = src.get("not") {
+        out.insert("not".into(), convert(not));
+    }
+    let preserve = src.get("x-kubernetes-preserve-unknown-fields").and_then(Value::as_bool) == Some(true);
+    let embedded = src.get("x-kubernetes-embedded-resource").and_then(Value::as_bool) == Some(true);
+    match src.get("additionalProperties") {
+        Some(Value::Object(a)) => {
+            out.insert("additionalProperties".into(), convert(&Value::Object(a.clone())));
+        }
+        Some(Value::Bool(b)) => {
+            out.insert("additionalProperties".into(), Value::Bool(*b));
+        }
+        _ if out.contains_key("properties") && !preserve && !embedded => {
+            out.insert("additionalProperties".into(), Value::Bool(false));
+        }
+        _ => {}
+    }
+    if embedded {
+        let props = out.entry("properties").or_insert_with(|| json!({}));
+        if let Some(p) = props.as_object_mut() {
+            p.entry("apiVersion").or_insert_with(|| json!({"type": "string"}));
+            p.entry("kind").or_insert_with(|| json!({"type": "string"}));
+            p.entry("metadata").or_insert_with(|| json!({"type": "object"}));
+        }
+    }
+    let nullable = src.get("nullable").and_then(Value::as_bool) == Some(true);
+    if src.get("x-kubernetes-int-or-string").and_then(Value::as_bool) == Some(true) {
+        let mut types = vec![json!("integer"), json!("string")];
+        if nullable {
+            types.push(json!("null"));
+        }
+        out.insert("type".into(), Value::Array(types));
+    } else if let Some(t) = src.get("type").and_then(Value::as_str) {
+        out.insert("type".into(), if nullable { json!([t, "null"]) } else { json!(t) });
+        if nullable && let Some(Value::Array(e)) = out.get_mut("enum") {
+            e.push(Value::Null);
+        }
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions_are_honoured() {
+        let s = convert(&json!({
+            "type": "object",
+            "properties": {
+                "port": {"x-kubernetes-int-or-string": true},
+                "note": {"type": "string", "nullable": true, "enum": ["a"]},
+                "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
+                "count": {"type": "integer", "minimum": 0, "exclusiveMinimum": true},
+                "tmpl": {"type": "object", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true}
+            }
+        }));
+        assert_eq!(s["additionalProperties"], false);
+        assert_eq!(s["properties"]["port"]["type"], json!(["integer", "string"]));
+        assert_eq!(s["properties"]["note"]["type"], json!(["string", "null"]));
+        assert_eq!(s["properties"]["note"]["enum"], json!(["a", null]));
+        assert!(s["properties"]["free"].get("additionalProperties").is_none());
+        assert_eq!(s["properties"]["count"]["exclusiveMinimum"], 0);
+        assert!(s["properties"]["tmpl"]["properties"]["kind"].is_object());
+    }
+}

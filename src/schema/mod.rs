@@ -1,0 +1,521 @@
+//! Schema validation: the built-in Kubernetes schemas of a chosen version, CRDs found among
+//! the inputs or given with `--crd`, the user's own schemas (`--schema-dir`), deprecated and
+//! removed API versions, and metadata as the API server checks it.
+
+pub mod archive;
+pub mod crd;
+pub mod deprecations;
+pub mod metadata;
+pub mod validate;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::finding::Severity;
+use crate::model::{Inventory, Object};
+use crate::rules::{At, Context, Family, RuleInfo, RuleSettings};
+use crate::source::Node;
+use archive::Archive;
+use validate::{Problem, ValidatorCache};
+
+pub static SCHEMA_VIOLATION: RuleInfo = RuleInfo {
+    id: "schema-violation",
+    family: Family::Schema,
+    severity: Severity::Error,
+    title: "A value does not match the schema of its kind",
+    rationale: "The API server rejects an object whose fields have the wrong type, an unknown enum value, a number out of range or a missing required field; finding it before `kubectl apply` saves a failed deploy.",
+    remediation: "Fix the value as the message says (the expected type, the allowed values or range), or add the missing field.",
+    example_bad: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: two\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",
+    example_good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",
+    ..RuleInfo::BASE
+};
+
+pub static UNKNOWN_FIELD: RuleInfo = RuleInfo {
+    id: "unknown-field",
+    family: Family::Schema,
+    severity: Severity::Error,
+    title: "A field is not part of its kind's schema",
+    rationale: "A misspelt or misplaced field is silently dropped by the API server (or rejected with strict field validation): the setting you wrote never takes effect. kubelint names the field and the closest valid one.",
+    remediation: "Fix the field name (see the suggestion) or move it where it belongs; `--no-strict` or `enabled: false` turns this rule off.",
+    example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      imagePullPolicyy: Always\n",
+    example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      imagePullPolicy: Always\n",
+    ..RuleInfo::BASE
+};
+
+pub static UNKNOWN_KIND: RuleInfo = RuleInfo {
+    id: "unknown-kind",
+    family: Family::Schema,
+    title: "No schema is known for an object's kind",
+    rationale: "An object whose apiVersion and kind match neither a built-in Kubernetes kind nor a CRD among the inputs cannot be validated; it may be a typo, or a custom resource whose CRD lives elsewhere. Reported once per kind and file.",
+    remediation: "Fix the apiVersion or kind, or give the CRD with `--crd PATH` (or `crds:` in `.kubelint.yaml`), or a JSON schema with `--schema-dir DIR`.",
+    example_bad: "apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: web\n",
+    example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+    ..RuleInfo::BASE
+};
+
+pub static DEPRECATED_API: RuleInfo = RuleInfo {
+    id: "deprecated-api",
+    family: Family::Schema,
+    title: "An object uses an API version deprecated in the target Kubernetes version",
+    rationale: "Deprecated API versions are removed in a later release; manifests that still use them break on the upgrade.",
+    remediation: "Move to the replacement API version named in the message (the migration guide lists field changes).",
+    example_bad: "apiVersion: v1\nkind: ComponentStatus\nmetadata:\n  name: scheduler\n",
+    example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: scheduler\n",
+    ..RuleInfo::BASE
+};
+
+pub static REMOVED_API: RuleInfo = RuleInfo {
+    id: "removed-api",
+    family: Family::Schema,
+    severity: Severity::Error,
+    title: "An object uses an API version removed in the target Kubernetes version",
+    rationale: "The API server of the target version no longer serves this apiVersion: applying the manifest fails.",
+    remediation: "Move to the replacement API version named in the message.",
+    example_bad: "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: web}\n",
+    example_good: "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: web}\n",
+    ..RuleInfo::BASE
+};
+
+pub static INVALID_METADATA: RuleInfo = RuleInfo {
+    id: "invalid-metadata",
+    family: Family::Schema,
+    severity: Severity::Error,
+    title: "A name, namespace, label or annotation is not valid",
+    rationale: "The API server rejects names that are not DNS-1123 subdomains (labels for Services and Namespaces), label keys and values over 63 characters or with other characters, and annotation keys with invalid prefixes.",
+    remediation: "Use lower case letters, digits, '-' and '.' in names; keep label values to 63 characters of letters, digits, '-', '_' and '.'.",
+    example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Web_Settings\n  labels:\n    app: web frontend\n",
+    example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-settings\n  labels:\n    app: web-frontend\n",
+    ..RuleInfo::BASE
+};
+
+/// Every schema rule, in documentation order.
+pub static ALL: [&RuleInfo; 6] = [
+    &SCHEMA_VIOLATION,
+    &UNKNOWN_FIELD,
+    &UNKNOWN_KIND,
+    &DEPRECATED_API,
+    &REMOVED_API,
+    &INVALID_METADATA,
+];
+
+/// Where schemas come from.
+#[derive(Clone, Debug)]
+pub struct SchemaOptions {
+    /// `"1.37"`; one of [`archive::VERSIONS`].
+    pub kubernetes_version: String,
+    /// CRD files or folders.
+    pub crds: Vec<PathBuf>,
+    /// Folders of JSON schemas (with `x-kubernetes-group-version-kind`, or named
+    /// `<kind>-<group>-<version>.json`) and CRD YAML files.
+    pub schema_dirs: Vec<PathBuf>,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        SchemaOptions {
+            kubernetes_version: archive::DEFAULT_VERSION.to_string(),
+            crds: Vec::new(),
+            schema_dirs: Vec::new(),
+        }
+    }
+}
+
+/// Schemas that live as long as a linter: built-in ones and the user's.
+pub struct Schemas {
+    pub archive: &'static Archive,
+    builtin: ValidatorCache,
+    user: HashMap<String, Value>,
+    user_cache: ValidatorCache,
+}
+
+fn key(api_version: &str, kind: &str) -> String {
+    format!("{api_version}/{kind}")
+}
+
+impl Schemas {
+    pub fn new(options: &SchemaOptions) -> Result<Schemas, String> {
+        let archive = Archive::builtin(&options.kubernetes_version).ok_or_else(|| {
+            format!(
+                "no schemas for Kubernetes {} (shipped: {})",
+                options.kubernetes_version,
+                archive::VERSIONS.join(", ")
+            )
+        })?;
+        let mut user = HashMap::new();
+        for path in &options.crds {
+            load_crd_files(path, &mut user)?;
+        }
+        for dir in &options.schema_dirs {
+            load_schema_dir(dir, &mut user)?;
+        }
+        Ok(Schemas {
+            archive,
+            builtin: ValidatorCache::default(),
+            user,
+            user_cache: ValidatorCache::default(),
+        })
+    }
+
+    /// Schemas compiled so far (built-in and the user's), for benchmarks.
+    pub fn compiled(&self) -> usize {
+        self.builtin.compiled() + self.user_cache.compiled()
+    }
+
+    /// The schemas of one run: these plus the CRDs among its objects.
+    pub fn for_run(&self, inventory: &Inventory) -> RunSchemas<'_> {
+        let mut crds = HashMap::new();
+        let mut crd_versions: HashMap<(String, String), Vec<String>> = HashMap::new();
+        for o in inventory.of_kind("apiextensions.k8s.io", "CustomResourceDefinition") {
+            for v in crd::versions(o.node()) {
+                let (group, version) = v.api_version.split_once('/').unwrap_or_default();
+                if v.served {
+                    crd_versions
+                        .entry((group.to_string(), v.kind.clone()))
+                        .or_default()
+                        .push(version.to_string());
+                }
+                crds.insert(key(&v.api_version, &v.kind), v);
+            }
+        }
+        RunSchemas {
+            base: self,
+            crds,
+            crd_versions,
+            cache: ValidatorCache::default(),
+        }
+    }
+}
+
+fn crd_docs(path: &Path) -> Result<Vec<Node>, String> {
+    let loaded = crate::source::load_path(path, crate::source::DEFAULT_MAX_FILE_SIZE);
+    if let Some(f) = loaded.findings.iter().find(|f| f.severity == Severity::Error) {
+        return Err(format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            f.start.line,
+            f.start.column,
+            f.message
+        ));
+    }
+    Ok(loaded.documents.into_iter().map(|d| d.root).collect())
+}
+
+fn load_crd_files(path: &Path, into: &mut HashMap<String, Value>) -> Result<(), String> {
+    let files = if path.is_dir() {
+        crate::source::discover::discover(&[path.to_path_buf()], &Default::default())?.files
+    } else if path.is_file() {
+        vec![path.to_path_buf()]
+    } else {
+        return Err(format!("--crd {}: no such file or folder", path.display()));
+    };
+    for file in files {
+        for doc in crd_docs(&file)? {
+            if doc.get("kind").and_then(Node::as_str) == Some("CustomResourceDefinition") {
+                for v in crd::versions(&doc) {
+                    if let (true, Some(schema)) = (v.served, v.schema) {
+                        into.insert(key(&v.api_version, &v.kind), schema);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `deployment-apps-v1.json` → (`apps/v1`, `Deployment`) is not recoverable (kind case), so
+/// file names only help when the schema names its GVK; otherwise the name gives
+/// `<kind>-<group>-<version>` matched case-insensitively at lookup.
+fn load_schema_dir(dir: &Path, into: &mut HashMap<String, Value>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("--schema-dir {}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => {
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let schema: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                let gvks: Vec<(String, String)> = match schema.get("x-kubernetes-group-version-kind") {
+                    Some(Value::Array(list)) => list.iter().filter_map(gvk_of).collect(),
+                    Some(one @ Value::Object(_)) => gvk_of(one).into_iter().collect(),
+                    _ => Vec::new(),
+                };
+                if gvks.is_empty() {
+                    return Err(format!(
+                        "{}: a schema in --schema-dir must name its kind in `x-kubernetes-group-version-kind`",
+                        path.display()
+                    ));
+                }
+                for (api, kind) in gvks {
+                    into.insert(key(&api, &kind), schema.clone());
+                }
+            }
+            Some("yaml" | "yml") => load_crd_files(&path, into)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn gvk_of(v: &Value) -> Option<(String, String)> {
+    let group = v.get("group").and_then(Value::as_str).unwrap_or_default();
+    let version = v.get("version")?.as_str()?;
+    let kind = v.get("kind")?.as_str()?;
+    let api = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    Some((api, kind.to_string()))
+}
+
+/// The schemas of one run.
+pub struct RunSchemas<'a> {
+    base: &'a Schemas,
+    crds: HashMap<String, crd::CrdVersion>,
+    /// (group, kind) -> served versions, for "that version is not served".
+    crd_versions: HashMap<(String, String), Vec<String>>,
+    cache: ValidatorCache,
+}
+
+/// What schema checking found out about an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    Validated,
+    /// No schema was found: counted in the summary.
+    NoSchema,
+}
+
+impl RunSchemas<'_> {
+    pub fn compiled(&self) -> usize {
+        self.cache.compiled()
+    }
+
+    fn validator(&self, api_version: &str, kind: &str) -> Option<Result<Arc<validate::Compiled>, String>> {
+        let k = key(api_version, kind);
+        if let Some(v) = self.crds.get(&k).filter(|v| v.served) {
+            return self.cache.get(&k, || v.schema.clone());
+        }
+        if let Some(schema) = self.base.user.get(&k) {
+            return self.base.user_cache.get(&k, || Some(schema.clone()));
+        }
+        self.base
+            .builtin
+            .get(&k, || self.base.archive.schema(api_version, kind))
+    }
+
+    /// Runs the schema rules on one object. `settings` gives each rule's effective settings.
+    pub fn check<'s>(
+        &self,
+        object: &Object,
+        settings: &dyn Fn(&str) -> &'s RuleSettings,
+        out: &mut Vec<crate::finding::Finding>,
+    ) -> Checked {
+        let mut report = |rule: &'static RuleInfo, pointer: &str, at: At, message: String| {
+            let s = settings(rule.id);
+            if s.enabled {
+                Context::new(rule, s, object, out).report(pointer, at, message);
+            }
+        };
+        check_metadata(object, &mut report);
+        let (api, kind) = (object.api_version.as_str(), object.kind.as_str());
+        let target = &self.base.archive.version;
+        match deprecations::status(api, kind, target) {
+            deprecations::Status::Removed(d) => {
+                let instead = match (&d.replacement, &d.note) {
+                    (Some(r), _) => format!("; use {r}"),
+                    (None, Some(n)) => format!("; {n}"),
+                    (None, None) => String::new(),
+                };
+                report(
+                    &REMOVED_API,
+                    "/apiVersion",
+                    At::Value,
+                    format!(
+                        "{api} {kind} was removed in Kubernetes {}{instead}",
+                        d.removed_in.as_deref().unwrap_or("?")
+                    ),
+                );
+                return Checked::NoSchema;
+            }
+            deprecations::Status::Deprecated(d) => {
+                let instead = match (&d.replacement, &d.note) {
+                    (Some(r), _) => format!("; use {r}"),
+                    (None, Some(n)) => format!("; {n}"),
+                    (None, None) => String::new(),
+                };
+                let removal = d
+                    .removed_in
+                    .as_deref()
+                    .map(|r| format!(" and removed in {r}"))
+                    .unwrap_or_default();
+                report(
+                    &DEPRECATED_API,
+                    "/apiVersion",
+                    At::Value,
+                    format!(
+                        "{api} {kind} is deprecated since Kubernetes {}{removal}{instead}",
+                        d.deprecated_in
+                    ),
+                );
+            }
+            deprecations::Status::Current => {}
+        }
+        let compiled = match self.validator(api, kind) {
+            Some(Ok(c)) => c,
+            Some(Err(e)) => {
+                report(
+                    &UNKNOWN_KIND,
+                    "/kind",
+                    At::Value,
+                    format!("the schema for {api} {kind} does not compile: {e}"),
+                );
+                return Checked::NoSchema;
+            }
+            None => {
+                report(&UNKNOWN_KIND, "/kind", At::Value, self.why_unknown(object));
+                return Checked::NoSchema;
+            }
+        };
+        for p in validate::problems(&compiled, &object.node().to_json()) {
+            match p {
+                Problem::UnknownField {
+                    pointer,
+                    field,
+                    suggestion,
+                } => {
+                    let hint = suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                    let parent = validate::dotted(&pointer[..pointer.rfind('/').unwrap_or(0)]);
+                    report(
+                        &UNKNOWN_FIELD,
+                        &pointer,
+                        At::Key,
+                        format!("`{field}` is not a field of `{parent}` in {api} {kind}{hint}"),
+                    );
+                }
+                Problem::Missing { pointer, field } => {
+                    let (at_pointer, at) = if pointer.is_empty() {
+                        ("/kind".to_string(), At::Key)
+                    } else {
+                        (pointer.clone(), At::Key)
+                    };
+                    let message = if pointer.is_empty() {
+                        format!("missing required field `{field}`")
+                    } else {
+                        format!("`{}`: missing required field `{field}`", validate::dotted(&pointer))
+                    };
+                    report(&SCHEMA_VIOLATION, &at_pointer, at, message);
+                }
+                Problem::Invalid { pointer, expected } => {
+                    report(
+                        &SCHEMA_VIOLATION,
+                        &pointer,
+                        At::Value,
+                        format!("`{}`: {expected}", validate::dotted(&pointer)),
+                    );
+                }
+            }
+        }
+        Checked::Validated
+    }
+
+    fn why_unknown(&self, object: &Object) -> String {
+        let (api, kind) = (object.api_version.as_str(), object.kind.as_str());
+        let archive = self.base.archive;
+        if archive.has_api_version(api) {
+            let kinds = archive.kinds_of(api);
+            let hint = kinds
+                .iter()
+                .map(|k| (crate::linter::strsim(&k.to_lowercase(), &kind.to_lowercase()), *k))
+                .filter(|(d, _)| *d <= 3)
+                .min()
+                .map(|(_, k)| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            return format!("{api} has no kind `{kind}` in Kubernetes {}{hint}", archive.version);
+        }
+        if let Some(served) = self.crd_versions.get(&(object.group.clone(), kind.to_string())) {
+            return format!(
+                "the CRD for {kind}.{} does not serve version `{}` (served: {})",
+                object.group,
+                object.version,
+                served.join(", ")
+            );
+        }
+        format!("no schema for {api} {kind}: give its CRD with --crd, or a schema with --schema-dir")
+    }
+}
+
+type Reporter<'r> = dyn FnMut(&'static RuleInfo, &str, At, String) + 'r;
+
+fn check_metadata(object: &Object, report: &mut Reporter<'_>) {
+    let Some(meta) = object.node().get("metadata") else {
+        return;
+    };
+    if let Some(name) = meta.get("name").and_then(Node::as_str)
+        && let Some(why) = metadata::name_rule(&object.group, &object.kind)(name)
+    {
+        report(
+            &INVALID_METADATA,
+            "/metadata/name",
+            At::Value,
+            format!("name `{name}` {why}"),
+        );
+    }
+    if let Some(ns) = meta.get("namespace").and_then(Node::as_str)
+        && let Some(why) = metadata::dns1123_label(ns)
+    {
+        report(
+            &INVALID_METADATA,
+            "/metadata/namespace",
+            At::Value,
+            format!("namespace `{ns}` {why}"),
+        );
+    }
+    for e in meta.get("labels").and_then(Node::as_map).unwrap_or_default() {
+        let pointer = crate::source::node::pointer_push("/metadata/labels", &e.key);
+        if let Some(why) = metadata::qualified_name(&e.key) {
+            report(
+                &INVALID_METADATA,
+                &pointer,
+                At::Key,
+                format!("label key `{}`: {why}", e.key),
+            );
+        }
+        if let Some(v) = crate::model::scalar_text(&e.value)
+            && let Some(why) = metadata::label_value(&v)
+        {
+            report(
+                &INVALID_METADATA,
+                &pointer,
+                At::Value,
+                format!("label `{}` value `{v}` {why}", e.key),
+            );
+        }
+    }
+    let mut size = 0;
+    for e in meta.get("annotations").and_then(Node::as_map).unwrap_or_default() {
+        size += e.key.len() + crate::model::scalar_text(&e.value).map_or(0, |v| v.len());
+        if let Some(why) = metadata::qualified_name(&e.key) {
+            let pointer = crate::source::node::pointer_push("/metadata/annotations", &e.key);
+            report(
+                &INVALID_METADATA,
+                &pointer,
+                At::Key,
+                format!("annotation key `{}`: {why}", e.key),
+            );
+        }
+    }
+    if size > metadata::ANNOTATIONS_MAX_BYTES {
+        report(
+            &INVALID_METADATA,
+            "/metadata/annotations",
+            At::Key,
+            format!(
+                "annotations total {size} bytes, over the {}-byte limit",
+                metadata::ANNOTATIONS_MAX_BYTES
+            ),
+        );
+    }
+}
