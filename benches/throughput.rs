@@ -4,12 +4,17 @@
 //! - the raw saphyr-parser event stream (the floor: no tree, no spans),
 //! - kubelint's load stage (spanned trees, YAML 1.1 resolution, classification), on one
 //!   thread for a like-for-like ratio with the raw parser, and on all cores,
-//! - the full run (`Linter::lint_paths`: walk, read, load, inventory, rules, sort).
+//! - schema validation alone on the loaded inventory (built-in kinds and custom resources
+//!   of a CRD in the repo), with the number of schemas compiled,
+//! - the full run (`Linter::lint_paths`: walk, read, load, inventory, schemas, rules, sort).
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use kubelint::model::Inventory;
+use kubelint::rules::RuleSettings;
+use kubelint::schema::{SchemaOptions, Schemas};
 use kubelint::source::{SourceFile, load_file};
 use kubelint::{Config, Linter};
 use rayon::prelude::*;
@@ -98,11 +103,51 @@ fn config_map(i: usize) -> String {
     )
 }
 
+const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: caches.shop.example.com
+spec:
+  group: shop.example.com
+  scope: Namespaced
+  names: {plural: caches, singular: cache, kind: Cache}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [size]
+              properties:
+                size: {type: integer, minimum: 1, maximum: 64}
+                engine: {type: string, enum: [redis, memcached]}
+                port: {x-kubernetes-int-or-string: true}
+                settings: {type: object, x-kubernetes-preserve-unknown-fields: true}
+";
+
+fn custom_resource(i: usize) -> String {
+    format!(
+        "apiVersion: shop.example.com/v1\nkind: Cache\nmetadata:\n  name: cache-{i}\n  namespace: team-{}\nspec:\n  size: {}\n  engine: redis\n  port: {}\n  settings:\n    maxmemory-policy: allkeys-lru\n",
+        i % 20,
+        1 + i % 64,
+        if i.is_multiple_of(2) {
+            "\"6379\"".to_string()
+        } else {
+            "6379".to_string()
+        }
+    )
+}
+
 fn document(i: usize) -> String {
-    match i % 4 {
+    match i % 5 {
         0 | 1 => deployment(i),
         2 => service(i),
-        _ => config_map(i),
+        3 => config_map(i),
+        _ => custom_resource(i),
     }
 }
 
@@ -118,6 +163,8 @@ fn generate(dir: &Path, docs: usize) -> Vec<SourceFile> {
         std::fs::write(&path, &text).unwrap();
         files.push(SourceFile::new(path, text));
     }
+    std::fs::write(dir.join("crd.yaml"), CRD).unwrap();
+    files.push(SourceFile::new(dir.join("crd.yaml"), CRD.to_string()));
     files
 }
 
@@ -191,12 +238,45 @@ fn main() {
                 .sum()
         }),
     );
+    // Schema validation alone, on the loaded inventory (built-in kinds and custom resources).
+    let loaded: Vec<_> = texts
+        .par_iter()
+        .map(|(p, t)| load_file(Arc::new(SourceFile::new(p, t.clone()))))
+        .collect();
+    let inventory = Inventory::build(loaded.into_iter().flat_map(|l| l.documents).collect(), "default");
+    let schemas = Schemas::new(&SchemaOptions::default()).unwrap();
+    let run = schemas.for_run(&inventory);
+    let settings: std::collections::HashMap<&str, RuleSettings> = kubelint::schema::ALL
+        .iter()
+        .map(|r| (r.id, RuleSettings::defaults(r)))
+        .collect();
+    let lookup = |id: &str| &settings[id];
+    let (t, n) = best_of_3(|| {
+        let findings: usize = inventory
+            .objects
+            .par_iter()
+            .map(|o| {
+                let mut out = Vec::new();
+                run.check(o, &lookup, &mut out);
+                out.len()
+            })
+            .sum();
+        assert_eq!(findings, 0, "the generated documents are valid");
+        inventory.objects.len()
+    });
+    report("schema validation only, all threads", (t, n));
+    println!(
+        "schemas compiled: {} built-in + {} CRD, for {} objects",
+        schemas.compiled(),
+        run.compiled(),
+        inventory.objects.len()
+    );
     let linter = Linter::new(Config::default()).unwrap();
     report(
         "full run (walk..report), all threads",
         best_of_3(|| {
             let r = linter.lint_paths(&[dir.path()]);
-            assert_eq!(r.summary.objects, docs);
+            assert_eq!(r.summary.objects, docs + 1);
             r.summary.documents
         }),
     );
