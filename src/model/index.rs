@@ -16,6 +16,13 @@ pub struct Inventory {
     by_name: HashMap<(String, String, String), usize>,
     /// (group, kind) -> indexes.
     by_kind: HashMap<(String, String), Vec<usize>>,
+    /// (group, kind, namespace or "") -> indexes.
+    by_kind_namespace: HashMap<(String, String, String), Vec<usize>>,
+    /// (namespace, label key, label value) of pod templates -> indexes: selector queries
+    /// start from the smallest candidate list instead of every pod of the namespace.
+    pod_labels: HashMap<(String, String, String), Vec<usize>>,
+    /// Namespaces that some object lives in, or that a Namespace object defines.
+    namespaces: std::collections::BTreeSet<String>,
 }
 
 impl Inventory {
@@ -44,10 +51,25 @@ impl Inventory {
             ..Inventory::default()
         };
         for (i, o) in inv.objects.iter().enumerate() {
-            if o.pod_template().is_some() {
-                let ns = o.namespace.clone().unwrap_or_default();
-                inv.pods_by_namespace.entry(ns).or_default().push(i);
+            let ns = o.namespace.clone().unwrap_or_default();
+            if let Some(t) = o.pod_template() {
+                for (k, v) in t.labels() {
+                    inv.pod_labels.entry((ns.clone(), k, v)).or_default().push(i);
+                }
+                inv.pods_by_namespace.entry(ns.clone()).or_default().push(i);
             }
+            if let Some(n) = &o.namespace {
+                inv.namespaces.insert(n.clone());
+            }
+            if o.is("", "Namespace")
+                && let Some(name) = &o.name
+            {
+                inv.namespaces.insert(name.clone());
+            }
+            inv.by_kind_namespace
+                .entry((o.group.clone(), o.kind.clone(), ns))
+                .or_default()
+                .push(i);
             inv.by_kind
                 .entry((o.group.clone(), o.kind.clone()))
                 .or_default()
@@ -61,18 +83,70 @@ impl Inventory {
     }
 
     /// Workloads (objects with a pod template) in `namespace` whose pod labels match.
+    /// An empty selector selects every workload of the namespace.
     pub fn pods_selected<'a>(
         &'a self,
         namespace: &str,
         selector: &'a LabelSelector,
     ) -> impl Iterator<Item = &'a Object> + 'a {
-        self.pods_by_namespace
-            .get(namespace)
+        use super::selector::Operator;
+        // Start from the smallest list of pods that carry one of the required key=value pairs.
+        let narrowest = selector
+            .requirements
+            .iter()
+            .filter(|r| r.operator == Operator::In && r.values.len() == 1)
+            .map(|r| {
+                self.pod_labels
+                    .get(&(namespace.to_string(), r.key.clone(), r.values[0].clone()))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+            })
+            .min_by_key(|c| c.len());
+        let candidates = narrowest.unwrap_or_else(|| {
+            self.pods_by_namespace
+                .get(namespace)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+        });
+        candidates
+            .iter()
+            .map(|&i| &self.objects[i])
+            .filter(move |o| o.pod_template().is_some_and(|t| selector.matches(&t.labels())))
+    }
+
+    /// Objects of `kind` in API `group` in `namespace` (`None`: cluster-scoped ones).
+    pub fn of_kind_in<'a>(
+        &'a self,
+        group: &str,
+        kind: &str,
+        namespace: Option<&str>,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        let key = (
+            group.to_string(),
+            kind.to_string(),
+            namespace.unwrap_or_default().to_string(),
+        );
+        self.by_kind_namespace
+            .get(&key)
             .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
             .map(|&i| &self.objects[i])
-            .filter(move |o| o.pod_template().is_some_and(|t| selector.matches(&t.labels())))
+    }
+
+    /// Whether the inputs define or use `namespace`.
+    pub fn knows_namespace(&self, namespace: &str) -> bool {
+        self.namespaces.contains(namespace)
+    }
+
+    /// Whether a `Namespace` object named `namespace` is among the inputs.
+    pub fn defines_namespace(&self, namespace: &str) -> bool {
+        self.find("Namespace", None, namespace).is_some()
+    }
+
+    /// Every namespace the inputs define or use.
+    pub fn namespaces(&self) -> impl Iterator<Item = &str> {
+        self.namespaces.iter().map(String::as_str)
     }
 
     /// The object of `kind` named `name` in `namespace` (`None` for cluster-scoped kinds).

@@ -73,6 +73,11 @@ impl LabelSelector {
         Ok(sel)
     }
 
+    /// Istio's workload selector `{matchLabels: {...}}` (no expressions).
+    pub fn from_map_labels(node: &Node) -> LabelSelector {
+        node.get("matchLabels").map(LabelSelector::from_map).unwrap_or_default()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.requirements.is_empty()
     }

@@ -11,7 +11,10 @@ pub mod health;
 pub mod hygiene;
 pub mod images;
 pub mod input;
+pub mod mesh;
+pub mod network;
 pub mod rbac;
+pub mod references;
 pub mod resources;
 pub mod security;
 
@@ -47,8 +50,14 @@ pub enum Family {
     Availability,
     /// Configuration hygiene: env, services, ingress, jobs, labels.
     Hygiene,
-    /// RBAC roles, one object at a time.
+    /// RBAC roles and bindings.
     Rbac,
+    /// NetworkPolicy coverage and peers.
+    Network,
+    /// Istio mTLS, authorization and routing.
+    Mesh,
+    /// References between objects: selectors, names, ports.
+    References,
 }
 
 impl Family {
@@ -63,6 +72,9 @@ impl Family {
             Family::Availability => "availability",
             Family::Hygiene => "hygiene",
             Family::Rbac => "rbac",
+            Family::Network => "network",
+            Family::Mesh => "mesh",
+            Family::References => "references",
         }
     }
 }
@@ -216,6 +228,9 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
     rules.extend(availability::rules());
     rules.extend(hygiene::rules());
     rules.extend(rbac::rules());
+    rules.extend(network::rules());
+    rules.extend(mesh::rules());
+    rules.extend(references::rules());
     rules
 }
 

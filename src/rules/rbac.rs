@@ -13,8 +13,64 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         FnRule::boxed(&RBAC_POD_EXEC, rbac_pod_exec),
         FnRule::boxed(&RBAC_WORKLOAD_CREATE, rbac_workload_create),
         FnRule::boxed(&RBAC_AGGREGATES_TO_ADMIN, rbac_aggregates_to_admin),
+        FnRule::boxed(&BINDING_GRANTS_ALL, binding_grants_all),
+        FnRule::boxed(&BINDING_ROLE_MISSING, binding_role_missing),
+        FnRule::boxed(&BINDING_ANONYMOUS_SUBJECT, binding_anonymous_subject),
+        FnRule::boxed(&BINDING_SECRETS_CLUSTER_WIDE, binding_secrets_cluster_wide),
     ]
 }
+
+const BINDING: &str = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: app\n  namespace: shop\nsubjects:\n  - {kind: ServiceAccount, name: app, namespace: shop}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: app-reader}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app-reader\n  namespace: shop\nrules:\n  - apiGroups: [\"\"]\n    resources: [configmaps]\n    verbs: [get]\n";
+
+pub static BINDING_GRANTS_ALL: RuleInfo = RuleInfo {
+    id: "binding-grants-all",
+    family: Family::Rbac,
+    severity: Severity::Error,
+    title: "A binding grants cluster-admin or a role with wildcards",
+    rationale: "Binding `cluster-admin`, or a role (in the inputs) whose rules use `*`, gives the subjects every permission in scope, today's and future ones.",
+    remediation: "Bind a role that lists only what the subjects need.",
+    example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ci\nsubjects:\n  - {kind: ServiceAccount, name: ci, namespace: tools}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n",
+    example_good: BINDING,
+    security_severity: Some("9.0"),
+    ..RuleInfo::BASE
+};
+
+pub static BINDING_ROLE_MISSING: RuleInfo = RuleInfo {
+    id: "binding-role-missing",
+    family: Family::Rbac,
+    title: "A binding refers to a role that is not in the inputs",
+    rationale: "A RoleBinding or ClusterRoleBinding whose role does not exist grants nothing (until someone creates a role of that name, with whatever rules). Built-in ClusterRoles (`cluster-admin`, `admin`, `edit`, `view`, `system:*`) count as present.",
+    remediation: "Fix `roleRef`, or add the role.",
+    example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: app\n  namespace: shop\nsubjects:\n  - {kind: ServiceAccount, name: app, namespace: shop}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: app-raeder}\n",
+    example_good: BINDING,
+    ..RuleInfo::BASE
+};
+
+pub static BINDING_ANONYMOUS_SUBJECT: RuleInfo = RuleInfo {
+    id: "binding-anonymous-subject",
+    family: Family::Rbac,
+    severity: Severity::Error,
+    title: "A binding grants permissions to anonymous or unauthenticated users",
+    rationale: "Subjects `system:anonymous` and `system:unauthenticated` are anyone who can reach the API server without credentials.",
+    remediation: "Remove the subject; grant the permission to authenticated identities only.",
+    example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: public\nsubjects:\n  - {kind: Group, name: system:unauthenticated, apiGroup: rbac.authorization.k8s.io}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n",
+    example_good: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: public\nsubjects:\n  - {kind: Group, name: sre, apiGroup: rbac.authorization.k8s.io}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n",
+    security_severity: Some("9.0"),
+    ..RuleInfo::BASE
+};
+
+pub static BINDING_SECRETS_CLUSTER_WIDE: RuleInfo = RuleInfo {
+    id: "binding-secrets-cluster-wide",
+    family: Family::Rbac,
+    severity: Severity::Error,
+    title: "A ClusterRoleBinding lets a service account read Secrets in every namespace",
+    rationale: "A service account bound cluster-wide to a role (in the inputs) that reads Secrets can read every credential of the cluster; anyone who can run a pod as that account can too.",
+    remediation: "Bind the role per namespace with RoleBindings, or narrow it to named Secrets.",
+    example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: reader\nsubjects:\n  - {kind: ServiceAccount, name: app, namespace: shop}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: secret-reader\nrules:\n  - apiGroups: [\"\"]\n    resources: [secrets]\n    verbs: [get, list]\n",
+    example_good: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: reader\n  namespace: shop\nsubjects:\n  - {kind: ServiceAccount, name: app, namespace: shop}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: secret-reader\nrules:\n  - apiGroups: [\"\"]\n    resources: [secrets]\n    resourceNames: [app-tls]\n    verbs: [get]\n",
+    security_severity: Some("8.0"),
+    ..RuleInfo::BASE
+};
 
 pub static RBAC_WILDCARD: RuleInfo = RuleInfo {
     id: "rbac-wildcard",
@@ -129,6 +185,15 @@ fn policy_rules(object: &Object) -> Vec<PolicyRule<'_>> {
 }
 
 impl PolicyRule<'_> {
+    /// Reads Secrets by name (`secrets` listed): get/list/watch, unless only `get` on named ones.
+    fn reads_secrets(&self) -> bool {
+        let scoped = self.has_names && !self.grants(&["list", "watch"]);
+        self.resources.contains(&"secrets")
+            && self.covers("", "secrets")
+            && self.grants(&["get", "list", "watch"])
+            && !scoped
+    }
+
     fn grants(&self, verbs: &[&str]) -> bool {
         self.verbs.iter().any(|v| *v == "*" || verbs.contains(v))
     }
@@ -179,15 +244,12 @@ fn rbac_escalation_verbs(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
 
 fn rbac_secrets_read(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
     for r in policy_rules(object) {
-        if r.resources.contains(&"secrets") && r.covers("", "secrets") && r.grants(&["get", "list", "watch"]) {
-            let scoped = r.has_names && !r.grants(&["list", "watch"]);
-            if !scoped {
-                cx.report(
-                    &r.item("resources", &r.resources, "secrets"),
-                    At::Value,
-                    format!("rule {} can read Secrets", r.index + 1),
-                );
-            }
+        if r.reads_secrets() {
+            cx.report(
+                &r.item("resources", &r.resources, "secrets"),
+                At::Value,
+                format!("rule {} can read Secrets", r.index + 1),
+            );
         }
     }
 }
@@ -247,6 +309,119 @@ fn rbac_aggregates_to_admin(object: &Object, _: &Inventory, cx: &mut Context<'_>
                 &pointer,
                 At::Key,
                 format!("the ClusterRole aggregates into the built-in `{target}` role"),
+            );
+        }
+    }
+}
+
+/// The role a binding refers to: (kind, name), and the role object when it is in the inputs.
+fn bound_role<'a>(binding: &Object, inventory: &'a Inventory) -> Option<(String, String, Option<&'a Object>)> {
+    if binding.group != "rbac.authorization.k8s.io"
+        || !matches!(binding.kind.as_str(), "RoleBinding" | "ClusterRoleBinding")
+    {
+        return None;
+    }
+    let kind = binding
+        .node()
+        .pointer("/roleRef/kind")
+        .and_then(Node::as_str)?
+        .to_string();
+    let name = binding
+        .node()
+        .pointer("/roleRef/name")
+        .and_then(Node::as_str)?
+        .to_string();
+    let ns = if kind == "Role" {
+        binding.namespace.as_deref()
+    } else {
+        None
+    };
+    let role = inventory.find(&kind, ns, &name);
+    Some((kind, name, role))
+}
+
+fn is_builtin_cluster_role(name: &str) -> bool {
+    matches!(name, "cluster-admin" | "admin" | "edit" | "view") || name.starts_with("system:")
+}
+
+fn binding_grants_all(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
+    let Some((kind, name, role)) = bound_role(object, inventory) else {
+        return;
+    };
+    if kind == "ClusterRole" && name == "cluster-admin" {
+        cx.report("/roleRef/name", At::Value, "the binding grants cluster-admin");
+    } else if let Some(role) = role
+        && policy_rules(role)
+            .iter()
+            .any(|r| r.api_groups.contains(&"*") || r.resources.contains(&"*") || r.verbs.contains(&"*"))
+    {
+        cx.report(
+            "/roleRef/name",
+            At::Value,
+            format!("the binding grants {kind} `{name}`, whose rules use `*`"),
+        );
+    }
+}
+
+fn binding_role_missing(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
+    let Some((kind, name, role)) = bound_role(object, inventory) else {
+        return;
+    };
+    if role.is_none() && !(kind == "ClusterRole" && is_builtin_cluster_role(&name)) {
+        cx.report(
+            "/roleRef/name",
+            At::Value,
+            format!("no {kind} `{name}` among the inputs"),
+        );
+    }
+}
+
+fn binding_anonymous_subject(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
+    if bound_role(object, inventory).is_none() {
+        return;
+    }
+    for (i, s) in object
+        .node()
+        .get("subjects")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if let Some(name @ ("system:anonymous" | "system:unauthenticated")) = s.get("name").and_then(Node::as_str) {
+            cx.report(
+                &format!("/subjects/{i}/name"),
+                At::Value,
+                format!("the binding grants permissions to `{name}`"),
+            );
+        }
+    }
+}
+
+fn binding_secrets_cluster_wide(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
+    if !object.is("rbac.authorization.k8s.io", "ClusterRoleBinding") {
+        return;
+    }
+    let Some((_, name, Some(role))) = bound_role(object, inventory) else {
+        return;
+    };
+    if !policy_rules(role).iter().any(PolicyRule::reads_secrets) {
+        return;
+    }
+    for (i, s) in object
+        .node()
+        .get("subjects")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if s.get("kind").and_then(Node::as_str) == Some("ServiceAccount") {
+            let who = s.get("name").and_then(Node::as_str).unwrap_or("?");
+            cx.report(
+                &format!("/subjects/{i}"),
+                At::Value,
+                format!("service account `{who}` can read Secrets in every namespace through ClusterRole `{name}`"),
             );
         }
     }
