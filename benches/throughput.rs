@@ -280,5 +280,27 @@ fn main() {
             r.summary.documents
         }),
     );
+    // The shipped Rhai scripts, all enabled (three are off by default), versus none.
+    let config = Config::parse(
+        std::path::Path::new("bench.yaml"),
+        "rules:\n  required-owner-labels: on\n  allowed-registries: on\n  host-path-allowlist: on\n  istio-sidecar-injection: on\n",
+    )
+    .unwrap();
+    let scripted = Linter::new(config).unwrap();
+    let with = report(
+        "full run, shipped scripts enabled",
+        best_of_3(|| scripted.lint_paths(&[dir.path()]).summary.documents),
+    );
+    let off = Config::parse(
+        std::path::Path::new("bench.yaml"),
+        "rules:\n  istio-sidecar-injection: off\n",
+    )
+    .unwrap();
+    let unscripted = Linter::new(off).unwrap();
+    let without = report(
+        "full run, scripts disabled",
+        best_of_3(|| unscripted.lint_paths(&[dir.path()]).summary.documents),
+    );
+    println!("scripts cost {:.0}% of the full run", (with / without - 1.0) * 100.0);
     println!("load / raw parser time, 1 thread: {:.2}x", load / raw);
 }

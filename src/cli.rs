@@ -28,8 +28,17 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and folders (`-` reads stdin).
     Check(Box<CheckArgs>),
-    /// List the rules, or explain one.
+    /// List the rules, explain one, or scaffold a new scripted rule.
     Rules(RulesArgs),
+    /// Run each rule of DIR against its fixtures (`<rule-id>.yaml` + `.expected`).
+    TestRules {
+        /// The folder of scripts and fixtures.
+        #[arg(default_value = "rules")]
+        dir: PathBuf,
+        /// Rewrite the `.expected` files from the current output.
+        #[arg(long)]
+        bless: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -74,6 +83,10 @@ pub struct CheckArgs {
     /// such as `yaml-syntax` always run.
     #[arg(long, value_name = "RULE")]
     pub only: Vec<String>,
+    /// A folder of Rhai rule scripts (repeatable). A `rules/` folder beside the config
+    /// file (or in the working directory) is loaded too.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<PathBuf>,
     /// Kubernetes version whose schemas and API deprecations apply (1.33 to 1.37).
     #[arg(long, value_name = "X.Y")]
     pub kubernetes_version: Option<String>,
@@ -119,13 +132,46 @@ pub enum RulesCommand {
         /// The rule id, e.g. `latest-tag`.
         id: String,
     },
+    /// Write a rule script and a fixture pair to start from.
+    New {
+        /// The new rule's id.
+        id: String,
+        /// Where to write them.
+        #[arg(long, default_value = "rules")]
+        dir: PathBuf,
+    },
 }
 
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
+        Command::TestRules { dir, bless } => test_rules(&dir, bless),
     }
+}
+
+fn test_rules(dir: &std::path::Path, bless: bool) -> ExitCode {
+    let outcomes = match crate::rule_tests::run(dir, bless) {
+        Ok(o) => o,
+        Err(e) => return usage_error(e),
+    };
+    let mut failed = 0;
+    for o in &outcomes {
+        if o.passed() {
+            println!("ok    {} ({})", o.rule, o.fixture.display());
+        } else {
+            failed += 1;
+            println!("FAIL  {} ({})", o.rule, o.fixture.display());
+            for l in &o.missing {
+                println!("        missing:    {l}");
+            }
+            for l in &o.unexpected {
+                println!("        unexpected: {l}");
+            }
+        }
+    }
+    println!("test-rules: {} passed, {failed} failed", outcomes.len() - failed);
+    ExitCode::from(if failed > 0 { EXIT_FINDINGS } else { EXIT_OK })
 }
 
 fn usage_error(message: impl std::fmt::Display) -> ExitCode {
@@ -151,6 +197,29 @@ fn load_config(args: &CheckArgs) -> Result<Config, String> {
     Ok(config)
 }
 
+/// The repository's own `rules/` folder: beside the config file in use, else in the
+/// working directory.
+fn repo_rule_dir(args: &CheckArgs) -> Option<PathBuf> {
+    let base = match (&args.config, args.no_config) {
+        (Some(c), _) => c.parent().map(|p| p.to_path_buf()),
+        (None, false) => std::env::current_dir()
+            .ok()
+            .and_then(|d| Config::find_upward(&d))
+            .and_then(|c| c.parent().map(|p| p.to_path_buf())),
+        (None, true) => None,
+    }
+    .or_else(|| std::env::current_dir().ok())?;
+    let dir = if base.as_os_str().is_empty() {
+        PathBuf::from("rules")
+    } else {
+        base.join("rules")
+    };
+    let has_scripts = std::fs::read_dir(&dir)
+        .map(|mut entries| entries.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "rhai"))))
+        .unwrap_or(false);
+    has_scripts.then_some(dir)
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let config = match load_config(&args) {
         Ok(c) => c,
@@ -166,6 +235,7 @@ fn check(args: CheckArgs) -> ExitCode {
         strict: args.no_strict.then_some(false),
         crds: args.crd.clone(),
         schema_dirs: args.schema_dir.clone(),
+        rule_dirs: repo_rule_dir(&args).into_iter().chain(args.rule_dirs.clone()).collect(),
     };
     let linter = match Linter::with_options(config, options) {
         Ok(l) => l,
@@ -258,6 +328,15 @@ fn rules(args: RulesArgs) -> ExitCode {
                 ExitCode::from(EXIT_OK)
             }
             None => usage_error(format!("unknown rule `{id}`; `kubelint rules` lists them")),
+        },
+        Some(RulesCommand::New { id, dir }) => match crate::rule_tests::scaffold(&dir, &id) {
+            Ok(files) => {
+                for f in files {
+                    let _ = writeln!(out, "wrote {}", f.display());
+                }
+                ExitCode::from(EXIT_OK)
+            }
+            Err(e) => usage_error(e),
         },
     }
 }

@@ -61,6 +61,8 @@ pub struct Config {
     pub crds: Vec<PathBuf>,
     /// Folders of JSON schemas (relative to the config file).
     pub schema_dirs: Vec<PathBuf>,
+    /// Folders of Rhai rule scripts (relative to the config file).
+    pub rule_dirs: Vec<PathBuf>,
     /// The file the config was read from, if any.
     pub source: Option<PathBuf>,
 }
@@ -195,7 +197,7 @@ impl Config {
                         .ok_or_else(|| err(e.value.span.start, "`strict` must be true or false".into()))?;
                     config.strict = Some(b);
                 }
-                "crds" | "schemaDirs" => {
+                "crds" | "schemaDirs" | "ruleDirs" => {
                     let items = e
                         .value
                         .as_seq()
@@ -217,7 +219,7 @@ impl Config {
                     return Err(err(
                         e.key_span.start,
                         format!(
-                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs)"
+                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs, ruleDirs)"
                         ),
                     ));
                 }

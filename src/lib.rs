@@ -25,6 +25,7 @@ pub mod finding;
 pub mod linter;
 pub mod model;
 pub mod report;
+pub mod rule_tests;
 pub mod rules;
 pub mod schema;
 pub mod source;

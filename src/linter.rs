@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::config::{Config, ConfigError};
 use crate::finding::{Finding, Severity};
 use crate::model::{IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, Inventory, Object};
+use crate::rules::context::ObjectScratch;
 use crate::rules::{self, Context, Rule, RuleInfo, RuleSettings};
 use crate::schema::{self, RunSchemas, SchemaOptions, Schemas};
 use crate::source::discover::{DiscoverOptions, discover};
@@ -42,6 +43,8 @@ pub struct RunOptions {
     pub crds: Vec<PathBuf>,
     /// More schema folders (added to the config's).
     pub schema_dirs: Vec<PathBuf>,
+    /// Folders of Rhai rule scripts (added to the config's `ruleDirs`).
+    pub rule_dirs: Vec<PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -56,6 +59,7 @@ impl Default for RunOptions {
             strict: None,
             crds: Vec::new(),
             schema_dirs: Vec::new(),
+            rule_dirs: Vec::new(),
         }
     }
 }
@@ -112,6 +116,8 @@ pub struct Linter {
     catalog: Vec<&'static RuleInfo>,
     settings: HashMap<&'static str, RuleSettings>,
     schemas: Schemas,
+    /// Scripts that do not compile, reported in every run.
+    script_errors: Vec<Finding>,
 }
 
 impl Linter {
@@ -121,7 +127,13 @@ impl Linter {
     }
 
     pub fn with_options(config: Config, options: RunOptions) -> Result<Linter, ConfigError> {
-        let rules = rules::builtin_rules();
+        let mut rules = rules::builtin_rules();
+        let reserved: Vec<&str> = rules::catalog(&rules).iter().map(|r| r.id).collect();
+        let dirs: Vec<PathBuf> = config.rule_dirs.iter().chain(&options.rule_dirs).cloned().collect();
+        let scripts =
+            rules::script::load_all(&dirs, &reserved).map_err(|message| ConfigError { origin: None, message })?;
+        rules.extend(scripts.rules.into_iter().map(|r| Box::new(r) as Box<dyn Rule>));
+        let script_errors = scripts.errors;
         let catalog = rules::catalog(&rules);
         let mut settings: HashMap<&'static str, RuleSettings> = catalog
             .iter()
@@ -202,6 +214,7 @@ impl Linter {
             catalog,
             settings,
             schemas,
+            script_errors,
         })
     }
 
@@ -284,7 +297,7 @@ impl Linter {
 
     /// Lints already-loaded files.
     fn check(&self, loaded: Vec<Loaded>, files: usize, started: Instant) -> Report {
-        let mut findings = Vec::new();
+        let mut findings = self.script_errors.clone();
         let mut documents = Vec::new();
         let mut documents_read = 0;
         for l in loaded {
@@ -293,7 +306,7 @@ impl Linter {
             documents_read += l.documents_read;
         }
         let namespace = self.config.namespace.as_deref().unwrap_or("default");
-        let inventory = Inventory::build(documents, namespace);
+        let inventory = Arc::new(Inventory::build(documents, namespace));
         let active: Vec<(&dyn Rule, &RuleSettings)> = self
             .rules
             .iter()
@@ -385,15 +398,18 @@ struct Checked {
 /// Runs the schema rules and every active rule on one object.
 fn check_object<'s>(
     object: &Object,
-    inventory: &Inventory,
+    inventory: &Arc<Inventory>,
     schemas: &RunSchemas<'_>,
     settings: &dyn Fn(&str) -> &'s RuleSettings,
     active: &[(&dyn Rule, &RuleSettings)],
 ) -> Checked {
     let mut out = Vec::new();
     let schema = schemas.check(object, settings, &mut out);
+    let scratch = ObjectScratch::default();
     for (rule, settings) in active {
         let mut cx = Context::new(rule.info(), settings, object, &mut out);
+        cx.shared = Some(inventory);
+        cx.scratch = Some(&scratch);
         rule.check(object, inventory, &mut cx);
     }
     let ignored = if out.is_empty() {

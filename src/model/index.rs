@@ -44,7 +44,11 @@ impl Inventory {
         };
         let objects: Vec<Object> = documents
             .into_iter()
-            .map(|d| Object::new(d, default_namespace, cluster_scoped))
+            .enumerate()
+            .map(|(i, d)| Object {
+                id: i,
+                ..Object::new(d, default_namespace, cluster_scoped)
+            })
             .collect();
         let mut inv = Inventory {
             objects,

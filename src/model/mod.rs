@@ -27,6 +27,8 @@ pub const IGNORE_REASON_ANNOTATION: &str = "kubelint.dev/ignore-reason";
 /// One Kubernetes object with the facts every check needs.
 #[derive(Debug)]
 pub struct Object {
+    /// Position of the object in [`Inventory::objects`].
+    pub id: usize,
     pub doc: Document,
     pub api_version: String,
     /// API group (`""` for the core group).
@@ -75,6 +77,7 @@ impl Object {
         let labels = string_map(metadata.and_then(|m| m.get("labels")));
         let annotations = string_map(metadata.and_then(|m| m.get("annotations")));
         Object {
+            id: 0,
             doc,
             api_version,
             group,

@@ -50,6 +50,17 @@ pub struct Context<'a> {
     pub settings: &'a RuleSettings,
     object: &'a Object,
     findings: &'a mut Vec<Finding>,
+    /// The run's inventory, shared (scripted rules keep a handle to it).
+    pub shared: Option<&'a std::sync::Arc<crate::model::Inventory>>,
+    /// Per-object values that several rules can reuse.
+    pub scratch: Option<&'a ObjectScratch>,
+}
+
+/// Values computed once per object and shared by the rules that run on it.
+#[derive(Default)]
+pub struct ObjectScratch {
+    /// The object as a Rhai value, for scripted rules.
+    pub script_value: std::sync::OnceLock<rhai::Dynamic>,
 }
 
 impl<'a> Context<'a> {
@@ -64,7 +75,14 @@ impl<'a> Context<'a> {
             settings,
             object,
             findings,
+            shared: None,
+            scratch: None,
         }
+    }
+
+    /// Adds a finding made elsewhere (a scripted rule's error).
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
     }
 
     pub fn param(&self, name: &str) -> Option<&serde_json::Value> {

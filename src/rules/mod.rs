@@ -16,6 +16,7 @@ pub mod network;
 pub mod rbac;
 pub mod references;
 pub mod resources;
+pub mod script;
 pub mod security;
 
 use std::fmt;
@@ -58,6 +59,8 @@ pub enum Family {
     Mesh,
     /// References between objects: selectors, names, ports.
     References,
+    /// Rules written as Rhai scripts.
+    Script,
 }
 
 impl Family {
@@ -75,6 +78,7 @@ impl Family {
             Family::Network => "network",
             Family::Mesh => "mesh",
             Family::References => "references",
+            Family::Script => "script",
         }
     }
 }
@@ -240,6 +244,7 @@ pub fn catalog(rules: &[Box<dyn Rule>]) -> Vec<&'static RuleInfo> {
         .iter()
         .copied()
         .chain(crate::schema::ALL.iter().copied())
+        .chain(std::iter::once(&script::RULE_ERROR))
         .chain(rules.iter().map(|r| r.info()))
         .collect()
 }

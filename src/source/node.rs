@@ -194,7 +194,9 @@ impl Node {
                 if e.key_span == span {
                     return Some(pointer_push("", &e.key));
                 }
-                e.value.path_to_span(span).map(|p| pointer_push("", &e.key) + &p)
+                e.value
+                    .path_to_span(span)
+                    .map(|p| format!("{}{p}", pointer_push("", &e.key)))
             }),
             Value::Seq(items) => items
                 .iter()

@@ -1,0 +1,593 @@
+//! Scripted rules: Rhai scripts with the same shape as built-in rules.
+//!
+//! A script defines `fn meta()` (a map: `id`, `severity`, `title`, `description`,
+//! `remediation`, optional `kinds`, `enabled`, `params`, `example_bad`, `example_good`) and
+//! `fn check(object, ctx)`. `docs/writing-rules.md` documents the API.
+//!
+//! Scripts are compiled once per linter and run in a sandbox: the engine starts from
+//! `Engine::new_raw()` (no module resolver, so no file access; `eval` disabled), with limits
+//! on operations, call depth, expression depth, string/array/map sizes and a wall-clock
+//! budget per object. A script that fails to compile, throws or exceeds a limit becomes a
+//! `rule-error` finding at the script's line, and the run goes on.
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rhai::packages::{Package, StandardPackage};
+use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
+
+use super::{At, Context, Family, ParamInfo, Rule, RuleInfo};
+use crate::finding::{Finding, Severity};
+use crate::model::{ImageRef, Inventory, LabelSelector, Object, parse_quantity};
+use crate::source::{Node, SourceFile, Span, Value};
+
+/// Operations one script may run on one object.
+pub const MAX_OPERATIONS: u64 = 5_000_000;
+/// Wall-clock budget of one script on one object.
+pub const TIME_BUDGET: Duration = Duration::from_millis(250);
+
+pub static RULE_ERROR: RuleInfo = RuleInfo {
+    id: "rule-error",
+    family: Family::Script,
+    severity: Severity::Error,
+    title: "A scripted rule failed",
+    rationale: "A rule script that does not compile, throws, loops or exceeds a sandbox limit checks nothing; kubelint reports it at the script's line and goes on with the other rules.",
+    remediation: "Fix the script at the reported line; `kubelint test-rules DIR` runs a folder's scripts against their fixtures.",
+    ..RuleInfo::BASE
+};
+
+/// The scripts shipped with kubelint (`rules/` in its repository), embedded.
+pub const SHIPPED: [(&str, &str); 4] = [
+    (
+        "rules/required-owner-labels.rhai",
+        include_str!("../../rules/required-owner-labels.rhai"),
+    ),
+    (
+        "rules/allowed-registries.rhai",
+        include_str!("../../rules/allowed-registries.rhai"),
+    ),
+    (
+        "rules/host-path-allowlist.rhai",
+        include_str!("../../rules/host-path-allowlist.rhai"),
+    ),
+    (
+        "rules/istio-sidecar-injection.rhai",
+        include_str!("../../rules/istio-sidecar-injection.rhai"),
+    ),
+];
+
+thread_local! {
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// What a script reported through `ctx.report`.
+type Reports = Arc<Mutex<Vec<(Option<String>, String)>>>;
+
+/// The `ctx` a script's `check` receives.
+#[derive(Clone)]
+pub struct ScriptContext {
+    inventory: Arc<Inventory>,
+    object: usize,
+    params: Map,
+    reports: Reports,
+}
+
+impl ScriptContext {
+    fn object(&self) -> &Object {
+        &self.inventory.objects[self.object]
+    }
+}
+
+/// Converts a document node into a Rhai value (maps, arrays, strings, numbers).
+pub fn to_dynamic(node: &Node) -> Dynamic {
+    match &node.value {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(*b),
+        Value::Int(i) => Dynamic::from_int(*i),
+        Value::Float(f) => Dynamic::from_float(*f),
+        Value::String(s) => Dynamic::from(s.clone()),
+        Value::Seq(items) => Dynamic::from_array(items.iter().map(to_dynamic).collect()),
+        Value::Map(entries) => Dynamic::from_map(
+            entries
+                .iter()
+                .map(|e| (e.key.as_str().into(), to_dynamic(&e.value)))
+                .collect(),
+        ),
+    }
+}
+
+fn to_json(value: &Dynamic) -> serde_json::Value {
+    if value.is_unit() {
+        serde_json::Value::Null
+    } else if let Some(b) = value.clone().try_cast::<bool>() {
+        serde_json::Value::Bool(b)
+    } else if let Some(i) = value.clone().try_cast::<i64>() {
+        i.into()
+    } else if let Some(f) = value.clone().try_cast::<f64>() {
+        serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    } else if let Some(a) = value.read_lock::<Array>() {
+        serde_json::Value::Array(a.iter().map(to_json).collect())
+    } else if let Some(m) = value.read_lock::<Map>() {
+        serde_json::Value::Object(m.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect())
+    } else {
+        serde_json::Value::String(value.to_string())
+    }
+}
+
+fn from_json(value: &serde_json::Value) -> Dynamic {
+    to_dynamic(&Node::from_json(value))
+}
+
+fn string_map(map: &std::collections::BTreeMap<String, String>) -> Dynamic {
+    Dynamic::from_map(
+        map.iter()
+            .map(|(k, v)| (k.as_str().into(), Dynamic::from(v.clone())))
+            .collect(),
+    )
+}
+
+/// A selector given as a map: `{matchLabels, matchExpressions}` or plain `{key: value}`.
+fn selector_of(value: &Dynamic) -> Option<LabelSelector> {
+    let node = Node::from_json(&to_json(value));
+    if node.get("matchLabels").is_some() || node.get("matchExpressions").is_some() {
+        LabelSelector::from_label_selector(&node).ok()
+    } else {
+        Some(LabelSelector::from_map(&node))
+    }
+}
+
+fn labels_of(value: &Dynamic) -> std::collections::BTreeMap<String, String> {
+    crate::model::string_map(Some(&Node::from_json(&to_json(value))))
+}
+
+fn object_value(o: &Object) -> Dynamic {
+    to_dynamic(o.node())
+}
+
+/// The sandboxed engine every script runs in.
+pub fn sandboxed_engine() -> Engine {
+    let mut engine = Engine::new_raw();
+    engine.register_global_module(StandardPackage::new().as_shared_module());
+    engine
+        .set_max_operations(MAX_OPERATIONS)
+        .set_max_call_levels(48)
+        .set_max_expr_depths(64, 64)
+        .set_max_string_size(1 << 20)
+        .set_max_array_size(100_000)
+        .set_max_map_size(100_000)
+        .set_max_modules(0)
+        .disable_symbol("eval");
+    engine.on_print(|_| {});
+    engine.on_debug(|_, _, _| {});
+    engine.on_progress(|_| {
+        let late = DEADLINE.with(|d| d.get()).is_some_and(|d| Instant::now() > d);
+        late.then(|| Dynamic::from("the wall-clock budget per object is exceeded"))
+    });
+
+    // Helpers.
+    engine.register_fn("quantity", |s: ImmutableString| {
+        parse_quantity(&s).map_or(Dynamic::UNIT, Dynamic::from_float)
+    });
+    engine.register_fn("quantity", |i: i64| Dynamic::from_float(i as f64));
+    engine.register_fn("millicores", |s: ImmutableString| {
+        parse_quantity(&s).map_or(Dynamic::UNIT, |q| Dynamic::from_int((q * 1000.0).round() as i64))
+    });
+    engine.register_fn("bytes", |s: ImmutableString| {
+        parse_quantity(&s).map_or(Dynamic::UNIT, |q| Dynamic::from_int(q.round() as i64))
+    });
+    engine.register_fn("image", |s: ImmutableString| {
+        let r = ImageRef::parse(&s);
+        let mut m = Map::new();
+        m.insert("registry".into(), Dynamic::from(r.registry.to_string()));
+        m.insert("repository".into(), Dynamic::from(r.repository.to_string()));
+        m.insert(
+            "tag".into(),
+            r.tag.map_or(Dynamic::UNIT, |t| Dynamic::from(t.to_string())),
+        );
+        m.insert(
+            "digest".into(),
+            r.digest.map_or(Dynamic::UNIT, |d| Dynamic::from(d.to_string())),
+        );
+        Dynamic::from_map(m)
+    });
+    engine.register_fn("selector_matches", |selector: Map, labels: Map| {
+        selector_of(&Dynamic::from_map(selector)).is_some_and(|s| s.matches(&labels_of(&Dynamic::from_map(labels))))
+    });
+
+    // The context.
+    engine.register_type_with_name::<ScriptContext>("Context");
+    engine.register_get("namespace", |c: &mut ScriptContext| {
+        c.object().namespace.clone().map_or(Dynamic::UNIT, Dynamic::from)
+    });
+    engine.register_get("name", |c: &mut ScriptContext| {
+        c.object().name.clone().map_or(Dynamic::UNIT, Dynamic::from)
+    });
+    engine.register_get("kind", |c: &mut ScriptContext| c.object().kind.clone());
+    engine.register_get("api_version", |c: &mut ScriptContext| c.object().api_version.clone());
+    engine.register_get("labels", |c: &mut ScriptContext| string_map(&c.object().labels));
+    engine.register_get("annotations", |c: &mut ScriptContext| {
+        string_map(&c.object().annotations)
+    });
+    engine.register_get("params", |c: &mut ScriptContext| c.params.clone());
+    engine.register_fn("report", |c: &mut ScriptContext, message: ImmutableString| {
+        c.reports
+            .lock()
+            .expect("reports lock")
+            .push((None, message.to_string()));
+    });
+    engine.register_fn(
+        "report",
+        |c: &mut ScriptContext, path: ImmutableString, message: ImmutableString| {
+            c.reports
+                .lock()
+                .expect("reports lock")
+                .push((Some(path.to_string()), message.to_string()));
+        },
+    );
+    engine.register_fn("pod_template", |c: &mut ScriptContext| {
+        match c.object().pod_template() {
+            None => Dynamic::UNIT,
+            Some(t) => {
+                let mut m = Map::new();
+                m.insert("path".into(), Dynamic::from(t.pointer.to_string()));
+                m.insert("labels".into(), string_map(&t.labels()));
+                m.insert("annotations".into(), string_map(&t.annotations()));
+                m.insert("spec".into(), t.spec.map_or(Dynamic::UNIT, to_dynamic));
+                Dynamic::from_map(m)
+            }
+        }
+    });
+    engine.register_fn("containers", |c: &mut ScriptContext| {
+        let Some(t) = c.object().pod_template() else {
+            return Array::new();
+        };
+        t.containers()
+            .into_iter()
+            .map(|ct| {
+                let mut m = Map::new();
+                m.insert("path".into(), Dynamic::from(ct.pointer.clone()));
+                m.insert(
+                    "name".into(),
+                    ct.name.map_or(Dynamic::UNIT, |n| Dynamic::from(n.to_string())),
+                );
+                let kind = match ct.kind {
+                    crate::model::ContainerKind::Init => "init",
+                    crate::model::ContainerKind::App => "app",
+                    crate::model::ContainerKind::Ephemeral => "ephemeral",
+                };
+                m.insert("kind".into(), Dynamic::from(kind));
+                m.insert("spec".into(), to_dynamic(ct.node));
+                Dynamic::from_map(m)
+            })
+            .collect()
+    });
+    engine.register_fn(
+        "find",
+        |c: &mut ScriptContext, kind: ImmutableString, namespace: Dynamic, name: ImmutableString| {
+            let ns = namespace.into_string().ok();
+            c.inventory
+                .find(&kind, ns.as_deref(), &name)
+                .map_or(Dynamic::UNIT, object_value)
+        },
+    );
+    engine.register_fn("objects", |c: &mut ScriptContext, kind: ImmutableString| -> Array {
+        let ns = c.object().namespace.clone();
+        c.inventory
+            .objects
+            .iter()
+            .filter(|o| o.kind == kind.as_str() && o.namespace == ns)
+            .map(object_value)
+            .collect()
+    });
+    engine.register_fn("count", |c: &mut ScriptContext, kind: ImmutableString| -> i64 {
+        c.inventory.objects.iter().filter(|o| o.kind == kind.as_str()).count() as i64
+    });
+    engine.register_fn(
+        "workloads",
+        |c: &mut ScriptContext, namespace: ImmutableString| -> Array {
+            c.inventory
+                .pods_selected(&namespace, &LabelSelector::default())
+                .map(object_value)
+                .collect()
+        },
+    );
+    engine.register_fn("selected_by", |c: &mut ScriptContext, selector: Map| -> Array {
+        let ns = c.object().namespace.clone().unwrap_or_default();
+        let Some(sel) = selector_of(&Dynamic::from_map(selector)) else {
+            return Array::new();
+        };
+        c.inventory.pods_selected(&ns, &sel).map(object_value).collect()
+    });
+    engine.register_fn("selecting", |c: &mut ScriptContext| -> Array {
+        let me = c.object();
+        let Some(t) = me.pod_template() else {
+            return Array::new();
+        };
+        let labels = t.labels();
+        let ns = me.namespace.as_deref();
+        let mut out = Array::new();
+        for (group, kind, pointer, plain) in [
+            ("", "Service", "/spec/selector", true),
+            ("policy", "PodDisruptionBudget", "/spec/selector", false),
+            ("networking.k8s.io", "NetworkPolicy", "/spec/podSelector", false),
+        ] {
+            for o in c.inventory.of_kind_in(group, kind, ns) {
+                let Some(node) = o.node().pointer(pointer) else {
+                    continue;
+                };
+                let sel = if plain {
+                    Some(LabelSelector::from_map(node))
+                } else {
+                    LabelSelector::from_label_selector(node).ok()
+                };
+                if sel.is_some_and(|s| (!plain || !s.is_empty()) && s.matches(&labels)) {
+                    out.push(object_value(o));
+                }
+            }
+        }
+        out
+    });
+    engine
+}
+
+/// A loaded script.
+pub struct ScriptRule {
+    info: &'static RuleInfo,
+    /// `ctx.params`, converted on first use (a linter's settings do not change).
+    params: std::sync::OnceLock<Map>,
+    kinds: Vec<String>,
+    ast: AST,
+    engine: Arc<Engine>,
+    file: Arc<SourceFile>,
+}
+
+/// What loading a folder of scripts produced.
+#[derive(Default)]
+pub struct Loaded {
+    pub rules: Vec<ScriptRule>,
+    /// Scripts that did not compile: `rule-error` findings, reported in every run.
+    pub errors: Vec<Finding>,
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+fn span_of(file: &SourceFile, pos: Position) -> Span {
+    let line = pos.line().unwrap_or(1);
+    let col = pos.position().unwrap_or(1).saturating_sub(1);
+    let start = file.lines().byte_of(&file.text, line, col);
+    let line_end = file.text[start as usize..]
+        .find('\n')
+        .map_or(file.text.len(), |i| start as usize + i);
+    Span::new(start, line_end as u32)
+}
+
+fn rule_error(file: &Arc<SourceFile>, pos: Position, message: String) -> Finding {
+    Finding::new(&RULE_ERROR, RULE_ERROR.severity, message, file, span_of(file, pos))
+}
+
+impl ScriptRule {
+    /// Compiles a script and reads its metadata. `Ok(Err(finding))`: the script does not
+    /// compile (a `rule-error`); `Err`: its metadata is missing or invalid (a config error).
+    pub fn load(engine: &Arc<Engine>, path: &Path, text: &str) -> Result<Result<ScriptRule, Finding>, String> {
+        let file = Arc::new(SourceFile::new(path, text.to_string()));
+        let ast = match engine.compile(text) {
+            Ok(ast) => ast,
+            Err(e) => {
+                let pos = e.position();
+                return Ok(Err(rule_error(
+                    &file,
+                    pos,
+                    format!("the rule script does not compile: {}", e.err_type()),
+                )));
+            }
+        };
+        let bad = |m: &str| format!("{}: {m}", path.display());
+        if !ast.iter_functions().any(|f| f.name == "check" && f.params.len() == 2) {
+            return Err(bad("a rule script must define `fn check(object, ctx)`"));
+        }
+        let options = CallFnOptions::new().eval_ast(false);
+        let meta: Map = match engine.call_fn_with_options::<Map>(options, &mut Scope::new(), &ast, "meta", ()) {
+            Ok(m) => m,
+            Err(e) => {
+                return Err(bad(&format!(
+                    "`fn meta()` must return a map of the rule's metadata ({e})"
+                )));
+            }
+        };
+        let text_field = |key: &str, required: bool| -> Result<Option<String>, String> {
+            match meta.get(key) {
+                Some(v) => v
+                    .clone()
+                    .into_string()
+                    .map(Some)
+                    .map_err(|_| bad(&format!("meta `{key}` must be a string"))),
+                None if required => Err(bad(&format!("meta lacks `{key}`"))),
+                None => Ok(None),
+            }
+        };
+        let id = text_field("id", true)?.unwrap_or_default();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(bad(&format!(
+                "meta `id` `{id}` must be lower-case letters, digits and '-'"
+            )));
+        }
+        let severity = text_field("severity", true)?.unwrap_or_default();
+        let severity = Severity::parse(&severity)
+            .ok_or_else(|| bad(&format!("meta `severity` `{severity}` must be error, warning or info")))?;
+        let enabled = match meta.get("enabled") {
+            Some(v) => v.as_bool().map_err(|_| bad("meta `enabled` must be true or false"))?,
+            None => true,
+        };
+        let kinds: Vec<String> = match meta.get("kinds") {
+            Some(v) => v
+                .clone()
+                .into_typed_array::<ImmutableString>()
+                .map_err(|_| bad("meta `kinds` must be a list of kind names"))?
+                .into_iter()
+                .map(|k| k.to_string())
+                .collect(),
+            None => Vec::new(),
+        };
+        let params: Vec<ParamInfo> = match meta.get("params") {
+            Some(v) => v
+                .read_lock::<Map>()
+                .ok_or_else(|| bad("meta `params` must be a map of defaults"))?
+                .iter()
+                .map(|(k, v)| ParamInfo {
+                    name: leak(k.to_string()),
+                    description: "set by the script",
+                    default: leak(to_json(v).to_string()),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let info = RuleInfo {
+            id: leak(id),
+            family: Family::Script,
+            severity,
+            enabled,
+            title: leak(text_field("title", true)?.unwrap_or_default()),
+            rationale: leak(text_field("description", true)?.unwrap_or_default()),
+            remediation: leak(text_field("remediation", true)?.unwrap_or_default()),
+            example_bad: leak(text_field("example_bad", false)?.unwrap_or_default()),
+            example_good: leak(text_field("example_good", false)?.unwrap_or_default()),
+            params: Box::leak(params.into_boxed_slice()),
+            ..RuleInfo::BASE
+        };
+        Ok(Ok(ScriptRule {
+            info: Box::leak(Box::new(info)),
+            params: std::sync::OnceLock::new(),
+            kinds,
+            ast,
+            engine: Arc::clone(engine),
+            file,
+        }))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.file.path
+    }
+}
+
+impl Rule for ScriptRule {
+    fn info(&self) -> &'static RuleInfo {
+        self.info
+    }
+
+    fn check(&self, object: &Object, _: &Inventory, cx: &mut Context<'_>) {
+        if !self.kinds.is_empty() && !self.kinds.contains(&object.kind) {
+            return;
+        }
+        let Some(inventory) = cx.shared.cloned() else { return };
+        let value = match cx.scratch {
+            Some(s) => s.script_value.get_or_init(|| to_dynamic(object.node())).clone(),
+            None => to_dynamic(object.node()),
+        };
+        let params = self
+            .params
+            .get_or_init(|| {
+                cx.settings
+                    .params
+                    .iter()
+                    .map(|(k, v)| (k.as_str().into(), from_json(v)))
+                    .collect()
+            })
+            .clone();
+        let reports: Reports = Arc::default();
+        let ctx = ScriptContext {
+            inventory,
+            object: object.id,
+            params,
+            reports: Arc::clone(&reports),
+        };
+        DEADLINE.with(|d| d.set(Some(Instant::now() + TIME_BUDGET)));
+        let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+        let result =
+            self.engine
+                .call_fn_with_options::<Dynamic>(options, &mut Scope::new(), &self.ast, "check", (value, ctx));
+        DEADLINE.with(|d| d.set(None));
+        if let Err(e) = result {
+            let mut pos = error_position(&e);
+            if pos.is_none() {
+                // Limits hit between statements carry no position: point at `fn check`.
+                let line = self
+                    .file
+                    .text
+                    .lines()
+                    .position(|l| l.contains("fn check("))
+                    .map_or(1, |i| i + 1);
+                pos = Position::new(line as u16, 1);
+            }
+            let message = format!("rule `{}` failed: {}", self.info.id, e.unwrap_inner());
+            cx.push(rule_error(&self.file, pos, message).with_object(Some(object.reference())));
+            return;
+        }
+        for (path, message) in reports.lock().expect("reports lock").drain(..) {
+            match path {
+                Some(p) => cx.report(&p, At::Value, message),
+                None => cx.report("/metadata/name", At::Value, message),
+            }
+        }
+    }
+}
+
+/// The innermost known position of an error (errors inside function calls nest).
+fn error_position(e: &EvalAltResult) -> Position {
+    let mut pos = e.position();
+    let mut inner = e;
+    while let EvalAltResult::ErrorInFunctionCall(_, _, next, p) = inner {
+        if !p.is_none() {
+            pos = *p;
+        }
+        inner = next;
+        if !inner.position().is_none() {
+            pos = inner.position();
+        }
+    }
+    pos
+}
+
+/// Loads the shipped scripts, then every `*.rhai` of `dirs` (a script whose id is already
+/// loaded replaces it: a user's copy overrides the shipped one).
+pub fn load_all(dirs: &[PathBuf], reserved: &[&str]) -> Result<Loaded, String> {
+    let engine = Arc::new(sandboxed_engine());
+    let mut out = Loaded::default();
+    let mut sources: Vec<(PathBuf, String)> = SHIPPED.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect();
+    for dir in dirs {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("rule folder {}: {e}", dir.display()))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "rhai"))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+            sources.push((f, text));
+        }
+    }
+    for (path, text) in sources {
+        match ScriptRule::load(&engine, &path, &text)? {
+            Ok(rule) => {
+                if reserved.contains(&rule.info.id) {
+                    return Err(format!(
+                        "{}: `{}` is the id of a built-in rule",
+                        path.display(),
+                        rule.info.id
+                    ));
+                }
+                out.rules.retain(|r| r.info.id != rule.info.id);
+                out.rules.push(rule);
+            }
+            Err(finding) => out.errors.push(finding),
+        }
+    }
+    Ok(out)
+}
