@@ -10,14 +10,37 @@
 //! - [`report`]: the output formats;
 //! - [`Linter`]: the whole pipeline behind one value, built once and shared by threads.
 //!
+//! Build a [`Linter`] once (it is `Send + Sync`) and lint strings, folders or JSON values:
+//!
 //! ```
 //! use kubelint::{Config, Linter, Severity};
 //!
 //! let linter = Linter::new(Config::default()).unwrap();
+//!
+//! // A string (a file's contents, stdin).
 //! let report = linter.lint_str("web.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - {name: web, image: nginx}\n");
 //! assert!(report.has_findings_at(Severity::Warning));
-//! println!("{}", kubelint::report::render_to_string(&report, &linter, kubelint::report::Format::Json));
+//! let f = report.findings.iter().find(|f| &*f.rule == "latest-tag").unwrap();
+//! assert_eq!((f.start.line, f.start.column), (6, 24));
+//!
+//! // A directory, walked in parallel (here: this crate's seed fixtures).
+//! let report = linter.lint_paths(&[concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds")]);
+//! assert_eq!(report.summary.files, 23);
+//!
+//! // A `serde_json::Value` (positions refer to it pretty-printed).
+//! let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+//!     "spec": {"containers": [{"name": "c", "image": "nginx:1.27.2", "securityContext": {"privileged": true}}]}});
+//! let report = linter.lint_value("pod.json", &pod);
+//! assert!(report.findings.iter().any(|f| &*f.rule == "privileged-container"));
+//!
+//! // Any output format.
+//! let json = kubelint::report::render_to_string(&report, &linter, kubelint::report::Format::Json);
+//! assert!(json.contains("\"privileged-container\""));
 //! ```
+//!
+//! Custom rules written in Rust join the built-in ones through [`Linter::with_rules`]
+//! (`examples/custom_rule.rs`); rules written as Rhai scripts load from folders
+//! (`docs/writing-rules.md`).
 
 pub mod cli;
 pub mod config;

@@ -127,7 +127,15 @@ impl Linter {
     }
 
     pub fn with_options(config: Config, options: RunOptions) -> Result<Linter, ConfigError> {
+        Linter::with_rules(config, options, Vec::new())
+    }
+
+    /// A linter with extra rules written in Rust (see `examples/custom_rule.rs`): each is a
+    /// [`Rule`] with a `&'static` [`RuleInfo`], configured, documented and reported like the
+    /// built-in ones.
+    pub fn with_rules(config: Config, options: RunOptions, extra: Vec<Box<dyn Rule>>) -> Result<Linter, ConfigError> {
         let mut rules = rules::builtin_rules();
+        rules.extend(extra);
         let reserved: Vec<&str> = rules::catalog(&rules).iter().map(|r| r.id).collect();
         let dirs: Vec<PathBuf> = config.rule_dirs.iter().chain(&options.rule_dirs).cloned().collect();
         let scripts =
@@ -251,6 +259,13 @@ impl Linter {
             text: text.to_string(),
         }])
         .expect("no walk, so no exclude patterns to fail")
+    }
+
+    /// Lints one object given as JSON (from an API response, an admission request, another
+    /// tool). Positions refer to the value pretty-printed as JSON.
+    pub fn lint_value(&self, name: &str, value: &serde_json::Value) -> Report {
+        let text = serde_json::to_string_pretty(value).expect("a JSON value serialises");
+        self.lint_str(name, &text)
     }
 
     /// Lints any mix of paths and texts; fails only on an invalid exclude pattern.
