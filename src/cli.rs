@@ -30,6 +30,9 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// List the rules, explain one, or scaffold a new scripted rule.
     Rules(RulesArgs),
+    /// Serve the validating admission webhook over HTTPS.
+    #[cfg(feature = "webhook")]
+    Serve(ServeArgs),
     /// Run each rule of DIR against its fixtures (`<rule-id>.yaml` + `.expected`).
     TestRules {
         /// The folder of scripts and fixtures.
@@ -119,6 +122,41 @@ pub struct CheckArgs {
     pub color: ColorChoice,
 }
 
+#[cfg(feature = "webhook")]
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "0.0.0.0:8443")]
+    pub listen: std::net::SocketAddr,
+    /// TLS certificate (PEM), reloaded when the file changes.
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// TLS private key (PEM), reloaded when the file changes.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// A repository of manifests to judge admitted objects against (repeatable; reloaded on SIGHUP).
+    #[arg(long, value_name = "PATH")]
+    pub context: Vec<PathBuf>,
+    /// Config file (default: `.kubelint.yaml` found upward from the working directory).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Deny requests with findings at or above this severity (default: the config's, else error).
+    #[arg(long, value_enum)]
+    pub deny_on: Option<FailOn>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, default_value_t = 3 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Longest a review may take, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    pub timeout_ms: u64,
+    /// How often the certificate files are checked for changes, in milliseconds.
+    #[arg(long, default_value_t = 5_000)]
+    pub cert_poll_ms: u64,
+    /// Kubernetes version whose schemas and API deprecations apply.
+    #[arg(long, value_name = "X.Y")]
+    pub kubernetes_version: Option<String>,
+}
+
 #[derive(Args, Debug)]
 pub struct RulesArgs {
     #[command(subcommand)]
@@ -147,6 +185,54 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
         Command::TestRules { dir, bless } => test_rules(&dir, bless),
+        #[cfg(feature = "webhook")]
+        Command::Serve(args) => serve(args),
+    }
+}
+
+#[cfg(feature = "webhook")]
+fn serve(args: ServeArgs) -> ExitCode {
+    let config = match &args.config {
+        Some(p) => Config::load(p),
+        None => match std::env::current_dir().ok().and_then(|d| Config::find_upward(&d)) {
+            Some(p) => Config::load(&p),
+            None => Ok(Config::default()),
+        },
+    };
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    let settings = config.webhook.clone();
+    let deny_on = match args.deny_on {
+        Some(FailOn::Error) => Severity::Error,
+        Some(FailOn::Warning) => Severity::Warning,
+        Some(FailOn::Info) => Severity::Info,
+        Some(FailOn::Never) => return usage_error("--deny-on never: use namespaceModes warn to never deny"),
+        None => settings.deny_on.unwrap_or(Severity::Error),
+    };
+    let options = RunOptions {
+        kubernetes_version: args.kubernetes_version.clone(),
+        ..RunOptions::default()
+    };
+    let linter = match Linter::with_options(config, options) {
+        Ok(l) => l,
+        Err(e) => return usage_error(e),
+    };
+    let hook = crate::webhook::Webhook::new(linter, settings, deny_on, args.context.clone());
+    let options = crate::webhook::ServeOptions {
+        listen: args.listen,
+        cert: args.cert,
+        key: args.key,
+        context: args.context,
+        deny_on,
+        max_body_bytes: args.max_body_bytes,
+        timeout: std::time::Duration::from_millis(args.timeout_ms),
+        cert_poll: std::time::Duration::from_millis(args.cert_poll_ms),
+    };
+    match crate::webhook::serve(hook, options) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => usage_error(e),
     }
 }
 

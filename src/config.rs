@@ -45,6 +45,26 @@ pub struct Origin {
     pub position: Position,
 }
 
+/// How the admission webhook treats a namespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamespaceMode {
+    /// Deny requests with findings at or above the threshold.
+    Enforce,
+    /// Never deny; every finding becomes an admission warning.
+    Warn,
+}
+
+/// The `webhook:` section.
+#[derive(Clone, Debug, Default)]
+pub struct WebhookSettings {
+    /// Namespaces whose requests are allowed without linting.
+    pub exempt_namespaces: Vec<String>,
+    /// Per-namespace mode (enforce when unset).
+    pub namespace_modes: std::collections::HashMap<String, NamespaceMode>,
+    /// The deny threshold, when the config sets one.
+    pub deny_on: Option<Severity>,
+}
+
 /// The linter's configuration.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -63,6 +83,8 @@ pub struct Config {
     pub schema_dirs: Vec<PathBuf>,
     /// Folders of Rhai rule scripts (relative to the config file).
     pub rule_dirs: Vec<PathBuf>,
+    /// The admission webhook's settings.
+    pub webhook: WebhookSettings,
     /// The file the config was read from, if any.
     pub source: Option<PathBuf>,
 }
@@ -215,11 +237,63 @@ impl Config {
                         list.push(base.join(s));
                     }
                 }
+                "webhook" => {
+                    let entries = e
+                        .value
+                        .as_map()
+                        .ok_or_else(|| err(e.value.span.start, "`webhook` must be a mapping".into()))?;
+                    for w in entries {
+                        let at = w.value.span.start;
+                        match w.key.as_str() {
+                            "denyOn" => {
+                                let s = w.value.as_str().unwrap_or_default();
+                                config.webhook.deny_on = Some(parse_severity(s).map_err(|m| err(at, m))?);
+                            }
+                            "exemptNamespaces" => {
+                                for n in w
+                                    .value
+                                    .as_seq()
+                                    .ok_or_else(|| err(at, "`exemptNamespaces` must be a list".into()))?
+                                {
+                                    let s = n
+                                        .as_str()
+                                        .ok_or_else(|| err(n.span.start, "a namespace must be a string".into()))?;
+                                    config.webhook.exempt_namespaces.push(s.to_string());
+                                }
+                            }
+                            "namespaceModes" => {
+                                for m in w.value.as_map().ok_or_else(|| {
+                                    err(at, "`namespaceModes` must map namespaces to enforce or warn".into())
+                                })? {
+                                    let mode = match m.value.as_str() {
+                                        Some("enforce") => NamespaceMode::Enforce,
+                                        Some("warn") => NamespaceMode::Warn,
+                                        _ => {
+                                            return Err(err(
+                                                m.value.span.start,
+                                                "a namespace mode is `enforce` or `warn`".into(),
+                                            ));
+                                        }
+                                    };
+                                    config.webhook.namespace_modes.insert(m.key.clone(), mode);
+                                }
+                            }
+                            other => {
+                                return Err(err(
+                                    w.key_span.start,
+                                    format!(
+                                        "unknown key `webhook.{other}` (expected denyOn, exemptNamespaces, namespaceModes)"
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
                 other => {
                     return Err(err(
                         e.key_span.start,
                         format!(
-                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs, ruleDirs)"
+                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs, ruleDirs, webhook)"
                         ),
                     ));
                 }

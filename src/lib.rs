@@ -52,6 +52,8 @@ pub mod rule_tests;
 pub mod rules;
 pub mod schema;
 pub mod source;
+#[cfg(feature = "webhook")]
+pub mod webhook;
 
 pub use config::{Config, ConfigError};
 pub use finding::{Finding, ObjectRef, Severity};

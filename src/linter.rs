@@ -307,11 +307,51 @@ impl Linter {
             let max = self.options.max_file_size;
             loaded.par_extend(found.files.par_iter().map(|p| source::load_path(p, max)));
         }
-        Ok(self.check(loaded, files, started))
+        Ok(self.check(loaded, files, started, Vec::new()))
     }
 
-    /// Lints already-loaded files.
-    fn check(&self, loaded: Vec<Loaded>, files: usize, started: Instant) -> Report {
+    /// Loads the objects of a repository to judge other objects against (cross-object
+    /// rules: selectors, references, network policies, mTLS), e.g. for the admission webhook.
+    pub fn load_context(&self, paths: &[PathBuf]) -> Result<Vec<crate::source::Document>, ConfigError> {
+        let options = DiscoverOptions {
+            exclude: self
+                .config
+                .exclude
+                .iter()
+                .chain(&self.options.exclude)
+                .cloned()
+                .collect(),
+            hidden: self.options.hidden,
+            no_ignore: self.options.no_ignore,
+        };
+        let found = discover(paths, &options).map_err(|message| ConfigError { origin: None, message })?;
+        if let Some((path, message)) = found.errors.first() {
+            return Err(ConfigError {
+                origin: None,
+                message: format!("context {}: {message}", path.display()),
+            });
+        }
+        let max = self.options.max_file_size;
+        let loaded: Vec<Loaded> = found.files.par_iter().map(|p| source::load_path(p, max)).collect();
+        Ok(loaded.into_iter().flat_map(|l| l.documents).collect())
+    }
+
+    /// Lints one text with `context` objects in the inventory: only the text's objects
+    /// are checked, against everything.
+    pub fn lint_in_context(&self, context: &[crate::source::Document], name: &str, text: &str) -> Report {
+        let started = Instant::now();
+        let loaded = source::load_file(Arc::new(SourceFile::new(name, text.to_string())));
+        self.check(vec![loaded], 1, started, context.to_vec())
+    }
+
+    /// Lints already-loaded files; `context` objects join the inventory but are not checked.
+    fn check(
+        &self,
+        loaded: Vec<Loaded>,
+        files: usize,
+        started: Instant,
+        context: Vec<crate::source::Document>,
+    ) -> Report {
         let mut findings = self.script_errors.clone();
         let mut documents = Vec::new();
         let mut documents_read = 0;
@@ -321,6 +361,8 @@ impl Linter {
             documents_read += l.documents_read;
         }
         let namespace = self.config.namespace.as_deref().unwrap_or("default");
+        let focus = documents.len();
+        documents.extend(context);
         let inventory = Arc::new(Inventory::build(documents, namespace));
         let active: Vec<(&dyn Rule, &RuleSettings)> = self
             .rules
@@ -331,8 +373,7 @@ impl Linter {
         attach_objects(&mut findings, &inventory);
         let schemas = self.schemas.for_run(&inventory);
         let settings = |id: &str| &self.settings[id];
-        let per_object: Vec<Checked> = inventory
-            .objects
+        let per_object: Vec<Checked> = inventory.objects[..focus]
             .par_iter()
             .map(|o| check_object(o, &inventory, &schemas, &settings, &active))
             .collect();
@@ -357,7 +398,7 @@ impl Linter {
         let summary = Summary {
             files,
             documents: documents_read,
-            objects: inventory.objects.len(),
+            objects: focus,
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),

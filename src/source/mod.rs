@@ -17,7 +17,7 @@ use crate::rules::input as rules;
 
 /// One Kubernetes object as written in a file: a whole document, or one item of a
 /// `kind: List` document.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Document {
     pub file: Arc<SourceFile>,
     /// Position of the document in its file's stream (0-based).

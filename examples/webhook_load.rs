@@ -1,0 +1,78 @@
+//! A bounded load generator for `kubelint serve`, run as its own process against loopback:
+//! `webhook_load ADDR CA_PEM REQUESTS CONNECTIONS`. Sends REQUESTS AdmissionReviews (the seed
+//! inventory-service Deployment and a privileged Pod, alternately) over CONNECTIONS kept-alive
+//! TLS connections and prints one JSON line: requests, errors, seconds, requests/s, p50, p99.
+
+use std::time::{Duration, Instant};
+
+use kubelint::webhook::client::Client;
+
+fn review(uid: usize, object: &serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+        "request": {"uid": format!("load-{uid}"), "operation": "CREATE", "namespace": "supply-chain", "object": object}}))
+    .unwrap()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let addr: std::net::SocketAddr = args.get(1).expect("ADDR").parse().expect("ADDR is host:port");
+    assert!(addr.ip().is_loopback(), "load tests only target loopback");
+    let ca = std::fs::read(args.get(2).expect("CA_PEM")).expect("readable CA");
+    let requests: usize = args.get(3).map_or(10_000, |s| s.parse().unwrap());
+    let connections: usize = args.get(4).map_or(4, |s| s.parse().unwrap());
+    let deployment = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "inventory-service", "namespace": "supply-chain", "labels": {"app": "inventory-service"}},
+        "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "inventory-service"}},
+            "template": {"metadata": {"labels": {"app": "inventory-service"}},
+                "spec": {"serviceAccountName": "inventory-service-sa", "containers": [{"name": "inventory-service",
+                    "image": "your-registry/inventory-service:v1.2.3", "ports": [{"containerPort": 8080, "name": "http"}],
+                    "resources": {"requests": {"memory": "256Mi", "cpu": "250m"}, "limits": {"memory": "512Mi", "cpu": "500m"}},
+                    "livenessProbe": {"httpGet": {"path": "/health", "port": 8080}},
+                    "readinessProbe": {"httpGet": {"path": "/ready", "port": 8080}}}]}}}});
+    let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "root"},
+        "spec": {"containers": [{"name": "c", "image": "busybox:1.36", "securityContext": {"privileged": true}}]}});
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = Client::new(addr, &ca, "localhost").expect("client");
+    let started = Instant::now();
+    let results: Vec<(Vec<Duration>, usize)> = runtime.block_on(async {
+        let mut tasks = Vec::new();
+        for c in 0..connections {
+            let (client, deployment, pod) = (client.clone(), deployment.clone(), pod.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut conn = client.connect().await.expect("connect");
+                let (mut latencies, mut errors) = (Vec::new(), 0);
+                for i in (c..requests).step_by(connections) {
+                    let body = review(i, if i % 2 == 0 { &deployment } else { &pod });
+                    let t = Instant::now();
+                    match conn.request("POST", "/validate", &body).await {
+                        Ok((200, _)) => latencies.push(t.elapsed()),
+                        _ => errors += 1,
+                    }
+                }
+                (latencies, errors)
+            }));
+        }
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.expect("task"));
+        }
+        out
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let errors: usize = results.iter().map(|r| r.1).sum();
+    let mut latencies: Vec<Duration> = results.into_iter().flat_map(|r| r.0).collect();
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    println!(
+        "{}",
+        serde_json::json!({"requests": latencies.len() + errors, "errors": errors, "seconds": seconds,
+            "requests_per_second": (latencies.len() as f64) / seconds, "p50_ms": pct(0.50), "p99_ms": pct(0.99)})
+    );
+}
