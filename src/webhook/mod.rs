@@ -471,6 +471,35 @@ mod tests {
     }
 
     #[test]
+    fn oversized_bodies_are_refused_and_health_answers() {
+        use tower::ServiceExt;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let app = router(Arc::new(hook(WebhookSettings::default())), 1024, Duration::from_secs(5));
+        let big = axum::http::Request::post("/validate")
+            .body(axum::body::Body::from(vec![b' '; 4096]))
+            .unwrap();
+        assert_eq!(
+            rt.block_on(app.clone().oneshot(big)).unwrap().status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        let ready = axum::http::Request::get("/readyz")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(
+            rt.block_on(app.clone().oneshot(ready)).unwrap().status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no context loaded yet"
+        );
+        let health = axum::http::Request::get("/healthz")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(rt.block_on(app.oneshot(health)).unwrap().status(), StatusCode::OK);
+    }
+
+    #[test]
     fn malformed_requests_are_bad_requests() {
         let h = hook(WebhookSettings::default());
         for body in [
