@@ -283,17 +283,7 @@ impl Linter {
         }
         let mut files = loaded.len();
         if !roots.is_empty() {
-            let options = DiscoverOptions {
-                exclude: self
-                    .config
-                    .exclude
-                    .iter()
-                    .chain(&self.options.exclude)
-                    .cloned()
-                    .collect(),
-                hidden: self.options.hidden,
-                no_ignore: self.options.no_ignore,
-            };
+            let options = self.discover_options();
             let found = discover(&roots, &options).map_err(|message| ConfigError { origin: None, message })?;
             for (path, message) in found.errors {
                 let file = Arc::new(SourceFile::new(path, String::new()));
@@ -310,10 +300,9 @@ impl Linter {
         Ok(self.check(loaded, files, started, Vec::new()))
     }
 
-    /// Loads the objects of a repository to judge other objects against (cross-object
-    /// rules: selectors, references, network policies, mTLS), e.g. for the admission webhook.
-    pub fn load_context(&self, paths: &[PathBuf]) -> Result<Vec<crate::source::Document>, ConfigError> {
-        let options = DiscoverOptions {
+    /// The walk's options: the config's and the run's excludes, hidden files, ignore files.
+    fn discover_options(&self) -> DiscoverOptions {
+        DiscoverOptions {
             exclude: self
                 .config
                 .exclude
@@ -323,7 +312,13 @@ impl Linter {
                 .collect(),
             hidden: self.options.hidden,
             no_ignore: self.options.no_ignore,
-        };
+        }
+    }
+
+    /// Loads the objects of a repository to judge other objects against (cross-object
+    /// rules: selectors, references, network policies, mTLS), e.g. for the admission webhook.
+    pub fn load_context(&self, paths: &[PathBuf]) -> Result<Vec<crate::source::Document>, ConfigError> {
+        let options = self.discover_options();
         let found = discover(paths, &options).map_err(|message| ConfigError { origin: None, message })?;
         if let Some((path, message)) = found.errors.first() {
             return Err(ConfigError {

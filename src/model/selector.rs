@@ -45,7 +45,7 @@ impl LabelSelector {
     /// `selector: {matchLabels: ..., matchExpressions: [...]}`; an unknown operator is an error.
     pub fn from_label_selector(node: &Node) -> Result<LabelSelector, String> {
         let mut sel = node.get("matchLabels").map(LabelSelector::from_map).unwrap_or_default();
-        for expr in node.get("matchExpressions").and_then(Node::as_seq).unwrap_or_default() {
+        for expr in node.seq_of("matchExpressions") {
             let key = expr
                 .get("key")
                 .and_then(Node::as_str)
@@ -57,13 +57,7 @@ impl LabelSelector {
                 Some("DoesNotExist") => Operator::DoesNotExist,
                 other => return Err(format!("unknown selector operator {:?}", other.unwrap_or(""))),
             };
-            let values = expr
-                .get("values")
-                .and_then(Node::as_seq)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(scalar_text)
-                .collect();
+            let values = expr.seq_of("values").iter().filter_map(scalar_text).collect();
             sel.requirements.push(Requirement {
                 key: key.to_string(),
                 operator,

@@ -116,7 +116,7 @@ fn probe_port_mismatch(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
         return;
     };
     for c in containers {
-        let ports = c.node.get("ports").and_then(Node::as_seq).unwrap_or_default();
+        let ports = c.node.seq_of("ports");
         let names: Vec<&str> = ports
             .iter()
             .filter_map(|p| p.get("name").and_then(Node::as_str))

@@ -166,14 +166,7 @@ fn secret_in_env(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
         return;
     };
     for c in containers {
-        for (i, e) in c
-            .node
-            .get("env")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (i, e) in c.node.seq_of("env").iter().enumerate() {
             let (Some(name), Some(value)) = (e.get("name").and_then(Node::as_str), e.get("value")) else {
                 continue;
             };
@@ -198,14 +191,7 @@ fn duplicate_env_var(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
     };
     for c in containers {
         let mut seen: Vec<&str> = Vec::new();
-        for (i, e) in c
-            .node
-            .get("env")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (i, e) in c.node.seq_of("env").iter().enumerate() {
             let Some(name) = e.get("name").and_then(Node::as_str) else {
                 continue;
             };

@@ -237,14 +237,7 @@ fn destination_rule_tls_disabled(object: &Object, _: &Inventory, cx: &mut Contex
     if let Some(p) = object.node().pointer("/spec/trafficPolicy") {
         policies.push(("/spec/trafficPolicy".into(), p));
     }
-    for (i, s) in object
-        .node()
-        .pointer("/spec/subsets")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    for (i, s) in object.node().seq_at("/spec/subsets").iter().enumerate() {
         if let Some(p) = s.get("trafficPolicy") {
             policies.push((format!("/spec/subsets/{i}/trafficPolicy"), p));
         }
@@ -253,13 +246,7 @@ fn destination_rule_tls_disabled(object: &Object, _: &Inventory, cx: &mut Contex
         if mode(policy.get("tls")) == Some("DISABLE") {
             cx.report(&format!("{pointer}/tls/mode"), At::Value, "TLS to the host is disabled");
         }
-        for (j, port) in policy
-            .get("portLevelSettings")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (j, port) in policy.seq_of("portLevelSettings").iter().enumerate() {
             if mode(port.get("tls")) == Some("DISABLE") {
                 cx.report(
                     &format!("{pointer}/portLevelSettings/{j}/tls/mode"),
@@ -304,14 +291,7 @@ fn destination_rule_subset_selects_nothing(object: &Object, inventory: &Inventor
     let Some(base) = service.node().pointer("/spec/selector").map(LabelSelector::from_map) else {
         return;
     };
-    for (i, subset) in object
-        .node()
-        .pointer("/spec/subsets")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    for (i, subset) in object.node().seq_at("/spec/subsets").iter().enumerate() {
         let Some(labels) = subset.get("labels") else { continue };
         let mut selector = base.clone();
         selector
@@ -341,14 +321,7 @@ fn authorization_allows_all(object: &Object, _: &Inventory, cx: &mut Context<'_>
     if !is_allow(object) {
         return;
     }
-    for (i, rule) in object
-        .node()
-        .pointer("/spec/rules")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    for (i, rule) in object.node().seq_at("/spec/rules").iter().enumerate() {
         if rule.as_map().is_some_and(|m| m.is_empty()) || rule.is_null() {
             cx.report(
                 &format!("/spec/rules/{i}"),
@@ -384,29 +357,10 @@ fn authorization_unknown_principal(object: &Object, inventory: &Inventory, cx: &
         .param("knownNamespacesOnly")
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
-    for (i, rule) in object
-        .node()
-        .pointer("/spec/rules")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        for (j, from) in rule
-            .get("from")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+    for (i, rule) in object.node().seq_at("/spec/rules").iter().enumerate() {
+        for (j, from) in rule.seq_of("from").iter().enumerate() {
             for key in ["principals", "notPrincipals"] {
-                for (k, p) in from
-                    .pointer(&format!("/source/{key}"))
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .enumerate()
-                {
+                for (k, p) in from.seq_at(&format!("/source/{key}")).iter().enumerate() {
                     let Some(principal) = p.as_str() else { continue };
                     let Some((ns, sa)) = principal
                         .split_once("/ns/")
@@ -439,21 +393,8 @@ fn virtual_service_host_unknown(object: &Object, inventory: &Inventory, cx: &mut
     }
     let own_ns = object.namespace.clone().unwrap_or_default();
     for section in ["http", "tcp", "tls"] {
-        for (i, route_rule) in object
-            .node()
-            .pointer(&format!("/spec/{section}"))
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            for (j, route) in route_rule
-                .get("route")
-                .and_then(Node::as_seq)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
+        for (i, route_rule) in object.node().seq_at(&format!("/spec/{section}")).iter().enumerate() {
+            for (j, route) in route_rule.seq_of("route").iter().enumerate() {
                 let Some(host) = route.pointer("/destination/host").and_then(Node::as_str) else {
                     continue;
                 };

@@ -149,11 +149,7 @@ fn network_policy_peer_matches_nothing(object: &Object, inventory: &Inventory, c
     }
     let own_ns = object.namespace.clone().unwrap_or_default();
     for (section, peers_field) in [("ingress", "from"), ("egress", "to")] {
-        let rules = object
-            .node()
-            .pointer(&format!("/spec/{section}"))
-            .and_then(Node::as_seq)
-            .unwrap_or_default();
+        let rules = object.node().seq_at(&format!("/spec/{section}"));
         for (i, rule) in rules.iter().enumerate() {
             for (j, peer) in rule
                 .get(peers_field)

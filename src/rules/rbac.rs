@@ -167,7 +167,7 @@ fn policy_rules(object: &Object) -> Vec<PolicyRule<'_>> {
     if object.group != "rbac.authorization.k8s.io" || !matches!(object.kind.as_str(), "Role" | "ClusterRole") {
         return Vec::new();
     }
-    let rules = object.node().get("rules").and_then(Node::as_seq).unwrap_or_default();
+    let rules = object.node().seq_of("rules");
     rules
         .iter()
         .enumerate()
@@ -380,14 +380,7 @@ fn binding_anonymous_subject(object: &Object, inventory: &Inventory, cx: &mut Co
     if bound_role(object, inventory).is_none() {
         return;
     }
-    for (i, s) in object
-        .node()
-        .get("subjects")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    for (i, s) in object.node().seq_of("subjects").iter().enumerate() {
         if let Some(name @ ("system:anonymous" | "system:unauthenticated")) = s.get("name").and_then(Node::as_str) {
             cx.report(
                 &format!("/subjects/{i}/name"),
@@ -408,14 +401,7 @@ fn binding_secrets_cluster_wide(object: &Object, inventory: &Inventory, cx: &mut
     if !policy_rules(role).iter().any(PolicyRule::reads_secrets) {
         return;
     }
-    for (i, s) in object
-        .node()
-        .get("subjects")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    for (i, s) in object.node().seq_of("subjects").iter().enumerate() {
         if s.get("kind").and_then(Node::as_str) == Some("ServiceAccount") {
             let who = s.get("name").and_then(Node::as_str).unwrap_or("?");
             cx.report(

@@ -220,23 +220,14 @@ fn service_target_port_unknown(object: &Object, inventory: &Inventory, cx: &mut 
         .flat_map(|(_, cs)| {
             cs.into_iter().flat_map(|c| {
                 c.node
-                    .get("ports")
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default()
+                    .seq_of("ports")
                     .iter()
                     .filter_map(|p| p.get("name").and_then(Node::as_str).map(str::to_string))
                     .collect::<Vec<_>>()
             })
         })
         .collect();
-    for (i, port) in object
-        .node()
-        .pointer("/spec/ports")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    for (i, port) in object.node().seq_at("/spec/ports").iter().enumerate() {
         let Some(name) = port.get("targetPort").and_then(Node::as_str) else {
             continue;
         };
@@ -263,21 +254,8 @@ fn ingress_backend_missing(object: &Object, inventory: &Inventory, cx: &mut Cont
     {
         backends.push(("/spec/defaultBackend".into(), b));
     }
-    for (i, rule) in object
-        .node()
-        .pointer("/spec/rules")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        for (j, path) in rule
-            .pointer("/http/paths")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+    for (i, rule) in object.node().seq_at("/spec/rules").iter().enumerate() {
+        for (j, path) in rule.seq_at("/http/paths").iter().enumerate() {
             if let Some(b) = path.get("backend") {
                 backends.push((format!("/spec/rules/{i}/http/paths/{j}/backend"), b));
             }
@@ -313,11 +291,7 @@ fn ingress_backend_missing(object: &Object, inventory: &Inventory, cx: &mut Cont
         let Some(port) = port.and_then(scalar_text) else {
             continue;
         };
-        let ports = service
-            .node()
-            .pointer("/spec/ports")
-            .and_then(Node::as_seq)
-            .unwrap_or_default();
+        let ports = service.node().seq_at("/spec/ports");
         let exposed = ports.iter().any(|p| {
             p.get("port").and_then(scalar_text).as_deref() == Some(port.as_str())
                 || p.get("name").and_then(Node::as_str) == Some(port.as_str())
@@ -556,14 +530,7 @@ fn config_reference_missing(object: &Object, inventory: &Inventory, cx: &mut Con
     let mut refs: Vec<(String, &str, &str)> = Vec::new();
     let optional = |n: &Node| n.get("optional").and_then(Node::as_bool) == Some(true);
     for c in &containers {
-        for (i, e) in c
-            .node
-            .get("env")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (i, e) in c.node.seq_of("env").iter().enumerate() {
             for (field, kind) in [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")] {
                 if let Some(r) = e.pointer(&format!("/valueFrom/{field}"))
                     && !optional(r)
@@ -573,14 +540,7 @@ fn config_reference_missing(object: &Object, inventory: &Inventory, cx: &mut Con
                 }
             }
         }
-        for (i, e) in c
-            .node
-            .get("envFrom")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (i, e) in c.node.seq_of("envFrom").iter().enumerate() {
             for (field, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
                 if let Some(r) = e.get(field)
                     && !optional(r)

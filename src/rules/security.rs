@@ -502,14 +502,7 @@ fn host_port(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
         return;
     };
     for c in containers {
-        for (i, p) in c
-            .node
-            .get("ports")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (i, p) in c.node.seq_of("ports").iter().enumerate() {
             if let Some(port) = p.get("hostPort").and_then(Node::as_i64)
                 && port != 0
             {

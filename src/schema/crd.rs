@@ -36,7 +36,7 @@ pub fn versions(crd: &Node) -> Vec<CrdVersion> {
     // v1beta1: one schema for all versions under spec.validation.
     let shared = spec.pointer("/validation/openAPIV3Schema");
     let mut out = Vec::new();
-    let listed = spec.get("versions").and_then(Node::as_seq).unwrap_or_default();
+    let listed = spec.seq_of("versions");
     let single = spec.get("version").and_then(Node::as_str);
     for v in listed {
         let Some(name) = v.get("name").and_then(Node::as_str) else {

@@ -84,6 +84,16 @@ impl Node {
         }
     }
 
+    /// The sequence at a JSON pointer below this node (empty when absent or not a sequence).
+    pub fn seq_at(&self, pointer: &str) -> &[Node] {
+        self.pointer(pointer).and_then(Node::as_seq).unwrap_or_default()
+    }
+
+    /// The sequence under `key` (empty when absent or not a sequence).
+    pub fn seq_of(&self, key: &str) -> &[Node] {
+        self.get(key).and_then(Node::as_seq).unwrap_or_default()
+    }
+
     pub fn as_map(&self) -> Option<&[Entry]> {
         match &self.value {
             Value::Map(entries) => Some(entries),
