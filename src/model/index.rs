@@ -56,9 +56,12 @@ impl Inventory {
         };
         for (i, o) in inv.objects.iter().enumerate() {
             let ns = o.namespace.clone().unwrap_or_default();
-            if let Some(t) = o.pod_template() {
-                for (k, v) in t.labels() {
-                    inv.pod_labels.entry((ns.clone(), k, v)).or_default().push(i);
+            if o.pod_template().is_some() {
+                for (k, v) in &o.pod_labels {
+                    inv.pod_labels
+                        .entry((ns.clone(), k.clone(), v.clone()))
+                        .or_default()
+                        .push(i);
                 }
                 inv.pods_by_namespace.entry(ns.clone()).or_default().push(i);
             }
@@ -115,7 +118,7 @@ impl Inventory {
         candidates
             .iter()
             .map(|&i| &self.objects[i])
-            .filter(move |o| o.pod_template().is_some_and(|t| selector.matches(&t.labels())))
+            .filter(move |o| selector.matches(&o.pod_labels))
     }
 
     /// Objects of `kind` in API `group` in `namespace` (`None`: cluster-scoped ones).

@@ -41,6 +41,9 @@ pub struct Object {
     pub namespace: Option<String>,
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
+    /// The pod template's labels (what selectors match), read once; empty for kinds
+    /// without a pod template.
+    pub pod_labels: BTreeMap<String, String>,
 }
 
 impl Object {
@@ -76,8 +79,13 @@ impl Object {
         };
         let labels = string_map(metadata.and_then(|m| m.get("labels")));
         let annotations = string_map(metadata.and_then(|m| m.get("annotations")));
+        let pod_labels = workload::pod_template_pointer(&group, &kind)
+            .and_then(|p| root.pointer(p))
+            .map(|t| string_map(t.pointer("/metadata/labels")))
+            .unwrap_or_default();
         Object {
             id: 0,
+            pod_labels,
             doc,
             api_version,
             group,

@@ -121,7 +121,7 @@ impl Node {
     /// Follows a JSON pointer (RFC 6901, `""` is this node).
     pub fn pointer(&self, pointer: &str) -> Option<&Node> {
         let mut node = self;
-        for token in pointer_tokens(pointer)? {
+        for token in tokens(pointer)? {
             node = node.step(&token)?;
         }
         Some(node)
@@ -226,6 +226,22 @@ impl Node {
     }
 }
 
+/// The unescaped tokens of a JSON pointer, borrowed unless a token holds `~` (rare).
+fn tokens(pointer: &str) -> Option<impl Iterator<Item = std::borrow::Cow<'_, str>>> {
+    let rest = if pointer.is_empty() {
+        None
+    } else {
+        Some(pointer.strip_prefix('/')?)
+    };
+    Some(rest.into_iter().flat_map(|r| r.split('/')).map(|t| {
+        if t.contains('~') {
+            std::borrow::Cow::Owned(t.replace("~1", "/").replace("~0", "~"))
+        } else {
+            std::borrow::Cow::Borrowed(t)
+        }
+    }))
+}
+
 /// Splits a JSON pointer into unescaped tokens; `None` when it does not start with `/`.
 pub fn pointer_tokens(pointer: &str) -> Option<Vec<String>> {
     if pointer.is_empty() {
@@ -267,6 +283,11 @@ mod tests {
             vec!["metadata", "annotations", "kubelint.dev/ignore"]
         );
         assert_eq!(pointer_tokens("no-slash"), None);
+        let j = Node::from_json(&serde_json::json!({"a/b": {"c~d": [1, 2]}, "": 3}));
+        assert_eq!(j.pointer("/a~1b/c~0d/1").and_then(Node::as_i64), Some(2));
+        assert_eq!(j.pointer("/").and_then(Node::as_i64), Some(3));
+        assert_eq!(j.pointer(""), Some(&j));
+        assert!(j.pointer("no-slash").is_none());
     }
 
     #[test]
