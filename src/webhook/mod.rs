@@ -500,6 +500,31 @@ mod tests {
     }
 
     #[test]
+    fn a_review_past_its_time_is_a_gateway_timeout() {
+        use tower::ServiceExt;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let h = Arc::new(hook(WebhookSettings::default()));
+        // A zero budget: the review (on the blocking pool) cannot be done at the first poll.
+        let app = router(Arc::clone(&h), 1 << 20, Duration::ZERO);
+        let req = axum::http::Request::post("/validate")
+            .body(axum::body::Body::from(review("CREATE", "shop", privileged())))
+            .unwrap();
+        assert_eq!(
+            rt.block_on(app.oneshot(req)).unwrap().status(),
+            StatusCode::GATEWAY_TIMEOUT
+        );
+        assert!(
+            h.metrics
+                .render()
+                .contains("kubelint_admission_requests_total{result=\"error\"} 1")
+        );
+    }
+
+    #[test]
     fn malformed_requests_are_bad_requests() {
         let h = hook(WebhookSettings::default());
         for body in [
