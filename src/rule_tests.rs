@@ -15,25 +15,35 @@ use crate::linter::{Linter, RunOptions};
 /// The first line of every `.expected` file.
 pub const HEADER: &str = "# line:column rule severity object path (see tests/fixtures.rs)";
 
-/// One finding as an expectation line.
-pub fn expectation(f: &Finding, suppressed: bool) -> String {
-    let object = f.object.as_ref().map_or("-".to_string(), |o| {
-        format!(
-            "{}/{}/{}",
-            o.kind,
-            o.namespace.as_deref().unwrap_or("-"),
-            o.name.as_deref().unwrap_or("-")
-        )
-    });
+/// One finding, in its JSON report form (`--format json`), as an expectation line. The
+/// fixture tests read the binary's JSON output and this harness reads `Finding`s; both go
+/// through this one function, so their expectations cannot drift apart.
+pub fn expectation(f: &serde_json::Value, suppressed: bool) -> String {
+    let o = &f["object"];
+    let object = if o.is_null() {
+        "-".to_string()
+    } else {
+        let part = |k: &str| o[k].as_str().unwrap_or("-").to_string();
+        format!("{}/{}/{}", part("kind"), part("namespace"), part("name"))
+    };
+    let path = f["path"].as_str().unwrap_or_default();
     format!(
         "{}{}:{} {} {} {} {}",
         if suppressed { "suppressed " } else { "" },
-        f.start.line,
-        f.start.column,
-        f.rule,
-        f.severity,
+        f["start"]["line"],
+        f["start"]["column"],
+        f["rule"].as_str().unwrap_or_default(),
+        f["severity"].as_str().unwrap_or_default(),
         object,
-        if f.path.is_empty() { "-" } else { &f.path },
+        if path.is_empty() { "-" } else { path },
+    )
+}
+
+/// A finding as an expectation line.
+pub fn finding_expectation(f: &Finding, suppressed: bool) -> String {
+    expectation(
+        &crate::report::json::finding_json(f, &crate::report::RenderOptions::default()),
+        suppressed,
     )
 }
 
@@ -88,8 +98,8 @@ pub fn run(dir: &Path, bless: bool) -> Result<Vec<Outcome>, String> {
         let got: Vec<String> = report
             .findings
             .iter()
-            .map(|f| expectation(f, false))
-            .chain(report.suppressed.iter().map(|f| expectation(f, true)))
+            .map(|f| finding_expectation(f, false))
+            .chain(report.suppressed.iter().map(|f| finding_expectation(f, true)))
             .collect();
         let expected_path = PathBuf::from(format!("{}.expected", fixture.display()));
         if bless {

@@ -19,31 +19,6 @@ use std::sync::Arc;
 use kubelint::source::{SourceFile, load_file};
 use serde_json::Value;
 
-fn line(f: &Value, suppressed: bool) -> String {
-    let o = &f["object"];
-    let object = if o.is_null() {
-        "-".to_string()
-    } else {
-        format!(
-            "{}/{}/{}",
-            o["kind"].as_str().unwrap(),
-            o["namespace"].as_str().unwrap_or("-"),
-            o["name"].as_str().unwrap_or("-")
-        )
-    };
-    let path = f["path"].as_str().unwrap();
-    format!(
-        "{}{}:{} {} {} {} {}",
-        if suppressed { "suppressed " } else { "" },
-        f["start"]["line"],
-        f["start"]["column"],
-        f["rule"].as_str().unwrap(),
-        f["severity"].as_str().unwrap(),
-        object,
-        if path.is_empty() { "-" } else { path },
-    )
-}
-
 /// The rule a `fixtures/rules/` file tests.
 fn rule_under_test(file: &Path) -> Option<String> {
     let parent = file.parent()?;
@@ -123,13 +98,13 @@ fn check_naming(file: &Path, rule: &str, report: &Value) -> Vec<String> {
 
 fn actual(file: &Path, report: &Value) -> String {
     let rel = file.strip_prefix(common::root()).unwrap().to_str().unwrap().to_string();
-    let mut s = String::from("# line:column rule severity object path (see tests/fixtures.rs)\n");
+    let mut s = format!("{}\n", kubelint::rule_tests::HEADER);
     for f in report["findings"].as_array().unwrap() {
         assert_eq!(f["file"].as_str().unwrap(), rel);
-        writeln!(s, "{}", line(f, false)).unwrap();
+        writeln!(s, "{}", kubelint::rule_tests::expectation(f, false)).unwrap();
     }
     for f in report["suppressed"].as_array().unwrap() {
-        writeln!(s, "{}", line(f, true)).unwrap();
+        writeln!(s, "{}", kubelint::rule_tests::expectation(f, true)).unwrap();
     }
     s
 }

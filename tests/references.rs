@@ -1,5 +1,7 @@
 //! Cross-object rules link the whole input, across folders and namespaces.
 
+mod common;
+
 use std::fs;
 
 use assert_cmd::Command;
@@ -159,27 +161,22 @@ fn namespaces_keep_objects_apart() {
 
 #[test]
 fn known_namespaces_only_limits_absence_rules() {
+    let absence_run = [
+        "check",
+        "--format",
+        "json",
+        "--only",
+        "service-account-missing",
+        "--only",
+        "config-reference-missing",
+    ];
     let dir = repo(&[("a.yaml", DEPLOY)]);
     fs::write(
         dir.path().join(".kubelint.yaml"),
         "rules:\n  service-account-missing:\n    params: {knownNamespacesOnly: true}\n  config-reference-missing:\n    params: {knownNamespacesOnly: true}\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("kubelint")
-        .unwrap()
-        .current_dir(dir.path())
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--only",
-            "service-account-missing",
-            "--only",
-            "config-reference-missing",
-        ])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, report) = common::json_in(dir.path(), &absence_run);
     assert_eq!(
         report["findings"].as_array().unwrap().len(),
         0,
@@ -190,20 +187,6 @@ fn known_namespaces_only_limits_absence_rules() {
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("kubelint")
-        .unwrap()
-        .current_dir(dir.path())
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--only",
-            "service-account-missing",
-            "--only",
-            "config-reference-missing",
-        ])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, report) = common::json_in(dir.path(), &absence_run);
     assert_eq!(report["findings"].as_array().unwrap().len(), 2);
 }

@@ -218,24 +218,19 @@ fn bad_scripts_are_reported_with_their_file() {
     )
     .unwrap();
     fs::write(dir.path().join("m.yaml"), MANIFESTS).unwrap();
-    let out = Command::cargo_bin("kubelint")
-        .unwrap()
-        .current_dir(dir.path())
-        .args([
-            "check",
-            "m.yaml",
-            "--no-config",
-            "--rules",
-            "scripts",
-            "--format",
-            "json",
-            "--only",
-            "latest-tag",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let broken_run = [
+        "check",
+        "m.yaml",
+        "--no-config",
+        "--rules",
+        "scripts",
+        "--format",
+        "json",
+        "--only",
+        "latest-tag",
+    ];
+    let (code, report) = common::json_in(dir.path(), &broken_run);
+    assert_eq!(code, Some(1));
     let f = findings(&report);
     let e = f.iter().find(|f| f["rule"] == "rule-error").expect("a rule-error");
     assert!(e["message"].as_str().unwrap().contains("does not compile"));
@@ -247,23 +242,7 @@ fn bad_scripts_are_reported_with_their_file() {
         format!("{}fn check(object, ctx) {{ eval(\"1\"); }}", meta("broken")),
     )
     .unwrap();
-    let out = Command::cargo_bin("kubelint")
-        .unwrap()
-        .current_dir(dir.path())
-        .args([
-            "check",
-            "m.yaml",
-            "--no-config",
-            "--rules",
-            "scripts",
-            "--format",
-            "json",
-            "--only",
-            "latest-tag",
-        ])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, report) = common::json_in(dir.path(), &broken_run);
     assert!(
         findings(&report)
             .iter()

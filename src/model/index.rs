@@ -121,6 +121,17 @@ impl Inventory {
             .filter(move |o| selector.matches(&o.pod_labels))
     }
 
+    /// The HorizontalPodAutoscaler whose `scaleTargetRef` names `object` (same namespace,
+    /// kind and name), if any.
+    pub fn autoscaler_of(&self, object: &Object) -> Option<&Object> {
+        let name = object.name.as_deref()?;
+        self.of_kind_in("autoscaling", "HorizontalPodAutoscaler", object.namespace.as_deref())
+            .find(|h| {
+                h.node().pointer("/spec/scaleTargetRef/kind").and_then(Node::as_str) == Some(object.kind.as_str())
+                    && h.node().pointer("/spec/scaleTargetRef/name").and_then(Node::as_str) == Some(name)
+            })
+    }
+
     /// Objects of `kind` in API `group` in `namespace` (`None`: cluster-scoped ones).
     pub fn of_kind_in<'a>(
         &'a self,

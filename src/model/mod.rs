@@ -137,6 +137,37 @@ impl Object {
         self.group == group && self.kind == kind
     }
 
+    /// The pods this object selects, by its kind: a Service's `spec.selector` (none when
+    /// empty, absent or of an ExternalName Service), a PodDisruptionBudget's `spec.selector`,
+    /// a NetworkPolicy's `spec.podSelector` (absent or empty: every pod of the namespace),
+    /// an Istio policy's `spec.selector.matchLabels` (none when absent or empty: the policy
+    /// is namespace-wide). `None` for other kinds and for selectors that do not parse.
+    pub fn pod_selector(&self) -> Option<LabelSelector> {
+        let spec = self.node().get("spec");
+        match (self.group.as_str(), self.kind.as_str()) {
+            ("", "Service") => {
+                if spec.and_then(|s| s.get("type")).and_then(Node::as_str) == Some("ExternalName") {
+                    return None;
+                }
+                spec.and_then(|s| s.get("selector"))
+                    .map(LabelSelector::from_map)
+                    .filter(|s| !s.is_empty())
+            }
+            ("policy", "PodDisruptionBudget") => spec
+                .and_then(|s| s.get("selector"))
+                .and_then(|s| LabelSelector::from_label_selector(s).ok()),
+            ("networking.k8s.io", "NetworkPolicy") => match spec.and_then(|s| s.get("podSelector")) {
+                Some(n) => LabelSelector::from_label_selector(n).ok(),
+                None => Some(LabelSelector::default()),
+            },
+            ("security.istio.io", "PeerAuthentication" | "AuthorizationPolicy" | "RequestAuthentication") => spec
+                .and_then(|s| s.get("selector"))
+                .map(LabelSelector::from_map_labels)
+                .filter(|s| !s.is_empty()),
+            _ => None,
+        }
+    }
+
     /// Rules this object (or its pod template) opts out of, from `kubelint.dev/ignore`.
     /// `all` or `*` opts out of every rule.
     pub fn ignored_rules(&self) -> Vec<String> {

@@ -66,11 +66,6 @@ impl<'a> PodTemplate<'a> {
         })
     }
 
-    /// The pod's labels (what selectors match).
-    pub fn labels(&self) -> BTreeMap<String, String> {
-        string_map(self.metadata.and_then(|m| m.get("labels")))
-    }
-
     pub fn annotations(&self) -> BTreeMap<String, String> {
         string_map(self.metadata.and_then(|m| m.get("annotations")))
     }

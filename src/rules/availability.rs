@@ -81,16 +81,6 @@ fn is_replicated(object: &Object) -> bool {
     object.is("apps", "Deployment") || object.is("apps", "StatefulSet")
 }
 
-/// Whether an HPA in the inputs targets this object.
-pub fn managed_by_hpa(object: &Object, inventory: &Inventory) -> bool {
-    let Some(name) = &object.name else { return false };
-    inventory.of_kind("autoscaling", "HorizontalPodAutoscaler").any(|h| {
-        h.namespace == object.namespace
-            && h.node().pointer("/spec/scaleTargetRef/kind").and_then(Node::as_str) == Some(object.kind.as_str())
-            && h.node().pointer("/spec/scaleTargetRef/name").and_then(Node::as_str) == Some(name.as_str())
-    })
-}
-
 fn replicas(object: &Object) -> i64 {
     object
         .node()
@@ -100,7 +90,7 @@ fn replicas(object: &Object) -> i64 {
 }
 
 fn replicas_too_low(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
-    if !is_replicated(object) || managed_by_hpa(object, inventory) {
+    if !is_replicated(object) || inventory.autoscaler_of(object).is_some() {
         return;
     }
     let min = cx.param("minReplicas").and_then(|v| v.as_i64()).unwrap_or(2);
@@ -157,7 +147,7 @@ fn replicas_not_spread(object: &Object, inventory: &Inventory, cx: &mut Context<
         return;
     }
     let n = replicas(object);
-    if n < 2 && !managed_by_hpa(object, inventory) {
+    if n < 2 && inventory.autoscaler_of(object).is_none() {
         return;
     }
     let Some(t) = object.pod_template() else { return };

@@ -147,13 +147,6 @@ fn uses_istio(inventory: &Inventory) -> bool {
         .any(|k| inventory.of_kind(NETWORKING, k).next().is_some())
 }
 
-fn workload_selector(policy: &Object) -> Option<LabelSelector> {
-    policy
-        .node()
-        .pointer("/spec/selector")
-        .map(LabelSelector::from_map_labels)
-}
-
 fn mode(node: Option<&Node>) -> Option<&str> {
     node.and_then(|m| m.get("mode"))
         .and_then(Node::as_str)
@@ -161,7 +154,9 @@ fn mode(node: Option<&Node>) -> Option<&str> {
 }
 
 fn mtls_not_strict(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
-    let Some(t) = object.pod_template() else { return };
+    if object.pod_template().is_none() {
+        return;
+    }
     if !uses_istio(inventory) {
         return;
     }
@@ -170,16 +165,16 @@ fn mtls_not_strict(object: &Object, inventory: &Inventory, cx: &mut Context<'_>)
         .and_then(|v| v.as_str())
         .unwrap_or("istio-system")
         .to_string();
-    let labels = t.labels();
+    let labels = &object.pod_labels;
     let ns = object.namespace.as_deref();
     let in_ns: Vec<&Object> = inventory.of_kind_in(SECURITY, "PeerAuthentication", ns).collect();
     let selecting = in_ns
         .iter()
-        .find(|p| workload_selector(p).is_some_and(|s| !s.is_empty() && s.matches(&labels)));
-    let namespace_wide = in_ns.iter().find(|p| workload_selector(p).is_none_or(|s| s.is_empty()));
+        .find(|p| p.pod_selector().is_some_and(|s| s.matches(labels)));
+    let namespace_wide = in_ns.iter().find(|p| p.pod_selector().is_none());
     let mesh_wide: Vec<&Object> = inventory
         .of_kind_in(SECURITY, "PeerAuthentication", Some(&root))
-        .filter(|p| workload_selector(p).is_none_or(|s| s.is_empty()))
+        .filter(|p| p.pod_selector().is_none())
         .collect();
     let levels = [selecting.copied(), namespace_wide.copied(), mesh_wide.first().copied()];
     let decided = levels
@@ -336,7 +331,7 @@ fn authorization_selects_nothing(object: &Object, inventory: &Inventory, cx: &mu
     if !object.is(SECURITY, "AuthorizationPolicy") {
         return;
     }
-    let Some(selector) = workload_selector(object).filter(|s| !s.is_empty()) else {
+    let Some(selector) = object.pod_selector() else {
         return;
     };
     let ns = object.namespace.as_deref().unwrap_or_default();

@@ -70,14 +70,6 @@ pub static NAMESPACE_WITHOUT_DEFAULT_DENY: RuleInfo = RuleInfo {
 
 const NP: (&str, &str) = ("networking.k8s.io", "NetworkPolicy");
 
-/// A policy's pod selector (`None` when it does not parse).
-fn pod_selector(policy: &Object) -> Option<LabelSelector> {
-    match policy.node().pointer("/spec/podSelector") {
-        Some(n) => LabelSelector::from_label_selector(n).ok(),
-        None => Some(LabelSelector::default()),
-    }
-}
-
 /// Which directions a policy isolates: (ingress, egress).
 fn directions(policy: &Object) -> (bool, bool) {
     let spec = policy.node().get("spec");
@@ -91,11 +83,12 @@ fn directions(policy: &Object) -> (bool, bool) {
 }
 
 fn non_isolated_workload(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
-    let Some(t) = object.pod_template() else { return };
-    let labels = t.labels();
+    if object.pod_template().is_none() {
+        return;
+    }
     let (mut ingress, mut egress) = (false, false);
     for p in inventory.of_kind_in(NP.0, NP.1, object.namespace.as_deref()) {
-        if pod_selector(p).is_some_and(|s| s.matches(&labels)) {
+        if p.pod_selector().is_some_and(|s| s.matches(&object.pod_labels)) {
             let (i, e) = directions(p);
             ingress |= i;
             egress |= e;
@@ -119,7 +112,7 @@ fn network_policy_selects_nothing(object: &Object, inventory: &Inventory, cx: &m
     if !object.is(NP.0, NP.1) {
         return;
     }
-    let Some(selector) = pod_selector(object) else { return };
+    let Some(selector) = object.pod_selector() else { return };
     if selector.is_empty() {
         return;
     }
@@ -206,7 +199,7 @@ fn namespace_without_default_deny(object: &Object, inventory: &Inventory, cx: &m
     let has_workloads = inventory.pods_selected(ns, &LabelSelector::default()).next().is_some();
     let deny = inventory.of_kind_in(NP.0, NP.1, Some(ns)).any(|p| {
         let spec = p.node().get("spec");
-        let empty_selector = pod_selector(p).is_some_and(|s| s.is_empty());
+        let empty_selector = p.pod_selector().is_some_and(|s| s.is_empty());
         let no_ingress_rules = spec
             .and_then(|s| s.get("ingress"))
             .and_then(Node::as_seq)

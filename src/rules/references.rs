@@ -5,7 +5,7 @@
 
 use super::{At, Context, Family, FnRule, ParamInfo, Rule, RuleInfo};
 use crate::finding::Severity;
-use crate::model::{Inventory, LabelSelector, Object, scalar_text};
+use crate::model::{Inventory, Object, scalar_text};
 use crate::source::Node;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
@@ -171,22 +171,11 @@ fn skip_namespace(object: &Object, inventory: &Inventory, cx: &Context<'_>) -> b
             .is_some_and(|ns| inventory.defines_namespace(ns))
 }
 
-fn service_selector(service: &Object) -> Option<LabelSelector> {
-    if !service.is("", "Service") || service.node().pointer("/spec/type").and_then(Node::as_str) == Some("ExternalName")
-    {
-        return None;
-    }
-    service
-        .node()
-        .pointer("/spec/selector")
-        .map(LabelSelector::from_map)
-        .filter(|s| !s.is_empty())
-}
-
 fn service_selects_nothing(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
-    let Some(selector) = service_selector(object) else {
+    if !object.is("", "Service") {
         return;
-    };
+    }
+    let Some(selector) = object.pod_selector() else { return };
     let ns = object.namespace.as_deref().unwrap_or_default();
     if inventory.pods_selected(ns, &selector).next().is_none() {
         let wanted: Vec<String> = selector
@@ -206,9 +195,10 @@ fn service_selects_nothing(object: &Object, inventory: &Inventory, cx: &mut Cont
 }
 
 fn service_target_port_unknown(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
-    let Some(selector) = service_selector(object) else {
+    if !object.is("", "Service") {
         return;
-    };
+    }
+    let Some(selector) = object.pod_selector() else { return };
     let ns = object.namespace.as_deref().unwrap_or_default();
     let pods: Vec<&Object> = inventory.pods_selected(ns, &selector).collect();
     if pods.is_empty() {
@@ -302,17 +292,6 @@ fn ingress_backend_missing(object: &Object, inventory: &Inventory, cx: &mut Cont
     }
 }
 
-/// The HPA object targeting `object`, if any (same namespace, kind and name).
-fn hpa_for<'a>(object: &Object, inventory: &'a Inventory) -> Option<&'a Object> {
-    let name = object.name.as_deref()?;
-    inventory
-        .of_kind_in("autoscaling", "HorizontalPodAutoscaler", object.namespace.as_deref())
-        .find(|h| {
-            h.node().pointer("/spec/scaleTargetRef/kind").and_then(Node::as_str) == Some(object.kind.as_str())
-                && h.node().pointer("/spec/scaleTargetRef/name").and_then(Node::as_str) == Some(name)
-        })
-}
-
 fn hpa_target_missing(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
     if !object.is("autoscaling", "HorizontalPodAutoscaler") {
         return;
@@ -345,7 +324,7 @@ fn hpa_managed_replicas(object: &Object, inventory: &Inventory, cx: &mut Context
     if object.pod_template().is_none() || object.node().pointer("/spec/replicas").is_none() {
         return;
     }
-    if let Some(hpa) = hpa_for(object, inventory) {
+    if let Some(hpa) = inventory.autoscaler_of(object) {
         cx.report(
             "/spec/replicas",
             At::Value,
@@ -357,18 +336,11 @@ fn hpa_managed_replicas(object: &Object, inventory: &Inventory, cx: &mut Context
     }
 }
 
-fn pdb_selector(object: &Object) -> Option<LabelSelector> {
-    if !object.is("policy", "PodDisruptionBudget") {
-        return None;
-    }
-    object
-        .node()
-        .pointer("/spec/selector")
-        .and_then(|s| LabelSelector::from_label_selector(s).ok())
-}
-
 fn pdb_selects_nothing(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
-    let Some(selector) = pdb_selector(object) else { return };
+    if !object.is("policy", "PodDisruptionBudget") {
+        return;
+    }
+    let Some(selector) = object.pod_selector() else { return };
     let ns = object.namespace.as_deref().unwrap_or_default();
     if inventory.pods_selected(ns, &selector).next().is_none() {
         cx.report(
@@ -393,7 +365,10 @@ fn replicas(object: &Object) -> Option<i64> {
 }
 
 fn pdb_blocks_eviction(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
-    let Some(selector) = pdb_selector(object) else { return };
+    if !object.is("policy", "PodDisruptionBudget") {
+        return;
+    }
+    let Some(selector) = object.pod_selector() else { return };
     let ns = object.namespace.as_deref().unwrap_or_default();
     let spec = object.node().get("spec");
     if let Some(m) = spec.and_then(|s| s.get("maxUnavailable")).and_then(scalar_text)
@@ -432,14 +407,18 @@ fn pdb_missing(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
     else {
         return;
     };
-    if n < 2 && hpa_for(object, inventory).is_none() {
+    if n < 2 && inventory.autoscaler_of(object).is_none() {
         return;
     }
-    let Some(t) = object.pod_template() else { return };
-    let labels = t.labels();
+    if object.pod_template().is_none() {
+        return;
+    }
     let covered = inventory
         .of_kind_in("policy", "PodDisruptionBudget", object.namespace.as_deref())
-        .any(|p| pdb_selector(p).is_some_and(|s| !s.is_empty() && s.matches(&labels)));
+        .any(|p| {
+            p.pod_selector()
+                .is_some_and(|s| !s.is_empty() && s.matches(&object.pod_labels))
+        });
     if !covered {
         cx.report(
             "/metadata/name",

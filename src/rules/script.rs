@@ -232,7 +232,7 @@ pub fn sandboxed_engine() -> Engine {
             Some(t) => {
                 let mut m = Map::new();
                 m.insert("path".into(), Dynamic::from(t.pointer.to_string()));
-                m.insert("labels".into(), string_map(&t.labels()));
+                m.insert("labels".into(), string_map(&c.object().pod_labels));
                 m.insert("annotations".into(), string_map(&t.annotations()));
                 m.insert("spec".into(), t.spec.map_or(Dynamic::UNIT, to_dynamic));
                 Dynamic::from_map(m)
@@ -302,32 +302,21 @@ pub fn sandboxed_engine() -> Engine {
     });
     engine.register_fn("selecting", |c: &mut ScriptContext| -> Array {
         let me = c.object();
-        let Some(t) = me.pod_template() else {
+        if me.pod_template().is_none() {
             return Array::new();
-        };
-        let labels = t.labels();
-        let ns = me.namespace.as_deref();
-        let mut out = Array::new();
-        for (group, kind, pointer, plain) in [
-            ("", "Service", "/spec/selector", true),
-            ("policy", "PodDisruptionBudget", "/spec/selector", false),
-            ("networking.k8s.io", "NetworkPolicy", "/spec/podSelector", false),
-        ] {
-            for o in c.inventory.of_kind_in(group, kind, ns) {
-                let Some(node) = o.node().pointer(pointer) else {
-                    continue;
-                };
-                let sel = if plain {
-                    Some(LabelSelector::from_map(node))
-                } else {
-                    LabelSelector::from_label_selector(node).ok()
-                };
-                if sel.is_some_and(|s| (!plain || !s.is_empty()) && s.matches(&labels)) {
-                    out.push(object_value(o));
-                }
-            }
         }
-        out
+        let ns = me.namespace.as_deref();
+        let selectors = [
+            ("", "Service"),
+            ("policy", "PodDisruptionBudget"),
+            ("networking.k8s.io", "NetworkPolicy"),
+        ];
+        selectors
+            .iter()
+            .flat_map(|(group, kind)| c.inventory.of_kind_in(group, kind, ns))
+            .filter(|o| o.pod_selector().is_some_and(|s| s.matches(&me.pod_labels)))
+            .map(object_value)
+            .collect()
     });
     engine
 }

@@ -17,6 +17,17 @@ pub struct Deprecation {
     pub note: Option<String>,
 }
 
+impl Deprecation {
+    /// What to do instead: "; use X", the table's note, or nothing.
+    pub fn advice(&self) -> String {
+        match (&self.replacement, &self.note) {
+            (Some(r), _) => format!("; use {r}"),
+            (None, Some(n)) => format!("; {n}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct Table {
     apis: Vec<Deprecation>,

@@ -324,11 +324,7 @@ impl RunSchemas<'_> {
         let target = &self.base.archive.version;
         match deprecations::status(api, kind, target) {
             deprecations::Status::Removed(d) => {
-                let instead = match (&d.replacement, &d.note) {
-                    (Some(r), _) => format!("; use {r}"),
-                    (None, Some(n)) => format!("; {n}"),
-                    (None, None) => String::new(),
-                };
+                let instead = d.advice();
                 report(
                     &REMOVED_API,
                     "/apiVersion",
@@ -341,11 +337,7 @@ impl RunSchemas<'_> {
                 return Checked::NoSchema;
             }
             deprecations::Status::Deprecated(d) => {
-                let instead = match (&d.replacement, &d.note) {
-                    (Some(r), _) => format!("; use {r}"),
-                    (None, Some(n)) => format!("; {n}"),
-                    (None, None) => String::new(),
-                };
+                let instead = d.advice();
                 let removal = d
                     .removed_in
                     .as_deref()

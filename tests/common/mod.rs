@@ -33,6 +33,13 @@ pub fn check(args: &[&str]) -> Output {
     cmd.output().expect("kubelint runs")
 }
 
+/// Runs the real binary with `args` in `dir` and parses its JSON report: (exit code, report).
+pub fn json_in(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut cmd = Command::cargo_bin("kubelint").expect("the kubelint binary is built");
+    let out = cmd.current_dir(dir).args(args).output().expect("kubelint runs");
+    (out.status.code(), json(&out))
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
 }
