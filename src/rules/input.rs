@@ -108,10 +108,26 @@ pub static UNREADABLE_FILE: RuleInfo = RuleInfo {
     security_severity: None,
 };
 
+pub static UNICODE_LINE_BREAK: RuleInfo = RuleInfo {
+    id: "unicode-line-break",
+    family: Family::Input,
+    severity: Severity::Error,
+    enabled: true,
+    title: "An invisible Unicode line break outside a quoted string",
+    rationale: "kubectl and the API server read YAML with go-yaml (YAML 1.1), for which U+0085 (NEXT LINE), U+2028 (LINE SEPARATOR) and U+2029 (PARAGRAPH SEPARATOR) end a line; editors, reviewers and YAML 1.2 tools show them as nothing at all. So `# note<U+2028>privileged: true` looks like a comment in review but sets `privileged: true` in the cluster. kubelint reads the file as kubectl does (the hidden key is checked like any other) and reports every such character outside a quoted string.",
+    remediation: "Delete the character, or write a real line break if one is meant. Inside a quoted string the character is kept as text and is not reported.",
+    example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings # owner: web\u{2028}  namespace: kube-system\ndata:\n  mode: fast\n",
+    example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings # owner: web\ndata:\n  mode: fast\n",
+    params: &[],
+    example_config: "",
+    security_severity: Some("8.0"),
+};
+
 /// Every input rule, in documentation order.
-pub static ALL: [&RuleInfo; 7] = [
+pub static ALL: [&RuleInfo; 8] = [
     &YAML_SYNTAX,
     &DUPLICATE_KEY,
+    &UNICODE_LINE_BREAK,
     &ALIAS_LIMIT,
     &NOT_A_MANIFEST,
     &MISSING_TYPE_META,

@@ -6,6 +6,9 @@ pub mod scalar;
 pub mod text;
 pub mod yaml;
 
+#[cfg(test)]
+mod linear_tests;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -133,27 +136,52 @@ fn helm_template_note(path: &Path) -> Option<String> {
 pub fn load_file(file: Arc<SourceFile>) -> Loaded {
     let (parsed, problems) = yaml::parse_stream(&file);
     let mut out = Loaded::default();
+    // Which document, and where in it, each problem is: one walk per document that has
+    // problems (a file of many duplicate keys stays linear).
+    let doc_of = |p: &yaml::Problem| {
+        let i = parsed.partition_point(|d| d.root.span.start <= p.span.start);
+        i.checked_sub(1).filter(|&i| p.span.start <= parsed[i].root.span.end)
+    };
+    let mut wanted: Vec<std::collections::HashSet<Span>> = vec![Default::default(); parsed.len()];
+    for p in &problems {
+        if let Some(i) = doc_of(p) {
+            wanted[i].insert(p.span);
+        }
+    }
+    let paths: Vec<_> = parsed
+        .iter()
+        .zip(&wanted)
+        .map(|(d, w)| {
+            if w.is_empty() {
+                Default::default()
+            } else {
+                d.root.paths_to_spans(w)
+            }
+        })
+        .collect();
+    let templated = problems.iter().any(|p| p.kind == yaml::ProblemKind::Syntax) && file.text.contains("{{");
     for p in problems {
+        let doc = doc_of(&p);
         let rule = match p.kind {
             yaml::ProblemKind::Syntax => &rules::YAML_SYNTAX,
             yaml::ProblemKind::DuplicateKey => &rules::DUPLICATE_KEY,
             yaml::ProblemKind::AliasLimit => &rules::ALIAS_LIMIT,
+            yaml::ProblemKind::Differential => &rules::UNICODE_LINE_BREAK,
         };
         let mut message = p.message;
-        if p.kind == yaml::ProblemKind::Syntax && file.text.contains("{{") {
+        if p.kind == yaml::ProblemKind::Syntax && templated {
             message.push_str(" (the file contains `{{`: if it is a template, lint its rendered output)");
         }
         let mut finding = Finding::new(rule, rule.severity, message, &file, p.span);
         // Problems inside a document that was read (duplicate keys, alias limits) say
         // which document and key; the linter adds the object.
-        if let Some(doc) = parsed
-            .iter()
-            .find(|d| d.root.span.start <= p.span.start && p.span.start <= d.root.span.end)
-        {
-            finding = finding.with_document(doc.index);
-            if let Some(path) = doc.root.path_to_span(p.span) {
-                finding = finding.with_path(path);
-            }
+        if let Some(i) = doc {
+            finding = finding.with_document(parsed[i].index);
+            let path = match paths[i].get(&p.span) {
+                Some(path) => path.clone(),
+                None => parsed[i].root.path_enclosing(p.span.start),
+            };
+            finding = finding.with_path(path);
         }
         out.findings.push(finding);
     }

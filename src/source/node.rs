@@ -216,6 +216,75 @@ impl Node {
         }
     }
 
+    /// [`Node::path_to_span`] for many spans in one walk: the first path (depth-first) of
+    /// each span in `wanted` that this tree holds.
+    pub fn paths_to_spans(&self, wanted: &std::collections::HashSet<Span>) -> std::collections::HashMap<Span, String> {
+        fn walk(
+            node: &Node,
+            path: &mut String,
+            wanted: &std::collections::HashSet<Span>,
+            out: &mut std::collections::HashMap<Span, String>,
+        ) {
+            if wanted.contains(&node.span) {
+                out.entry(node.span).or_insert_with(|| path.clone());
+            }
+            let len = path.len();
+            match &node.value {
+                Value::Map(entries) => {
+                    for e in entries {
+                        *path = pointer_push(path, &e.key);
+                        if wanted.contains(&e.key_span) {
+                            out.entry(e.key_span).or_insert_with(|| path.clone());
+                        }
+                        walk(&e.value, path, wanted, out);
+                        path.truncate(len);
+                    }
+                }
+                Value::Seq(items) => {
+                    for (i, n) in items.iter().enumerate() {
+                        use std::fmt::Write;
+                        let _ = write!(path, "/{i}");
+                        walk(n, path, wanted, out);
+                        path.truncate(len);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut out = std::collections::HashMap::new();
+        walk(self, &mut String::new(), wanted, &mut out);
+        out
+    }
+
+    /// The JSON pointer of the deepest node whose text holds byte `at` (`""` for this
+    /// one): where a problem between keys, such as a comment, belongs.
+    pub fn path_enclosing(&self, at: u32) -> String {
+        let mut path = String::new();
+        let mut node = self;
+        loop {
+            let next = match &node.value {
+                Value::Map(entries) => entries
+                    .iter()
+                    .find(|e| e.key_span.start <= at && at <= e.value.span.end.max(e.key_span.end))
+                    .filter(|e| e.value.span.start <= at || !matches!(e.value.value, Value::Map(_) | Value::Seq(_)))
+                    .map(|e| (pointer_push("", &e.key), &e.value)),
+                Value::Seq(items) => items
+                    .iter()
+                    .enumerate()
+                    .find(|(_, n)| n.span.start <= at && at <= n.span.end)
+                    .map(|(i, n)| (format!("/{i}"), n)),
+                _ => None,
+            };
+            match next {
+                Some((token, child)) if !std::ptr::eq(child, node) => {
+                    path.push_str(&token);
+                    node = child;
+                }
+                _ => return path,
+            }
+        }
+    }
+
     /// Number of nodes in this tree (this one included).
     pub fn count(&self) -> usize {
         1 + match &self.value {

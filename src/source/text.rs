@@ -79,19 +79,27 @@ impl SourceFile {
 ///
 /// The YAML parser reports positions in characters; this table turns a
 /// (line, character column) pair into a byte offset and back. Lines that are
-/// pure ASCII (nearly all of them in manifests) take a fast path.
+/// pure ASCII (nearly all of them in manifests) take a fast path; other lines keep a
+/// checkpoint every [`CHECKPOINT`] characters, so that a conversion scans at most that
+/// many characters however long the line (a one-line JSON file of megabytes with one
+/// non-ASCII character stays linear to parse).
 #[derive(Debug, Default)]
 pub struct LineIndex {
     starts: Vec<u32>,
-    ascii: Vec<bool>,
+    /// Per line: `u32::MAX` for an ASCII line, else the index of its checkpoints in `marks`.
+    kind: Vec<u32>,
+    /// For each non-ASCII line, the byte offsets of characters 0, CHECKPOINT, 2*CHECKPOINT ...
+    marks: Vec<Vec<u32>>,
 }
+
+/// Characters between two checkpoints of a non-ASCII line.
+const CHECKPOINT: usize = 64;
+const ASCII: u32 = u32::MAX;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0u32];
-        let mut ascii = Vec::new();
-        let mut line_ascii = true;
         // A UTF-8 byte order mark is not part of line 1's columns.
         if text.starts_with('\u{feff}') {
             starts[0] = 3;
@@ -99,18 +107,31 @@ impl LineIndex {
         let mut i = starts[0] as usize;
         while i < bytes.len() {
             let b = bytes[i];
-            if b >= 0x80 {
-                line_ascii = false;
-            }
             if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                ascii.push(line_ascii);
-                line_ascii = true;
                 starts.push((i + 1) as u32);
             }
             i += 1;
         }
-        ascii.push(line_ascii);
-        LineIndex { starts, ascii }
+        let mut kind = Vec::with_capacity(starts.len());
+        let mut marks = Vec::new();
+        for (n, &s) in starts.iter().enumerate() {
+            let e = starts.get(n + 1).map_or(bytes.len(), |&e| e as usize);
+            let line = &bytes[s as usize..e];
+            if line.is_ascii() {
+                kind.push(ASCII);
+                continue;
+            }
+            let mut m = Vec::with_capacity(line.len() / CHECKPOINT + 1);
+            let line = &text[s as usize..e];
+            for (c, (off, _)) in line.char_indices().enumerate() {
+                if c % CHECKPOINT == 0 {
+                    m.push(s + off as u32);
+                }
+            }
+            kind.push(marks.len() as u32);
+            marks.push(m);
+        }
+        LineIndex { starts, kind, marks }
     }
 
     pub fn line_count(&self) -> usize {
@@ -124,12 +145,16 @@ impl LineIndex {
             return text.len() as u32;
         };
         let end = self.starts.get(line).map(|&s| s as usize).unwrap_or(text.len());
-        if self.ascii[line - 1] {
+        let k = self.kind[line - 1];
+        if k == ASCII {
             return (start as usize + col).min(end) as u32;
         }
-        let line_text = &text[start as usize..end];
-        match line_text.char_indices().nth(col) {
-            Some((off, _)) => start + off as u32,
+        let marks = &self.marks[k as usize];
+        let Some(&from) = marks.get(col / CHECKPOINT) else {
+            return end as u32;
+        };
+        match text[from as usize..end].char_indices().nth(col % CHECKPOINT) {
+            Some((off, _)) => from + off as u32,
             None => end as u32,
         }
     }
@@ -143,14 +168,20 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.starts[line];
-        let column = if self.ascii[line] || byte < start {
+        let k = self.kind[line];
+        let column = if k == ASCII || byte < start {
             byte.saturating_sub(start)
         } else {
             let mut b = byte as usize;
             while b > start as usize && !text.is_char_boundary(b) {
                 b -= 1;
             }
-            text[start as usize..b].chars().count() as u32
+            let marks = &self.marks[k as usize];
+            let m = match marks.binary_search(&(b as u32)) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            };
+            (m * CHECKPOINT + text[marks[m] as usize..b].chars().count()) as u32
         };
         Position {
             line: line as u32 + 1,
@@ -192,5 +223,29 @@ mod tests {
         assert_eq!(idx.byte_of(text, 9, 9), 3);
         assert_eq!(idx.byte_of(text, 1, 99), 3);
         assert_eq!(idx.position(text, 99), Position { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn long_non_ascii_lines_round_trip() {
+        let text: String = (0..1000)
+            .map(|i| if i % 7 == 0 { 'é' } else { 'a' })
+            .collect::<String>()
+            + "\nb";
+        let idx = LineIndex::new(&text);
+        for (col, (off, _)) in text.lines().next().unwrap().char_indices().enumerate() {
+            assert_eq!(idx.byte_of(&text, 1, col), off as u32);
+            assert_eq!(
+                idx.position(&text, off as u32),
+                Position {
+                    line: 1,
+                    column: col as u32 + 1
+                }
+            );
+        }
+        assert_eq!(idx.byte_of(&text, 1, 5000), text.find('\n').unwrap() as u32 + 1);
+        assert_eq!(
+            idx.position(&text, text.len() as u32 - 1),
+            Position { line: 2, column: 1 }
+        );
     }
 }

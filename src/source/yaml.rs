@@ -17,10 +17,16 @@ use super::text::{SourceFile, Span};
 /// Deepest nesting accepted; deeper input is a syntax problem (it is never a manifest,
 /// and recursion over it would risk the stack).
 pub const MAX_DEPTH: usize = 256;
-/// Alias expansion may add at most this many nodes to a document ...
+/// Alias expansion may add at most this many nodes to a file ...
 pub const ALIAS_NODE_FLOOR: usize = 10_000;
-/// ... or this many times the nodes the document itself spells out, whichever is larger.
+/// ... or this many times the nodes the file itself spells out, whichever is larger.
 pub const ALIAS_NODE_RATIO: usize = 4;
+/// Alias expansion may copy at most this many bytes of keys and scalars into a file's
+/// trees ...
+pub const ALIAS_BYTE_FLOOR: usize = 4 << 20;
+/// ... or this many times the file's size, whichever is larger. With the node budget this
+/// keeps a file's trees within a constant factor of its size, however its aliases nest.
+pub const ALIAS_BYTE_RATIO: usize = 4;
 
 /// One document of a stream.
 #[derive(Debug)]
@@ -35,6 +41,8 @@ pub enum ProblemKind {
     Syntax,
     DuplicateKey,
     AliasLimit,
+    /// A character that kubectl's YAML parser reads differently (see [`compat_patches`]).
+    Differential,
 }
 
 /// Something wrong with the text itself.
@@ -45,13 +53,177 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Parses every document of a file. Never panics: a parser panic becomes a problem.
+/// Parses every document of a file as kubectl does. Never panics: a parser panic becomes
+/// a problem.
+///
+/// kubectl reads YAML with go-yaml v2 (YAML 1.1), kubelint with saphyr (YAML 1.2). Where
+/// the two read the same bytes differently, kubelint follows go-yaml: the text is rewritten
+/// to same-length ASCII before parsing (see [`compat_patches`]), so every byte offset stays
+/// exact, and merge keys apply in document order as go-yaml v2 applies them.
 pub fn parse_stream(file: &SourceFile) -> (Vec<ParsedDocument>, Vec<Problem>) {
-    match parse_with(file, true) {
-        Some(result) => result,
-        // A predicted repair was not a quoted scalar after all: repair one at a time.
-        None => parse_with(file, false).expect("without predictions every repair is confirmed"),
+    let patches = compat_patches(&file.text);
+    if patches.is_empty() {
+        let (docs, problems, _) = parse_both_ways(file, file, false);
+        return (docs, problems);
     }
+    // A patch inside a quoted scalar (or, for tabs and marks, inside a block scalar) is
+    // content, not structure: go-yaml keeps such characters in the value. Undo those and
+    // parse again; undoing one cannot move the quotes around another, so this settles.
+    let mut active = vec![true; patches.len()];
+    for round in 0.. {
+        let patched = SourceFile::new(&file.path, apply_patches(&file.text, &patches, &active));
+        let (docs, mut problems, literals) = parse_both_ways(&patched, file, true);
+        let mut changed = false;
+        for (p, on) in patches.iter().zip(active.iter_mut()) {
+            if *on
+                && let Some(quoted) = literal_at(&literals, p.at)
+                && (quoted || p.kind != Compat::LineBreak)
+            {
+                *on = false;
+                changed = true;
+            }
+        }
+        if changed && round < 3 {
+            continue;
+        }
+        for (p, _) in patches
+            .iter()
+            .zip(&active)
+            .filter(|(p, on)| **on && p.kind == Compat::LineBreak)
+        {
+            let (name, code) = match &file.text[p.at as usize..p.at as usize + p.len as usize] {
+                "\u{2028}" => ("LINE SEPARATOR", "U+2028"),
+                "\u{2029}" => ("PARAGRAPH SEPARATOR", "U+2029"),
+                _ => ("NEXT LINE", "U+0085"),
+            };
+            problems.push(Problem {
+                kind: ProblemKind::Differential,
+                span: Span::new(p.at, p.at + p.len as u32),
+                message: format!(
+                    "invisible line break {code} ({name}) outside a quoted string: kubectl's YAML parser ends the line here, so what follows it (even inside a comment) is read as YAML"
+                ),
+            });
+        }
+        problems.sort_by_key(|p| p.span.start);
+        return (docs, problems);
+    }
+    unreachable!("the loop returns")
+}
+
+/// One parse, with predicted repairs of quoted scalars and, when a prediction fails,
+/// without. `origin` is the file as written (for line numbers in messages).
+fn parse_both_ways(
+    file: &SourceFile,
+    origin: &SourceFile,
+    track: bool,
+) -> (Vec<ParsedDocument>, Vec<Problem>, Vec<(Span, bool)>) {
+    match parse_with(file, origin, Predict::All, track) {
+        Ok(result) => result,
+        // Some predicted repairs were not quoted scalars after all: keep those the parser
+        // confirmed (one more parse, not one per scalar), and if even that fails, repair
+        // one at a time.
+        Err(confirmed) => match parse_with(file, origin, Predict::Seed(confirmed), track) {
+            Ok(result) => result,
+            Err(_) => parse_with(file, origin, Predict::Off, track)
+                .unwrap_or_else(|_| unreachable!("without predictions every repair is confirmed")),
+        },
+    }
+}
+
+/// What a [`Patch`] rewrites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compat {
+    /// U+0085, U+2028 and U+2029 are line breaks for go-yaml (YAML 1.1) and ordinary
+    /// characters for YAML 1.2: `# note<U+2028>privileged: true` hides a key from a YAML
+    /// 1.2 reader that kubectl applies. Rewritten to a line break and reported.
+    LineBreak,
+    /// kubectl splits a stream at `---` lines and parses each document alone, so a byte
+    /// order mark at a document's start is an encoding mark there, not a syntax error.
+    DocumentBom,
+    /// go-yaml accepts a tab after `:` as the separator (`key:<TAB>value`); saphyr does not.
+    TabAfterColon,
+}
+
+/// A same-length rewrite of the text before parsing.
+#[derive(Debug, Clone, Copy)]
+struct Patch {
+    at: u32,
+    len: u8,
+    kind: Compat,
+}
+
+/// Finds the places where go-yaml and saphyr read the same bytes differently.
+fn compat_patches(text: &str) -> Vec<Patch> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    if !b.iter().any(|&c| c == b'\t' || c == 0xC2 || c == 0xE2 || c == 0xEF) {
+        return out;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0xC2 if b.get(i + 1) == Some(&0x85) => out.push(Patch {
+                at: i as u32,
+                len: 2,
+                kind: Compat::LineBreak,
+            }),
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => out.push(Patch {
+                at: i as u32,
+                len: 3,
+                kind: Compat::LineBreak,
+            }),
+            0xEF if i > 0 && b[i + 1..].starts_with(&[0xBB, 0xBF]) && after_separator_line(b, i) => out.push(Patch {
+                at: i as u32,
+                len: 3,
+                kind: Compat::DocumentBom,
+            }),
+            b'\t' if i > 0 && b[i - 1] == b':' => out.push(Patch {
+                at: i as u32,
+                len: 1,
+                kind: Compat::TabAfterColon,
+            }),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether byte `i` starts a line that follows a `---` document separator line.
+fn after_separator_line(b: &[u8], i: usize) -> bool {
+    if b[i - 1] != b'\n' {
+        return false;
+    }
+    let prev_end = if i >= 2 && b[i - 2] == b'\r' { i - 2 } else { i - 1 };
+    let prev_start = b[..prev_end].iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
+    let line = &b[prev_start..prev_end];
+    line.starts_with(b"---") && line[3..].iter().all(|c| c.is_ascii_whitespace())
+}
+
+/// The text with the active patches applied: line breaks become ` \r\n` / `\r\n` (one
+/// break for every reader, same length), a document's byte order mark an empty comment
+/// line, a tab a space.
+fn apply_patches(text: &str, patches: &[Patch], active: &[bool]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for (p, _) in patches.iter().zip(active).filter(|(_, on)| **on) {
+        let at = p.at as usize;
+        let with: &[u8] = match (p.kind, p.len) {
+            (Compat::LineBreak, 2) => b"\r\n",
+            (Compat::LineBreak, _) => b" \r\n",
+            (Compat::DocumentBom, _) => b"#\r\n",
+            (Compat::TabAfterColon, _) => b" ",
+        };
+        bytes[at..at + with.len()].copy_from_slice(with);
+    }
+    String::from_utf8(bytes).expect("whole characters were replaced by ASCII")
+}
+
+/// Whether `at` lies in a quoted (`Some(true)`) or block (`Some(false)`) scalar; the
+/// spans are sorted by start and do not overlap.
+fn literal_at(literals: &[(Span, bool)], at: u32) -> Option<bool> {
+    let i = literals.partition_point(|(s, _)| s.start <= at);
+    let (span, quoted) = literals.get(i.checked_sub(1)?)?;
+    (at < span.end).then_some(*quoted)
 }
 
 /// Repairs of quoted scalars that kubectl accepts but saphyr does not (see
@@ -64,6 +236,18 @@ struct Repairs {
     /// Offsets the parser confirmed as quoted-scalar starts.
     confirmed: std::collections::HashSet<u32>,
     predicted: bool,
+    /// Every repaired region: opening quote, end, value.
+    regions: Vec<(u32, u32, String)>,
+}
+
+/// Which repairs of quoted scalars a parse makes before the parser asks for them.
+enum Predict {
+    /// At the first failure, every candidate of the file ([`multi_line_quoted_scalars`]).
+    All,
+    /// These, from the start (the confirmed part of an earlier prediction).
+    Seed(Vec<(u32, u32, String)>),
+    /// None: each repair where the parser fails.
+    Off,
 }
 
 impl Repairs {
@@ -81,20 +265,36 @@ impl Repairs {
             }
             self.values.insert(*start, value.clone());
         }
+        self.regions.extend(regions.iter().cloned());
         let text = String::from_utf8(text).expect("only ASCII bytes were replaced");
         self.patched = Some(SourceFile::new(&file.path, text));
     }
 }
 
-/// One pass over the stream. With `predict`, the first lenient-quote failure repairs every
-/// multi-line quoted scalar of the file at once (one re-parse instead of one per scalar);
-/// `None` when a prediction turns out not to be a quoted scalar.
-fn parse_with(file: &SourceFile, predict: bool) -> Option<(Vec<ParsedDocument>, Vec<Problem>)> {
+/// One pass over the stream. With [`Predict::All`], the first lenient-quote failure repairs
+/// every multi-line quoted scalar of the file at once (one re-parse instead of one per
+/// scalar). When a predicted repair turns out not to be a quoted scalar, the result is the
+/// repairs the parser confirmed, to parse again with.
+#[allow(clippy::type_complexity)]
+fn parse_with(
+    file: &SourceFile,
+    origin: &SourceFile,
+    predict: Predict,
+    track: bool,
+) -> Result<(Vec<ParsedDocument>, Vec<Problem>, Vec<(Span, bool)>), Vec<(u32, u32, String)>> {
     let mut docs = Vec::new();
     let mut problems = Vec::new();
+    let mut literals = Vec::new();
+    let mut budget = AliasBudget::new(file.text.len());
     let mut first_line = 1usize;
     let mut doc_index = 0usize;
     let mut repairs = Repairs::default();
+    if let Predict::Seed(regions) = &predict
+        && !regions.is_empty()
+    {
+        repairs.add(file, regions);
+        repairs.predicted = true;
+    }
     loop {
         let start = file.lines().byte_of(&file.text, first_line, 0);
         let conv = repairs.patched.as_ref().unwrap_or(file);
@@ -102,6 +302,9 @@ fn parse_with(file: &SourceFile, predict: bool) -> Option<(Vec<ParsedDocument>, 
         let chunk = &conv.text[start as usize..];
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut b = Builder::new(file, conv, &repairs.values, conv_line - 1, doc_index);
+            b.origin = origin;
+            b.track = track;
+            b.budget = budget;
             let failed_at = b.run(chunk);
             (b, failed_at)
         }));
@@ -113,7 +316,7 @@ fn parse_with(file: &SourceFile, predict: bool) -> Option<(Vec<ParsedDocument>, 
                     span: Span::empty(start),
                     message: "the YAML parser failed on this input".into(),
                 });
-                return Some((docs, problems));
+                return Ok((docs, problems, literals));
             }
         };
         if let Some(Failure {
@@ -125,7 +328,7 @@ fn parse_with(file: &SourceFile, predict: bool) -> Option<(Vec<ParsedDocument>, 
             && let Some((end, value)) = lenient_quoted(file, byte)
         {
             let mut regions = vec![(byte, end, value)];
-            if predict && !repairs.predicted {
+            if matches!(predict, Predict::All) && !repairs.predicted {
                 repairs.predicted = true;
                 regions.extend(multi_line_quoted_scalars(file).into_iter().filter(|r| r.0 != byte));
             }
@@ -133,6 +336,8 @@ fn parse_with(file: &SourceFile, predict: bool) -> Option<(Vec<ParsedDocument>, 
             continue; // the same chunk again, with the scalars repaired
         }
         repairs.confirmed.extend(builder.confirmed.iter().copied());
+        budget = builder.budget;
+        literals.extend(builder.literals);
         doc_index = builder.doc_index;
         docs.extend(builder.docs);
         problems.extend(builder.problems);
@@ -150,9 +355,15 @@ fn parse_with(file: &SourceFile, predict: bool) -> Option<(Vec<ParsedDocument>, 
         }
     }
     if repairs.predicted && repairs.values.keys().any(|k| !repairs.confirmed.contains(k)) {
-        return None;
+        let confirmed = repairs.confirmed;
+        return Err(repairs
+            .regions
+            .into_iter()
+            .filter(|r| confirmed.contains(&r.0))
+            .collect());
     }
-    Some((docs, problems))
+    literals.sort_by_key(|(s, _)| s.start);
+    Ok((docs, problems, literals))
 }
 
 /// Candidates for repair: quoted scalars that open after `key: `, `- ` or at the start of
@@ -212,15 +423,7 @@ fn lenient_quoted(file: &SourceFile, quote: u32) -> Option<(u32, String)> {
     if q != b'\'' && q != b'"' {
         return None;
     }
-    let mut i = quote as usize + 1;
-    let end = loop {
-        match (bytes.get(i)?, q) {
-            (b'\\', b'"') => i += 2,
-            (b'\'', b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
-            (&c, _) if c == q => break i + 1,
-            _ => i += 1,
-        }
-    };
+    let end = quoted_end(bytes, quote)? as usize;
     let source = &file.text[quote as usize..end];
     let doc = format!("x: {}\n", source.replace('\n', "\n "));
     let mut parser = Parser::new_from_str(&doc);
@@ -230,6 +433,23 @@ fn lenient_quoted(file: &SourceFile, quote: u32) -> Option<(u32, String)> {
         }
     }
     None
+}
+
+/// The end (past the closing quote) of the quoted scalar whose opening quote is at `quote`.
+fn quoted_end(bytes: &[u8], quote: u32) -> Option<u32> {
+    let q = *bytes.get(quote as usize)?;
+    if q != b'\'' && q != b'"' {
+        return None;
+    }
+    let mut i = quote as usize + 1;
+    loop {
+        match (bytes.get(i)?, q) {
+            (b'\\', b'"') => i += 2,
+            (b'\'', b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            (&c, _) if c == q => return Some(i as u32 + 1),
+            _ => i += 1,
+        }
+    }
 }
 
 /// The first line from `line` (1-based) on that starts a new document (`---`).
@@ -254,7 +474,8 @@ enum Frame {
         /// Index of keys, built once a mapping grows large.
         index: Option<HashMap<String, usize>>,
         pending: Option<PendingKey>,
-        merges: Vec<Node>,
+        /// Keys whose value came from a `<<` merge and was not written since.
+        merged: Option<std::collections::HashSet<String>>,
         start: u32,
         flow: bool,
         anchor: usize,
@@ -267,9 +488,67 @@ struct PendingKey {
     merge: bool,
 }
 
+/// How much alias expansion a file may still add (see [`ALIAS_BYTE_FLOOR`]); shared by
+/// every parse attempt of the file, so that resuming after errors does not reset it.
+#[derive(Clone, Copy)]
+struct AliasBudget {
+    own_nodes: usize,
+    alias_nodes: usize,
+    alias_bytes: usize,
+    byte_limit: usize,
+}
+
+impl AliasBudget {
+    fn new(file_len: usize) -> Self {
+        AliasBudget {
+            own_nodes: 0,
+            alias_nodes: 0,
+            alias_bytes: 0,
+            byte_limit: ALIAS_BYTE_FLOOR.max(ALIAS_BYTE_RATIO.saturating_mul(file_len)),
+        }
+    }
+
+    /// Takes `nodes` and `bytes` from the budget, or says what limit they would exceed.
+    fn take(&mut self, nodes: usize, bytes: usize) -> Result<(), String> {
+        let node_limit = ALIAS_NODE_FLOOR.max(ALIAS_NODE_RATIO * self.own_nodes);
+        if self.alias_nodes + nodes > node_limit {
+            return Err(format!("{node_limit} nodes"));
+        }
+        if self.alias_bytes + bytes > self.byte_limit {
+            return Err(format!("{} bytes", self.byte_limit));
+        }
+        self.alias_nodes += nodes;
+        self.alias_bytes += bytes;
+        Ok(())
+    }
+}
+
+/// Nodes and bytes of keys and scalars in a tree (what copying it costs).
+fn weight(node: &Node) -> (usize, usize) {
+    match &node.value {
+        Value::String(s) => (1, s.len() + 24),
+        Value::Seq(items) => items.iter().fold((1, 24), |(n, b), i| {
+            let (a, c) = weight(i);
+            (n + a, b + c)
+        }),
+        Value::Map(entries) => entries.iter().fold((1, 24), |(n, b), e| {
+            let (a, c) = weight(&e.value);
+            (n + a, b + c + e.key.len() + 32)
+        }),
+        _ => (1, 24),
+    }
+}
+
 struct Builder<'f> {
-    /// The file, for slices and positions in messages.
+    /// The text parsed, for slices.
     file: &'f SourceFile,
+    /// The file as written (differs from `file` by same-length patches), for line numbers
+    /// in messages.
+    origin: &'f SourceFile,
+    /// Whether to record where quoted and block scalars are (`literals`).
+    track: bool,
+    literals: Vec<(Span, bool)>,
+    budget: AliasBudget,
     /// The text the parser reads (the file, or its lenient-repaired copy: same bytes
     /// except blanked line breaks), for turning parser positions into byte offsets.
     conv: &'f SourceFile,
@@ -279,9 +558,8 @@ struct Builder<'f> {
     line_offset: usize,
     stack: Vec<Frame>,
     root: Option<Node>,
-    anchors: HashMap<usize, (Node, usize)>,
-    own_nodes: usize,
-    alias_nodes: usize,
+    /// Anchored nodes with their [`weight`].
+    anchors: HashMap<usize, (Node, (usize, usize))>,
     alias_limit_hit: bool,
     doc_index: usize,
     in_document: bool,
@@ -299,6 +577,10 @@ impl<'f> Builder<'f> {
     ) -> Self {
         Builder {
             file,
+            origin: file,
+            track: false,
+            literals: Vec::new(),
+            budget: AliasBudget::new(file.text.len()),
             conv,
             overrides,
             confirmed: Vec::new(),
@@ -306,8 +588,6 @@ impl<'f> Builder<'f> {
             stack: Vec::new(),
             root: None,
             anchors: HashMap::new(),
-            own_nodes: 0,
-            alias_nodes: 0,
             alias_limit_hit: false,
             doc_index,
             in_document: false,
@@ -363,7 +643,7 @@ impl<'f> Builder<'f> {
                     entries: Vec::new(),
                     index: None,
                     pending: None,
-                    merges: Vec::new(),
+                    merged: None,
                     start,
                     flow: self.file.slice(Span::new(start, end)).ends_with('{'),
                     anchor,
@@ -400,8 +680,6 @@ impl<'f> Builder<'f> {
         self.stack.clear();
         self.root = None;
         self.anchors.clear();
-        self.own_nodes = 0;
-        self.alias_nodes = 0;
         self.alias_limit_hit = false;
         self.in_document = true;
     }
@@ -427,6 +705,16 @@ impl<'f> Builder<'f> {
             while span.end > span.start && bytes[span.end as usize - 1].is_ascii_whitespace() {
                 span.end -= 1;
             }
+        }
+        if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+            // The parser's end can run on over a comment after the closing quote.
+            if let Some(end) = quoted_end(self.file.text.as_bytes(), start) {
+                span.end = span.end.min(end).max(span.start);
+            }
+        }
+        if self.track && style != ScalarStyle::Plain {
+            let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+            self.literals.push((span, quoted));
         }
         if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
             && let Some(v) = self.overrides.get(&start)
@@ -475,8 +763,7 @@ impl<'f> Builder<'f> {
                 (Node::new(Value::Seq(items), Span::new(start, end.max(start))), anchor)
             }
             Frame::Map {
-                mut entries,
-                merges,
+                entries,
                 start,
                 flow,
                 anchor,
@@ -485,9 +772,13 @@ impl<'f> Builder<'f> {
                 let end = if flow {
                     end
                 } else {
-                    entries.last().map_or(start, |e| e.value.span.end)
+                    entries
+                        .iter()
+                        .map(|e| e.value.span.end)
+                        .filter(|&e| e >= start)
+                        .max()
+                        .unwrap_or(start)
                 };
-                apply_merges(&mut entries, merges);
                 (Node::new(Value::Map(entries), Span::new(start, end.max(start))), anchor)
             }
         };
@@ -495,25 +786,24 @@ impl<'f> Builder<'f> {
     }
 
     fn alias(&mut self, id: usize, span: Span) -> Result<(), String> {
-        let Some((node, count)) = self.anchors.get(&id) else {
+        let Some((node, (nodes, bytes))) = self.anchors.get(&id) else {
             return Err("alias refers to an unknown anchor".into());
         };
-        let limit = ALIAS_NODE_FLOOR.max(ALIAS_NODE_RATIO * self.own_nodes);
-        let node = if self.alias_nodes + count > limit {
-            if !self.alias_limit_hit {
-                self.alias_limit_hit = true;
-                self.problems.push(Problem {
-                    kind: ProblemKind::AliasLimit,
-                    span,
-                    message: format!(
-                        "alias expansion would exceed {limit} nodes; this and further aliases in the document are read as null"
-                    ),
-                });
+        let node = match self.budget.take(*nodes, *bytes) {
+            Err(limit) => {
+                if !self.alias_limit_hit {
+                    self.alias_limit_hit = true;
+                    self.problems.push(Problem {
+                        kind: ProblemKind::AliasLimit,
+                        span,
+                        message: format!(
+                            "alias expansion would exceed {limit} for this file; this and further aliases in the document are read as null"
+                        ),
+                    });
+                }
+                Node::new(Value::Null, span)
             }
-            Node::new(Value::Null, span)
-        } else {
-            self.alias_nodes += count;
-            node.clone()
+            Ok(()) => node.clone(),
         };
         // An alias is not an anchor: pass 0 so it is not re-registered.
         self.complete_counted(node, 0, false, false)
@@ -525,13 +815,13 @@ impl<'f> Builder<'f> {
 
     fn complete_counted(&mut self, node: Node, anchor: usize, merge_key: bool, own: bool) -> Result<(), String> {
         if own {
-            self.own_nodes += 1;
+            self.budget.own_nodes += 1;
         }
         if anchor != 0 {
-            let count = node.count();
-            self.anchors.insert(anchor, (node.clone(), count));
+            let w = weight(&node);
+            self.anchors.insert(anchor, (node.clone(), w));
         }
-        let file = self.file;
+        let file = self.origin;
         let Some(top) = self.stack.last_mut() else {
             self.root = Some(node);
             return Ok(());
@@ -542,7 +832,7 @@ impl<'f> Builder<'f> {
                 entries,
                 index,
                 pending,
-                merges,
+                merged,
                 ..
             } => match pending.take() {
                 None => {
@@ -562,48 +852,68 @@ impl<'f> Builder<'f> {
                         merge: merge_key,
                     });
                 }
-                Some(k) if k.merge => match &node.value {
-                    Value::Map(_) => merges.push(node),
-                    Value::Seq(items) if items.iter().all(|n| matches!(n.value, Value::Map(_))) => {
-                        merges.extend(items.iter().cloned())
-                    }
-                    _ => return Err("the value of a `<<` merge key must be a mapping or a list of mappings".into()),
-                },
-                Some(k) => {
-                    if index.is_none() && entries.len() >= 16 {
-                        *index = Some(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect());
-                    }
-                    let existing = match index {
-                        Some(map) => map.get(&k.key).copied(),
-                        None => entries.iter().position(|e| e.key == k.key),
+                // go-yaml v2 applies a merge where it stands: its keys overwrite what came
+                // before (explicit keys too), later keys overwrite it, and of a list of maps
+                // the earlier ones win.
+                Some(k) if k.merge => {
+                    let sources: Vec<Node> = match node.value {
+                        Value::Map(_) => vec![node],
+                        Value::Seq(items) if items.iter().all(|n| matches!(n.value, Value::Map(_))) => {
+                            items.into_iter().rev().collect()
+                        }
+                        _ => {
+                            return Err("the value of a `<<` merge key must be a mapping or a list of mappings".into());
+                        }
                     };
-                    match existing {
+                    let merged = merged.get_or_insert_with(Default::default);
+                    for source in sources {
+                        let Value::Map(src) = source.value else { continue };
+                        for e in src {
+                            match find_key(entries, index, &e.key) {
+                                Some(i) => {
+                                    if !merged.contains(&e.key) {
+                                        let first = file.position(entries[i].key_span.start);
+                                        self.problems.push(Problem {
+                                            kind: ProblemKind::DuplicateKey,
+                                            span: k.span,
+                                            message: format!(
+                                                "this merge overrides `{}` set at line {}, column {}: kubectl (go-yaml v2) applies `<<` in document order, so the merged value wins; move the key after the merge",
+                                                e.key, first.line, first.column
+                                            ),
+                                        });
+                                        merged.insert(e.key.clone());
+                                    }
+                                    entries[i] = e;
+                                }
+                                None => {
+                                    merged.insert(e.key.clone());
+                                    push_entry(entries, index, e);
+                                }
+                            }
+                        }
+                    }
+                }
+                Some(k) => {
+                    let entry = Entry {
+                        key: k.key,
+                        key_span: k.span,
+                        value: node,
+                    };
+                    match find_key(entries, index, &entry.key) {
+                        Some(i) if merged.as_mut().is_some_and(|m| m.remove(&entry.key)) => entries[i] = entry,
                         Some(i) => {
                             let first = file.position(entries[i].key_span.start);
                             self.problems.push(Problem {
                                 kind: ProblemKind::DuplicateKey,
-                                span: k.span,
+                                span: entry.key_span,
                                 message: format!(
                                     "duplicate key `{}` (first defined at line {}, column {}); the last value wins",
-                                    k.key, first.line, first.column
+                                    entry.key, first.line, first.column
                                 ),
                             });
-                            entries[i] = Entry {
-                                key: k.key,
-                                key_span: k.span,
-                                value: node,
-                            };
+                            entries[i] = entry;
                         }
-                        None => {
-                            if let Some(map) = index {
-                                map.insert(k.key.clone(), entries.len());
-                            }
-                            entries.push(Entry {
-                                key: k.key,
-                                key_span: k.span,
-                                value: node,
-                            });
-                        }
+                        None => push_entry(entries, index, entry),
                     }
                 }
             },
@@ -612,18 +922,22 @@ impl<'f> Builder<'f> {
     }
 }
 
-/// `<<: *base` / `<<: [*a, *b]`: keys not set explicitly come from the merged maps,
-/// earlier maps first.
-fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
-    for source in merges {
-        if let Value::Map(src) = source.value {
-            for e in src {
-                if !entries.iter().any(|x| x.key == e.key) {
-                    entries.push(e);
-                }
-            }
-        }
+/// The entry of `key`, through the key index once the mapping has one.
+fn find_key(entries: &[Entry], index: &mut Option<HashMap<String, usize>>, key: &str) -> Option<usize> {
+    if index.is_none() && entries.len() >= 16 {
+        *index = Some(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect());
     }
+    match index {
+        Some(map) => map.get(key).copied(),
+        None => entries.iter().position(|e| e.key == key),
+    }
+}
+
+fn push_entry(entries: &mut Vec<Entry>, index: &mut Option<HashMap<String, usize>>, entry: Entry) {
+    if let Some(map) = index {
+        map.insert(entry.key.clone(), entries.len());
+    }
+    entries.push(entry);
 }
 
 fn resolve_tagged(text: &str, suffix: &str) -> Value {
@@ -654,6 +968,15 @@ mod tests {
         let file = SourceFile::new("t.yaml", text.to_string());
         let (d, p) = parse_stream(&file);
         (d, p, file)
+    }
+
+    #[test]
+    fn quoted_scalar_spans_end_at_the_closing_quote() {
+        let (docs, _, file) = parse("a: \"x\" # c\nb: 'y''s'   # d\nc: [\"z\" # e\n , 1]\n");
+        let r = &docs[0].root;
+        assert_eq!(file.slice(r.get("a").unwrap().span), "\"x\"");
+        assert_eq!(file.slice(r.get("b").unwrap().span), "'y''s'");
+        assert_eq!(file.slice(r.pointer("/c/0").unwrap().span), "\"z\"");
     }
 
     #[test]
@@ -796,5 +1119,164 @@ mod tests {
         let (_, problems, _) = parse("? [a, b]\n: 1\n");
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.contains("scalar"));
+    }
+
+    // --- Differentials with go-yaml v2 (kubectl), issue #12 item 1 ---
+
+    fn differentials(problems: &[Problem]) -> Vec<(u32, &str)> {
+        problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::Differential)
+            .map(|p| (p.span.start, p.message.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn unicode_line_breaks_end_comments_as_in_go_yaml() {
+        for (ch, code) in [('\u{2028}', "U+2028"), ('\u{2029}', "U+2029"), ('\u{85}', "U+0085")] {
+            let text = format!("securityContext:\n  runAsNonRoot: true # note{ch}  privileged: true\nb: 2\n");
+            let (docs, problems, file) = parse(&text);
+            let r = &docs[0].root;
+            // kubectl sees the hidden key; so does kubelint.
+            assert_eq!(
+                r.pointer("/securityContext/privileged").unwrap().as_bool(),
+                Some(true),
+                "{code}"
+            );
+            assert_eq!(r.get("b").unwrap().as_i64(), Some(2));
+            let d = differentials(&problems);
+            assert_eq!(d.len(), 1, "{code}: {problems:?}");
+            assert_eq!(d[0].0 as usize, text.find(ch).unwrap());
+            assert!(d[0].1.contains(code), "{}", d[0].1);
+            // Positions stay those of the file as written: the key is on line 2.
+            let key = r.key_span("/securityContext/privileged").unwrap();
+            assert_eq!(file.slice(key), "privileged");
+            assert_eq!(file.position(key.start).line, 2);
+            assert_eq!(problems.len(), 1, "{problems:?}");
+        }
+    }
+
+    #[test]
+    fn unicode_line_breaks_in_plain_and_block_scalars_are_reported() {
+        let (_, problems, _) = parse("a: one\u{2028}  two\nb: 1\n");
+        assert_eq!(differentials(&problems).len(), 1, "{problems:?}");
+        let (_, problems, _) = parse("a: |\n  line1\u{2029}line2\nb: 1\n");
+        assert_eq!(differentials(&problems).len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn unicode_line_breaks_inside_quotes_are_text() {
+        let (docs, problems, _) = parse("a: \"x\u{2028}y\"\nb: 'p\u{85}q'\nc: [\"m\u{2029}n\"]\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = &docs[0].root;
+        assert_eq!(r.get("a").unwrap().as_str(), Some("x\u{2028}y"));
+        assert_eq!(r.get("b").unwrap().as_str(), Some("p\u{85}q"));
+        assert_eq!(r.pointer("/c/0").unwrap().as_str(), Some("m\u{2029}n"));
+        // One break inside quotes, one outside: only the outside one is reported.
+        let text = "a: \"x\u{2028}y\" # c\u{2028}b: 2\n";
+        let (docs, problems, _) = parse(text);
+        assert_eq!(docs[0].root.get("b").unwrap().as_i64(), Some(2));
+        assert_eq!(
+            differentials(&problems),
+            vec![(text.rfind('\u{2028}').unwrap() as u32, problems[0].message.as_str())]
+        );
+    }
+
+    #[test]
+    fn byte_order_mark_at_a_document_start_is_an_encoding_mark() {
+        // kubectl splits at `---` and parses each document alone.
+        let text = "a: 1\n---\n\u{feff}b: 2\nc: 3\n";
+        let (docs, problems, file) = parse(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].root.get("c").unwrap().as_i64(), Some(3));
+        assert_eq!(file.position(docs[1].root.key_span("/b").unwrap().start).line, 3);
+    }
+
+    #[test]
+    fn tab_after_colon_separates_as_in_go_yaml() {
+        let (docs, problems, _) = parse("a:\t1\nb: 'x:\ty'\nc: |\n  k:\tv\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = &docs[0].root;
+        assert_eq!(r.get("a").unwrap().as_i64(), Some(1));
+        assert_eq!(r.get("b").unwrap().as_str(), Some("x:\ty"));
+        assert_eq!(r.get("c").unwrap().as_str(), Some("k:\tv\n"));
+        // A tab as indentation is an error for go-yaml too.
+        let (_, problems, _) = parse("a:\n\tb: 1\n");
+        assert_eq!(problems[0].kind, ProblemKind::Syntax);
+    }
+
+    #[test]
+    fn merges_apply_in_document_order_as_go_yaml_v2() {
+        // An explicit key before the merge is overwritten by it (and reported) ...
+        let (docs, problems, _) = parse("base: &b {privileged: true, x: 1}\nsc:\n  privileged: false\n  <<: *b\n");
+        let sc = docs[0].root.get("sc").unwrap();
+        assert_eq!(sc.get("privileged").unwrap().as_bool(), Some(true));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].kind, ProblemKind::DuplicateKey);
+        assert!(
+            problems[0].message.contains("overrides `privileged`"),
+            "{}",
+            problems[0].message
+        );
+        // ... a key after it overrides it silently, and in a list the earlier map wins.
+        let (docs, problems, _) = parse("a: &a {k: 1, p: a}\nb: &b {k: 2, q: b}\nm:\n  <<: [*a, *b]\n  q: own\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let m = docs[0].root.get("m").unwrap();
+        assert_eq!(m.get("k").unwrap().as_i64(), Some(1));
+        assert_eq!(m.get("p").unwrap().as_str(), Some("a"));
+        assert_eq!(m.get("q").unwrap().as_str(), Some("own"));
+        // A quoted `<<` is an ordinary key for go-yaml.
+        let (docs, _, _) = parse("a: &a {k: 1}\nm:\n  \"<<\": *a\n");
+        assert!(docs[0].root.pointer("/m/<<").is_some());
+    }
+
+    #[test]
+    fn yaml_1_1_scalars_as_go_yaml_reads_them() {
+        let (docs, _, _) = parse("a: =\nb: On\nc: 0o17\nd: 1_000\ne: 0b101\nf: +12\ng: 2001-12-14\nh: .5\n");
+        let r = &docs[0].root;
+        assert_eq!(r.get("a").unwrap().as_str(), Some("="));
+        assert_eq!(r.get("b").unwrap().as_bool(), Some(true));
+        assert_eq!(r.get("c").unwrap().as_i64(), Some(15));
+        assert_eq!(r.get("d").unwrap().as_i64(), Some(1000));
+        assert_eq!(r.get("e").unwrap().as_i64(), Some(5));
+        assert_eq!(r.get("f").unwrap().as_i64(), Some(12));
+        assert_eq!(r.get("g").unwrap().as_str(), Some("2001-12-14"));
+        assert!(matches!(r.get("h").unwrap().value, Value::Float(f) if f == 0.5));
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded_in_bytes() {
+        // Few nodes, many bytes: a 64 KB string aliased 200 times would be 12.8 MB.
+        let mut text = format!("big: &s \"{}\"\nlist:\n", "x".repeat(64 * 1024));
+        for _ in 0..200 {
+            text.push_str("  - *s\n");
+        }
+        let (docs, problems, _) = parse(&text);
+        let limit: Vec<_> = problems.iter().filter(|p| p.kind == ProblemKind::AliasLimit).collect();
+        assert_eq!(limit.len(), 1, "{problems:?}");
+        assert!(limit[0].message.contains("bytes"), "{}", limit[0].message);
+        let copied = docs[0]
+            .root
+            .pointer("/list")
+            .unwrap()
+            .as_seq()
+            .unwrap()
+            .iter()
+            .filter(|n| n.as_str().is_some())
+            .count();
+        assert!((1..200).contains(&copied), "{copied}");
+    }
+
+    #[test]
+    fn alias_budget_is_per_file_not_per_document() {
+        // Each document stays under the per-document floor; the file as a whole does not.
+        let doc = format!("a: &a \"{}\"\nb: [{}]\n", "y".repeat(1000), vec!["*a"; 1000].join(","));
+        let text = vec![doc; 10].join("---\n");
+        let (_, problems, _) = parse(&text);
+        assert!(
+            problems.iter().any(|p| p.kind == ProblemKind::AliasLimit),
+            "{problems:?}"
+        );
     }
 }
