@@ -120,6 +120,14 @@ pub struct CheckArgs {
     /// Colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Findings of one rule reported on one object; the others are counted (default: the
+    /// config's `limits.findingsPerObject`, else 100).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_findings_per_object: Option<u64>,
+    /// Findings of one rule reported in one run; the others are counted (default: the
+    /// config's `limits.findingsPerRun`, else 20000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_findings_per_run: Option<u64>,
 }
 
 #[cfg(feature = "webhook")]
@@ -322,6 +330,8 @@ fn check(args: CheckArgs) -> ExitCode {
         crds: args.crd.clone(),
         schema_dirs: args.schema_dir.clone(),
         rule_dirs: repo_rule_dir(&args).into_iter().chain(args.rule_dirs.clone()).collect(),
+        max_findings_per_object: args.max_findings_per_object.map(|n| n as usize),
+        max_findings_per_run: args.max_findings_per_run.map(|n| n as usize),
     };
     let linter = match Linter::with_options(config, options) {
         Ok(l) => l,

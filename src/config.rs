@@ -15,6 +15,9 @@
 //! strict: true                 # report unknown fields
 //! crds: [crds/]                # CRD files or folders, relative to this file
 //! schemaDirs: [schemas/]       # JSON schemas naming their x-kubernetes-group-version-kind
+//! limits:                      # findings kept per rule (the others are counted)
+//!   findingsPerObject: 100     # on one object
+//!   findingsPerRun: 20000      # in one run
 //! ```
 
 use std::collections::BTreeMap;
@@ -65,6 +68,14 @@ pub struct WebhookSettings {
     pub deny_on: Option<Severity>,
 }
 
+/// The `limits:` section: how many findings of one rule a run keeps (unset: the defaults
+/// of [`crate::limits`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LimitSettings {
+    pub findings_per_object: Option<usize>,
+    pub findings_per_run: Option<usize>,
+}
+
 /// The linter's configuration.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -85,6 +96,8 @@ pub struct Config {
     pub rule_dirs: Vec<PathBuf>,
     /// The admission webhook's settings.
     pub webhook: WebhookSettings,
+    /// Findings kept per rule.
+    pub limits: LimitSettings,
     /// The file the config was read from, if any.
     pub source: Option<PathBuf>,
 }
@@ -289,11 +302,40 @@ impl Config {
                         }
                     }
                 }
+                "limits" => {
+                    let entries = e
+                        .value
+                        .as_map()
+                        .ok_or_else(|| err(e.value.span.start, "`limits` must be a mapping".into()))?;
+                    for l in entries {
+                        let n = match &l.value.value {
+                            Value::Int(n) if *n >= 1 => *n as usize,
+                            _ => {
+                                return Err(err(
+                                    l.value.span.start,
+                                    format!("`limits.{}` must be a whole number of at least 1", l.key),
+                                ));
+                            }
+                        };
+                        match l.key.as_str() {
+                            "findingsPerObject" => config.limits.findings_per_object = Some(n),
+                            "findingsPerRun" => config.limits.findings_per_run = Some(n),
+                            other => {
+                                return Err(err(
+                                    l.key_span.start,
+                                    format!(
+                                        "unknown key `limits.{other}` (expected findingsPerObject, findingsPerRun)"
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
                 other => {
                     return Err(err(
                         e.key_span.start,
                         format!(
-                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs, ruleDirs, webhook)"
+                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs, ruleDirs, webhook, limits)"
                         ),
                     ));
                 }
@@ -385,6 +427,28 @@ mod tests {
         assert_eq!(c.strict, Some(false));
         assert_eq!(c.crds, vec![PathBuf::from("conf/crds/a.yaml")]);
         assert_eq!(c.schema_dirs, vec![PathBuf::from("conf/s")]);
+    }
+
+    #[test]
+    fn limits() {
+        let c = Config::parse(
+            Path::new("c.yaml"),
+            "limits:\n  findingsPerObject: 5\n  findingsPerRun: 70000\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.limits,
+            LimitSettings {
+                findings_per_object: Some(5),
+                findings_per_run: Some(70000)
+            }
+        );
+        for bad in ["0", "-1", "many", "1.5"] {
+            let e = Config::parse(Path::new("c.yaml"), &format!("limits:\n  findingsPerRun: {bad}\n")).unwrap_err();
+            assert_eq!(e.origin.unwrap().position, Position { line: 2, column: 19 }, "{bad}");
+        }
+        let e = Config::parse(Path::new("c.yaml"), "limits:\n  perRule: 1\n").unwrap_err();
+        assert!(e.message.contains("limits.perRule"), "{e}");
     }
 
     #[test]

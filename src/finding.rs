@@ -133,10 +133,12 @@ impl Finding {
 
     /// The order reports use: file, position, rule, message.
     pub fn report_order(&self, other: &Finding) -> std::cmp::Ordering {
-        self.file
-            .path
-            .cmp(&other.file.path)
-            .then(self.span.start.cmp(&other.span.start))
+        let file = if Arc::ptr_eq(&self.file, &other.file) {
+            std::cmp::Ordering::Equal
+        } else {
+            self.file.path.cmp(&other.file.path)
+        };
+        file.then(self.span.start.cmp(&other.span.start))
             .then(self.span.end.cmp(&other.span.end))
             .then(self.rule.cmp(&other.rule))
             .then(self.message.cmp(&other.message))

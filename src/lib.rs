@@ -45,6 +45,7 @@
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod limits;
 pub mod linter;
 pub mod model;
 pub mod report;

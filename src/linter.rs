@@ -1,6 +1,7 @@
 //! The pipeline: discover → load → inventory → check → report.
 
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,9 +11,10 @@ use serde::Serialize;
 
 use crate::config::{Config, ConfigError};
 use crate::finding::{Finding, Severity};
+use crate::limits::{Dropped, FindingLimits, Ranked, Smallest};
 use crate::model::{IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, Inventory, Object};
-use crate::rules::context::ObjectScratch;
-use crate::rules::{self, Context, Rule, RuleInfo, RuleSettings};
+use crate::rules::context::{ObjectScratch, finding_at};
+use crate::rules::{self, At, Context, Rule, RuleInfo, RuleRun, RuleSettings};
 use crate::schema::{self, RunSchemas, SchemaOptions, Schemas};
 use crate::source::discover::{DiscoverOptions, discover};
 use crate::source::{self, Loaded, SourceFile, Span};
@@ -45,6 +47,10 @@ pub struct RunOptions {
     pub schema_dirs: Vec<PathBuf>,
     /// Folders of Rhai rule scripts (added to the config's `ruleDirs`).
     pub rule_dirs: Vec<PathBuf>,
+    /// Findings of one rule on one object (overrides the config's `limits`).
+    pub max_findings_per_object: Option<usize>,
+    /// Findings of one rule in one run (overrides the config's `limits`).
+    pub max_findings_per_run: Option<usize>,
 }
 
 impl Default for RunOptions {
@@ -60,6 +66,8 @@ impl Default for RunOptions {
             crds: Vec::new(),
             schema_dirs: Vec::new(),
             rule_dirs: Vec::new(),
+            max_findings_per_object: None,
+            max_findings_per_run: None,
         }
     }
 }
@@ -76,6 +84,8 @@ pub struct Summary {
     pub suppressed: usize,
     /// Objects for which no schema was found (their kind is reported as `unknown-kind`).
     pub without_schema: usize,
+    /// Findings left out of the report by the limits per rule ([`Report::dropped`]).
+    pub dropped: u64,
     #[serde(skip)]
     pub elapsed: Duration,
 }
@@ -86,6 +96,10 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub suppressed: Vec<Finding>,
     pub summary: Summary,
+    /// Rules whose findings went beyond a limit, by rule id: what was left out.
+    pub dropped: Vec<Dropped>,
+    /// The limits the run applied.
+    pub limits: FindingLimits,
 }
 
 impl Report {
@@ -118,6 +132,7 @@ pub struct Linter {
     schemas: Schemas,
     /// Scripts that do not compile, reported in every run.
     script_errors: Vec<Finding>,
+    limits: FindingLimits,
 }
 
 impl Linter {
@@ -215,6 +230,22 @@ impl Linter {
                 .expect("unknown-field is a catalog rule")
                 .enabled = false;
         }
+        let limits = FindingLimits {
+            findings_per_object: options
+                .max_findings_per_object
+                .or(config.limits.findings_per_object)
+                .unwrap_or(crate::limits::DEFAULT_FINDINGS_PER_OBJECT),
+            findings_per_run: options
+                .max_findings_per_run
+                .or(config.limits.findings_per_run)
+                .unwrap_or(crate::limits::DEFAULT_FINDINGS_PER_RUN),
+        };
+        if limits.findings_per_object == 0 || limits.findings_per_run == 0 {
+            return Err(ConfigError {
+                origin: None,
+                message: "the limits of findings per rule must be at least 1".into(),
+            });
+        }
         Ok(Linter {
             config,
             options,
@@ -223,7 +254,13 @@ impl Linter {
             settings,
             schemas,
             script_errors,
+            limits,
         })
+    }
+
+    /// The limits of findings per rule this linter applies.
+    pub fn limits(&self) -> FindingLimits {
+        self.limits
     }
 
     /// Every rule's metadata, input rules first.
@@ -368,27 +405,24 @@ impl Linter {
         attach_objects(&mut findings, &inventory);
         let schemas = self.schemas.for_run(&inventory);
         let settings = |id: &str| &self.settings[id];
-        let per_object: Vec<Checked> = inventory.objects[..focus]
+        let runs: Vec<RuleRun> = active.iter().map(|_| RuleRun::default()).collect();
+        let limits = self.limits;
+        // Per-object results are folded into bounded sets as they come, so a run holds at
+        // most the limit per rule, however many objects it checks.
+        let mut collected = inventory.objects[..focus]
             .par_iter()
-            .map(|o| check_object(o, &inventory, &schemas, &settings, &active))
-            .collect();
-        let mut suppressed = Vec::new();
-        let mut without_schema = 0;
-        for c in per_object {
-            findings.extend(c.reported);
-            suppressed.extend(c.suppressed);
-            without_schema += usize::from(c.schema == schema::Checked::NoSchema);
-        }
-        // Input findings: apply the config's switches and severities.
-        findings.retain(|f| self.settings.get(&*f.rule).is_none_or(|s| s.enabled));
-        for f in &mut findings {
-            if let Some(s) = self.settings.get(&*f.rule) {
-                f.severity = s.severity;
-            }
-        }
+            .map(|o| check_object(o, &inventory, &schemas, &settings, &active, &runs, limits))
+            .fold(Collected::default, |mut acc, c| {
+                acc.add_checked(c, self, limits);
+                acc
+            })
+            .reduce(Collected::default, |a, b| a.merge(b, limits));
+        // Input findings (and scripts that do not compile).
         sort_dedup(&mut findings);
-        sort_dedup(&mut suppressed);
-        once_per_kind_and_file(&mut findings);
+        for f in findings {
+            collected.add(f, usize::MAX, false, self, limits);
+        }
+        let (findings, suppressed, dropped, suppressed_total, without_schema) = collected.finish(limits);
         let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
         let summary = Summary {
             files,
@@ -397,14 +431,180 @@ impl Linter {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
-            suppressed: suppressed.len(),
+            suppressed: suppressed_total,
             without_schema,
+            dropped: dropped.iter().map(Dropped::total).sum(),
             elapsed: started.elapsed(),
         };
         Report {
             findings,
             suppressed,
             summary,
+            dropped,
+            limits,
+        }
+    }
+}
+
+/// What the objects of a run produced, bounded: per rule, the first findings (in report
+/// order) up to the limit per run, and counts of the others.
+#[derive(Default)]
+struct Collected {
+    reported: HashMap<Arc<str>, Smallest>,
+    suppressed: HashMap<Arc<str>, Smallest>,
+    /// `rule-error`s, one per place and message, naming the first object (input order).
+    rule_errors: HashMap<(PathBuf, u32, u32, String, String), Ranked>,
+    /// `unknown-kind`, once per kind and file (the first object of it).
+    unknown_kinds: HashMap<(PathBuf, Option<(String, String)>), Ranked>,
+    /// Findings beyond the limit per object, by rule.
+    per_object_dropped: HashMap<Arc<str>, u64>,
+    /// Suppressed findings beyond the limits (counted in the summary's `suppressed`).
+    suppressed_dropped: u64,
+    without_schema: usize,
+}
+
+impl Collected {
+    fn add_checked(&mut self, c: Checked, linter: &Linter, limits: FindingLimits) {
+        for f in c.reported {
+            self.add(f, c.object, false, linter, limits);
+        }
+        for f in c.suppressed {
+            self.add(f, c.object, true, linter, limits);
+        }
+        for (rule, n) in c.dropped {
+            *self.per_object_dropped.entry(rule).or_default() += n;
+        }
+        self.suppressed_dropped += c.suppressed_dropped;
+        self.without_schema += usize::from(c.schema == schema::Checked::NoSchema);
+    }
+
+    /// Adds one finding: the config's switches and severities apply, then the limits.
+    fn add(&mut self, mut f: Finding, object: usize, suppressed: bool, linter: &Linter, limits: FindingLimits) {
+        if let Some(s) = linter.settings.get(&*f.rule) {
+            if !s.enabled {
+                return;
+            }
+            f.severity = s.severity;
+        }
+        let ranked = Ranked { finding: f, object };
+        let f = &ranked.finding;
+        if !suppressed && &*f.rule == rules::script::RULE_ERROR.id {
+            let key = (
+                f.file.path.clone(),
+                f.span.start,
+                f.span.end,
+                f.message.clone(),
+                f.path.clone(),
+            );
+            keep_first(self.rule_errors.entry(key), ranked, |r| r.object);
+        } else if !suppressed && &*f.rule == schema::UNKNOWN_KIND.id {
+            let key = (
+                f.file.path.clone(),
+                f.object.as_ref().map(|o| (o.api_version.clone(), o.kind.clone())),
+            );
+            keep_first(self.unknown_kinds.entry(key), ranked, |_| 0);
+        } else {
+            let sets = if suppressed {
+                &mut self.suppressed
+            } else {
+                &mut self.reported
+            };
+            let rule = Arc::clone(&f.rule);
+            sets.entry(rule).or_default().insert(limits.findings_per_run, ranked);
+        }
+    }
+
+    fn merge(mut self, other: Collected, limits: FindingLimits) -> Collected {
+        let cap = limits.findings_per_run;
+        for (rule, set) in other.reported {
+            self.reported.entry(rule).or_default().merge(cap, set);
+        }
+        for (rule, set) in other.suppressed {
+            self.suppressed.entry(rule).or_default().merge(cap, set);
+        }
+        for (key, r) in other.rule_errors {
+            keep_first(self.rule_errors.entry(key), r, |r| r.object);
+        }
+        for (key, r) in other.unknown_kinds {
+            keep_first(self.unknown_kinds.entry(key), r, |_| 0);
+        }
+        for (rule, n) in other.per_object_dropped {
+            *self.per_object_dropped.entry(rule).or_default() += n;
+        }
+        self.suppressed_dropped += other.suppressed_dropped;
+        self.without_schema += other.without_schema;
+        self
+    }
+
+    /// The findings and suppressed findings in report order, what was dropped by rule,
+    /// the number of suppressed findings (kept or not), and objects without a schema.
+    fn finish(mut self, limits: FindingLimits) -> (Vec<Finding>, Vec<Finding>, Vec<Dropped>, usize, usize) {
+        let cap = limits.findings_per_run;
+        let once: Vec<Ranked> = self
+            .rule_errors
+            .into_values()
+            .chain(self.unknown_kinds.into_values())
+            .collect();
+        for r in once {
+            let rule = Arc::clone(&r.finding.rule);
+            self.reported.entry(rule).or_default().insert(cap, r);
+        }
+        let mut dropped: HashMap<Arc<str>, Dropped> = HashMap::new();
+        for (rule, n) in self.per_object_dropped {
+            dropped.entry(Arc::clone(&rule)).or_default().per_object += n;
+        }
+        let findings = sorted(self.reported, cap, &mut |rule, n| {
+            if n > 0 {
+                dropped.entry(Arc::clone(rule)).or_default().per_run += n;
+            }
+        });
+        let mut suppressed_dropped = self.suppressed_dropped;
+        let suppressed = sorted(self.suppressed, cap, &mut |_, n| suppressed_dropped += n);
+        let mut dropped: Vec<Dropped> = dropped
+            .into_iter()
+            .map(|(rule, d)| Dropped {
+                rule: rule.to_string(),
+                ..d
+            })
+            .filter(|d| d.total() > 0)
+            .collect();
+        dropped.sort_by(|a, b| a.rule.cmp(&b.rule));
+        let suppressed_total = suppressed.len() + suppressed_dropped as usize;
+        (findings, suppressed, dropped, suppressed_total, self.without_schema)
+    }
+}
+
+/// The kept findings of every rule, in report order; `dropped` learns what each rule left out.
+fn sorted(sets: HashMap<Arc<str>, Smallest>, cap: usize, dropped: &mut dyn FnMut(&Arc<str>, u64)) -> Vec<Finding> {
+    let mut all: Vec<Ranked> = Vec::new();
+    for (rule, set) in sets {
+        let (kept, n) = set.into_sorted(cap);
+        dropped(&rule, n);
+        all.extend(kept);
+    }
+    all.sort();
+    let mut findings: Vec<Finding> = all.into_iter().map(|r| r.finding).collect();
+    findings.dedup_by(|a, b| a.report_order(b).is_eq() && a.object == b.object);
+    findings
+}
+
+/// Keeps, under one key, the finding of the first object (`first`), else the first in
+/// report order: the same one whatever order they arrive in.
+fn keep_first<K>(
+    entry: std::collections::hash_map::Entry<'_, K, Ranked>,
+    ranked: Ranked,
+    first: impl Fn(&Ranked) -> usize,
+) {
+    use std::collections::hash_map::Entry;
+    match entry {
+        Entry::Vacant(v) => {
+            v.insert(ranked);
+        }
+        Entry::Occupied(mut o) => {
+            let held = o.get();
+            if (first(&ranked), &ranked) < (first(held), held) {
+                o.insert(ranked);
+            }
         }
     }
 }
@@ -441,66 +641,130 @@ fn attach_objects(findings: &mut [Finding], inventory: &Inventory) {
 
 /// What checking one object produced.
 struct Checked {
+    object: usize,
     reported: Vec<Finding>,
     suppressed: Vec<Finding>,
+    /// Reported findings beyond the limit per object, by rule.
+    dropped: Vec<(Arc<str>, u64)>,
+    suppressed_dropped: u64,
     schema: schema::Checked,
 }
 
-/// Runs the schema rules and every active rule on one object.
+/// A `rule-error` for a rule (or the schema check) that panicked on an object.
+fn panicked(what: &str, object: &Object, payload: &(dyn std::any::Any + Send)) -> Finding {
+    let rule = &rules::script::RULE_ERROR;
+    let message = format!(
+        "{what} panicked on this object ({}); the other rules still ran. This is a bug: please report it",
+        rules::script::panic_message(payload)
+    );
+    finding_at(rule, rule.severity, object, "/metadata/name", At::Value, message)
+}
+
+/// Runs the schema rules and every active rule on one object. A rule that panics becomes a
+/// `rule-error` (what it reported on the object before is dropped) and the others still run.
 fn check_object<'s>(
     object: &Object,
     inventory: &Arc<Inventory>,
     schemas: &RunSchemas<'_>,
     settings: &dyn Fn(&str) -> &'s RuleSettings,
     active: &[(&dyn Rule, &RuleSettings)],
+    runs: &[RuleRun],
+    limits: FindingLimits,
 ) -> Checked {
     let mut out = Vec::new();
-    let schema = schemas.check(object, settings, &mut out);
+    let schema = match catch_unwind(AssertUnwindSafe(|| schemas.check(object, settings, &mut out))) {
+        Ok(checked) => checked,
+        Err(payload) => {
+            out.clear();
+            out.push(panicked("the schema check", object, payload.as_ref()));
+            schema::Checked::Validated
+        }
+    };
     let scratch = ObjectScratch::default();
-    for (rule, settings) in active {
+    // Findings a rule left out itself (a script keeps no more than the limit), by rule.
+    let mut dropped_early: Vec<(&'static str, u64)> = Vec::new();
+    for ((rule, settings), run) in active.iter().zip(runs) {
+        let before = out.len();
         let mut cx = Context::new(rule.info(), settings, object, &mut out);
         cx.shared = Some(inventory);
         cx.scratch = Some(&scratch);
-        rule.check(object, inventory, &mut cx);
+        cx.run = Some(run);
+        cx.max_findings = limits.findings_per_object;
+        match catch_unwind(AssertUnwindSafe(|| {
+            rule.check(object, inventory, &mut cx);
+            cx.dropped
+        })) {
+            Ok(0) => {}
+            Ok(n) => dropped_early.push((rule.info().id, n)),
+            Err(payload) => {
+                out.truncate(before);
+                out.push(panicked(
+                    &format!("rule `{}`", rule.info().id),
+                    object,
+                    payload.as_ref(),
+                ));
+            }
+        }
     }
-    let ignored = if out.is_empty() {
+    sort_dedup(&mut out);
+    let ignored = if out.is_empty() && dropped_early.is_empty() {
         Vec::new()
     } else {
         object.ignored_rules()
     };
-    if ignored.is_empty() {
-        return Checked {
-            reported: out,
-            suppressed: Vec::new(),
-            schema,
-        };
+    let is_ignored = |rule: &str| ignored.iter().any(|i| i == rule || i == "all" || i == "*");
+    let (mut reported, mut suppressed): (Vec<Finding>, Vec<Finding>) = if ignored.is_empty() {
+        (out, Vec::new())
+    } else {
+        out.into_iter().partition(|f| !is_ignored(&f.rule))
+    };
+    let mut dropped = cap_per_rule(&mut reported, limits.findings_per_object);
+    let mut suppressed_dropped: u64 = cap_per_rule(&mut suppressed, limits.findings_per_object)
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    for (rule, n) in dropped_early {
+        if is_ignored(rule) {
+            suppressed_dropped += n;
+        } else {
+            dropped.push((Arc::from(rule), n));
+        }
     }
-    let reason = object
-        .ignore_reason()
-        .unwrap_or_else(|| format!("{IGNORE_ANNOTATION} annotation (no {IGNORE_REASON_ANNOTATION} given)"));
-    let (reported, mut suppressed): (Vec<Finding>, Vec<Finding>) = out
-        .into_iter()
-        .partition(|f| !ignored.iter().any(|i| i == &*f.rule || i == "all" || i == "*"));
-    for f in &mut suppressed {
-        f.suppression = Some(reason.clone());
+    if !suppressed.is_empty() {
+        let reason = object
+            .ignore_reason()
+            .unwrap_or_else(|| format!("{IGNORE_ANNOTATION} annotation (no {IGNORE_REASON_ANNOTATION} given)"));
+        for f in &mut suppressed {
+            f.suppression = Some(reason.clone());
+        }
     }
     Checked {
+        object: object.id,
         reported,
         suppressed,
+        dropped,
+        suppressed_dropped,
         schema,
     }
 }
 
-/// `unknown-kind` is reported once per kind and file (the first object of it).
-fn once_per_kind_and_file(findings: &mut Vec<Finding>) {
-    let mut seen = std::collections::HashSet::new();
+/// Keeps the first `cap` findings of each rule of sorted `findings` (`rule-error`s, one per
+/// failing rule, are all kept); returns how many were dropped, by rule.
+fn cap_per_rule(findings: &mut Vec<Finding>, cap: usize) -> Vec<(Arc<str>, u64)> {
+    let mut counts: HashMap<Arc<str>, u64> = HashMap::new();
     findings.retain(|f| {
-        &*f.rule != schema::UNKNOWN_KIND.id
-            || seen.insert((
-                f.file.path.clone(),
-                f.object.as_ref().map(|o| (o.api_version.clone(), o.kind.clone())),
-            ))
+        if &*f.rule == rules::script::RULE_ERROR.id {
+            return true;
+        }
+        let n = counts.entry(Arc::clone(&f.rule)).or_default();
+        *n += 1;
+        *n <= cap as u64
     });
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n > cap as u64)
+        .map(|(rule, n)| (rule, n - cap as u64))
+        .collect()
 }
 
 fn sort_dedup(findings: &mut Vec<Finding>) {
@@ -598,6 +862,74 @@ spec: {hostPID: true, containers: [{name: a, image: x}]}
                 .unwrap()
                 .contains("no kubelint.dev/ignore-reason given")
         );
+    }
+
+    static PANICS: RuleInfo = RuleInfo {
+        id: "panics-on-boom",
+        family: rules::Family::Hygiene,
+        title: "panics on objects named boom",
+        ..RuleInfo::BASE
+    };
+
+    struct Panics;
+
+    impl Rule for Panics {
+        fn info(&self) -> &'static RuleInfo {
+            &PANICS
+        }
+
+        fn check(&self, object: &Object, _: &Inventory, cx: &mut Context<'_>) {
+            cx.report("/metadata/name", At::Value, "reported before the panic");
+            if object.name.as_deref() == Some("boom") {
+                panic!("index out of bounds");
+            }
+        }
+    }
+
+    #[test]
+    fn a_rule_that_panics_is_a_rule_error_and_the_run_goes_on() {
+        let options = RunOptions {
+            only: vec!["panics-on-boom".into(), "latest-tag".into()],
+            ..RunOptions::default()
+        };
+        let linter = Linter::with_rules(Config::default(), options, vec![Box::new(Panics)]).unwrap();
+        let pod = |name: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec: {{containers: [{{name: a, image: x}}]}}\n"
+            )
+        };
+        let text = format!("{}---\n{}---\n{}", pod("a"), pod("boom"), pod("c"));
+        let r = linter.lint_str("pods.yaml", &text);
+        let got: Vec<(&str, &str, u32)> = r
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    &*f.rule,
+                    f.object.as_ref().unwrap().name.as_deref().unwrap(),
+                    f.start.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("panics-on-boom", "a", 3),
+                ("latest-tag", "a", 4),
+                ("rule-error", "boom", 8),
+                ("latest-tag", "boom", 9),
+                ("panics-on-boom", "c", 13),
+                ("latest-tag", "c", 14),
+            ]
+        );
+        let e = &r.findings[2];
+        assert!(
+            e.message
+                .starts_with("rule `panics-on-boom` panicked on this object (index out of bounds)"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.severity, Severity::Error);
     }
 
     #[test]

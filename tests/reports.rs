@@ -167,3 +167,179 @@ fn seeds_human_snapshot() {
     );
     settings().bind(|| insta::assert_snapshot!(common::stdout(&out)));
 }
+
+/// A folder with `m.yaml` (`n` Pods with a `latest` image, each reported 30 times by the
+/// script rule `many`, at one place with messages `m0`..`m29`) and optionally a config.
+fn flood(n: usize, config: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("scripts")).unwrap();
+    std::fs::write(
+        dir.path().join("scripts/many.rhai"),
+        "fn meta() { #{ id: \"many\", severity: \"warning\", title: \"t\", description: \"d\", remediation: \"r\", kinds: [\"Pod\"] } }\n\
+         fn check(object, ctx) { for i in 0..30 { ctx.report(\"/spec/containers/0/image\", \"m\" + i); } }\n",
+    )
+    .unwrap();
+    let pods: String = (0..n)
+        .map(|i| format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i:02}}}\nspec: {{containers: [{{name: a, image: nginx:latest}}]}}\n"))
+        .collect();
+    std::fs::write(dir.path().join("m.yaml"), pods).unwrap();
+    if let Some(c) = config {
+        std::fs::write(dir.path().join(".kubelint.yaml"), c).unwrap();
+    }
+    dir
+}
+
+fn flood_run(dir: &std::path::Path, threads: &str, format: &str, extra: &[&str]) -> String {
+    let mut cmd = assert_cmd::Command::cargo_bin("kubelint").unwrap();
+    let out = cmd
+        .current_dir(dir)
+        .env("RAYON_NUM_THREADS", threads)
+        .args([
+            "check",
+            "m.yaml",
+            "--rules",
+            "scripts",
+            "--only",
+            "many",
+            "--only",
+            "latest-tag",
+        ])
+        .args(["--format", format, "--color", "never"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    common::stdout(&out)
+}
+
+/// (rule, object, line, column, message) of each finding of a JSON report.
+fn keys(report: &Value) -> Vec<(String, String, u64, u64, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["object"]["name"].as_str().unwrap_or("").to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["start"]["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn findings_beyond_the_limits_are_dropped_in_report_order_and_counted_in_every_format() {
+    let dir = flood(40, Some("limits:\n  findingsPerObject: 5\n  findingsPerRun: 12\n"));
+    let capped: Value = serde_json::from_str(&flood_run(dir.path(), "2", "json", &[])).unwrap();
+    // The same run without limits that bind, capped by hand: the first 5 of each rule on each
+    // object, then the first 12 of each rule, all in report order.
+    let unbound = ["--max-findings-per-object", "1000", "--max-findings-per-run", "100000"];
+    let all: Value = serde_json::from_str(&flood_run(dir.path(), "2", "json", &unbound)).unwrap();
+    let all = keys(&all);
+    assert_eq!(all.len(), 40 * 31, "no limit binds");
+    let mut per_object = std::collections::HashMap::new();
+    let mut per_run = std::collections::HashMap::new();
+    let expected: Vec<_> = all
+        .iter()
+        .filter(|k| {
+            let n = per_object.entry((k.0.clone(), k.1.clone())).or_insert(0);
+            *n += 1;
+            *n <= 5
+        })
+        .filter(|k| {
+            let n = per_run.entry(k.0.clone()).or_insert(0);
+            *n += 1;
+            *n <= 12
+        })
+        .cloned()
+        .collect();
+    assert_eq!(keys(&capped), expected);
+    // In report order, not in the order the script reported them: m0, m1, m10, m11, m12.
+    let first: Vec<&str> = expected
+        .iter()
+        .filter(|k| k.0 == "many")
+        .take(5)
+        .map(|k| k.4.as_str())
+        .collect();
+    assert_eq!(first, ["m0", "m1", "m10", "m11", "m12"]);
+    // Counted: 40 × 25 beyond 5 per object, 40 × 5 − 12 beyond 12 per run; latest-tag 40 − 12.
+    assert_eq!(capped["summary"]["dropped"], 1000 + 188 + 28);
+    assert_eq!(
+        capped["dropped"],
+        serde_json::json!([
+            {"rule": "latest-tag", "perObject": 0, "perRun": 28,
+             "message": capped["dropped"][0]["message"]},
+            {"rule": "many", "perObject": 1000, "perRun": 188,
+             "message": capped["dropped"][1]["message"]},
+        ])
+    );
+    assert_eq!(
+        capped["limits"],
+        serde_json::json!({"findingsPerObject": 5, "findingsPerRun": 12})
+    );
+    // Whatever the number of threads.
+    let untimed = |threads: &str| {
+        let mut v: Value = serde_json::from_str(&flood_run(dir.path(), threads, "json", &[])).unwrap();
+        v["summary"]["elapsedMs"] = Value::Null;
+        v
+    };
+    assert!(
+        untimed("1") == untimed("2"),
+        "the report depends on the number of threads"
+    );
+    // The command line wins over the config.
+    let cli: Value =
+        serde_json::from_str(&flood_run(dir.path(), "2", "json", &["--max-findings-per-run", "7"])).unwrap();
+    assert_eq!(cli["findings"].as_array().unwrap().len(), 14);
+
+    // Every format says so.
+    let human = flood_run(dir.path(), "2", "human", &[]);
+    assert!(
+        human.contains(
+            "note: 1188 more `many` findings were not reported (1000 beyond 5 per object, 188 beyond 12 per run)"
+        ),
+        "{human}"
+    );
+    assert!(human.contains("note: 28 more `latest-tag` findings were not reported (28 beyond 12 per run)"));
+    assert!(
+        human
+            .trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .contains(", 1216 more not reported (limits per rule)")
+    );
+    let github = flood_run(dir.path(), "2", "github", &[]);
+    assert!(
+        github
+            .contains("::warning title=kubelint%3A findings not reported::1188 more `many` findings were not reported"),
+        "{github}"
+    );
+    let sarif: Value = serde_json::from_str(&flood_run(dir.path(), "2", "sarif", &[])).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"].as_array().unwrap().len(), 24);
+    assert_eq!(run["properties"]["findingsNotReported"], 1216);
+    let notes = run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[1]["associatedRule"]["id"], "many");
+    assert_eq!(
+        notes[1]["properties"],
+        serde_json::json!({"perObject": 1000, "perRun": 188})
+    );
+    let index = notes[0]["associatedRule"]["index"].as_u64().unwrap() as usize;
+    assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "latest-tag");
+    assert_eq!(sarif_validator().iter_errors(&sarif).count(), 0);
+}
+
+fn sarif_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(common::root().join("tests/data/sarif-schema-2.1.0.json")).unwrap();
+    let text = text.replace(r#"{2}-[a-zA-Z]{2}]?$"#, r#"{2}-[a-zA-Z]{2}\\]?$"#);
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}

@@ -317,3 +317,167 @@ fn the_harness_reports_mismatches_and_scaffolding_works() {
         .unwrap();
     assert_eq!(again.status.code(), Some(2), "files exist");
 }
+
+/// `n` ConfigMaps named `cm-000`, `cm-001`, ... and a Deployment with a `latest` image.
+fn many_objects(n: usize) -> String {
+    let mut text: String = (0..n)
+        .map(|i| format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm-{i:03}}}\ndata: {{a: b}}\n"))
+        .collect();
+    text.push_str(
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:latest}]\n",
+    );
+    text
+}
+
+/// Runs `kubelint check` with one whole script (`scripts/<id>.rhai`) on `manifests`, with
+/// only that rule and `latest-tag`; returns the report and how long the run took.
+fn run_whole_script(id: &str, script: &str, manifests: &str) -> (Value, std::time::Duration) {
+    run_whole_script_only(id, script, manifests, &[id, "latest-tag"])
+}
+
+fn run_whole_script_only(id: &str, script: &str, manifests: &str, only: &[&str]) -> (Value, std::time::Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("scripts")).unwrap();
+    fs::write(dir.path().join(format!("scripts/{id}.rhai")), script).unwrap();
+    fs::write(dir.path().join("m.yaml"), manifests).unwrap();
+    let started = std::time::Instant::now();
+    let mut args = vec![
+        "check",
+        "m.yaml",
+        "--no-config",
+        "--rules",
+        "scripts",
+        "--format",
+        "json",
+    ];
+    for rule in only {
+        args.extend(["--only", rule]);
+    }
+    let (code, report) = common::json_in(dir.path(), &args);
+    assert_eq!(code, Some(1), "{report}");
+    (report, started.elapsed())
+}
+
+fn all_kinds_meta(id: &str) -> String {
+    format!(
+        "fn meta() {{ #{{ id: \"{id}\", severity: \"warning\", title: \"t\", description: \"d\", remediation: \"r\" }} }}\n"
+    )
+}
+
+fn rule_errors(report: &Value) -> Vec<&Value> {
+    findings(report)
+        .into_iter()
+        .filter(|f| f["rule"] == "rule-error")
+        .collect()
+}
+
+#[test]
+fn a_failing_script_is_one_rule_error_per_place_and_message_naming_the_first_object() {
+    let script = format!(
+        "{}fn check(object, ctx) {{\n    throw \"boom\";\n}}\n",
+        all_kinds_meta("boom")
+    );
+    let (report, _) = run_whole_script("boom", &script, &many_objects(200));
+    let errors = rule_errors(&report);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["start"]["line"], 3);
+    assert_eq!(errors[0]["object"]["name"], "cm-000", "the first object it failed on");
+    assert!(errors[0]["message"].as_str().unwrap().contains("boom"), "{}", errors[0]);
+    assert!(findings(&report).iter().any(|f| f["rule"] == "latest-tag"));
+    // A message that differs per object is a finding per object.
+    let script = format!(
+        "{}fn check(object, ctx) {{\n    throw \"boom \" + ctx.name;\n}}\n",
+        all_kinds_meta("boom")
+    );
+    let (report, _) = run_whole_script("boom", &script, &many_objects(3));
+    assert_eq!(rule_errors(&report).len(), 4);
+}
+
+#[test]
+fn a_script_that_runs_out_of_its_budget_on_three_objects_is_stopped_for_the_run() {
+    // 250 ms per object: 200 objects would take 50 s of CPU time without the stop.
+    let script = format!(
+        "{}fn check(object, ctx) {{\n    loop {{ }}\n}}\n",
+        all_kinds_meta("spin")
+    );
+    let (report, elapsed) = run_whole_script("spin", &script, &many_objects(200));
+    let errors = rule_errors(&report);
+    let stopped: Vec<_> = errors
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("was stopped for the rest of the run")
+        })
+        .collect();
+    assert_eq!(stopped.len(), 1, "{errors:#?}");
+    assert!(
+        stopped[0]["message"].as_str().unwrap().contains("on 3 objects"),
+        "{}",
+        stopped[0]
+    );
+    assert_eq!(stopped[0]["start"]["line"], 2, "at `fn check`");
+    // Each overrun is one finding per place and message (time or operations), not one per object.
+    assert!(errors.len() <= 3, "{errors:#?}");
+    assert!(errors.iter().all(|f| f["start"]["line"] == 2), "{errors:#?}");
+    // The other rules still ran, and the run did not spend 250 ms on every object.
+    assert!(findings(&report).iter().any(|f| f["rule"] == "latest-tag"));
+    assert!(elapsed < std::time::Duration::from_secs(20), "{elapsed:?}");
+}
+
+/// A script whose functions sit past line 65,535, where Rhai's 16-bit line numbers stop.
+fn long_script(id: &str, filler: usize, tail: &str) -> String {
+    let mut s = all_kinds_meta(id);
+    s.push_str("fn helper(x) {\n    x + 1\n}\n");
+    for i in 0..filler {
+        s.push_str(if i % 2 == 0 { "// filler\n" } else { "\n" });
+    }
+    s.push_str(tail);
+    s
+}
+
+#[test]
+fn positions_past_line_65535_keep_their_full_line_number() {
+    // A throw inside a function at line 70,010, called from `fn check` at line 70,005.
+    let tail = "fn check(object, ctx) {\n    let y = helper(1);\n    deeper(y);\n}\nfn deeper(y) {\n    throw \"deep \" + y;\n}\n";
+    let script = long_script("long", 70_000, tail);
+    let (report, _) = run_whole_script("long", &script, &many_objects(2));
+    let errors = rule_errors(&report);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors[0]["start"]["line"],
+        line_of_in(&script, "throw \"deep"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(errors[0]["start"]["column"], 5);
+    assert!(errors[0]["message"].as_str().unwrap().contains("deep 2"));
+
+    // A limit hit inside `fn check` at line 65,536 has no position: reported at `fn check`
+    // (this used to panic: Rhai's `Position::new(0)`).
+    let script = long_script("edge", 65_536 - 5, "fn check(object, ctx) {\n    loop { }\n}\n");
+    assert_eq!(line_of_in(&script, "fn check"), 65_536);
+    let (report, _) = run_whole_script("edge", &script, &many_objects(1));
+    let errors = rule_errors(&report);
+    assert!(!errors.is_empty());
+    assert!(errors.iter().all(|f| f["start"]["line"] == 65_536), "{errors:#?}");
+
+    // A syntax error at line 70,006 is reported there (the rule's id is unknown: its
+    // metadata cannot be read).
+    let script = long_script("broken", 70_000, "fn check(object, ctx) {\n    let = ;\n}\n");
+    let (report, _) = run_whole_script_only("broken", &script, &many_objects(1), &["latest-tag"]);
+    let errors = rule_errors(&report);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors[0]["start"]["line"],
+        line_of_in(&script, "let = ;"),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0]["message"].as_str().unwrap().contains("does not compile"));
+}
+
+fn line_of_in(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}

@@ -40,6 +40,14 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     for f in &report.findings {
         writeln!(out, "{}", command(f, options))?;
     }
+    for message in super::dropped_messages(report) {
+        writeln!(
+            out,
+            "::warning title={}::{}",
+            escape_property("kubelint: findings not reported"),
+            escape_data(&message)
+        )?;
+    }
     Ok(())
 }
 

@@ -140,6 +140,9 @@ pub fn summary_line(report: &Report, timing: bool) -> String {
             plural(s.without_schema, "object", "objects")
         ));
     }
+    if s.dropped > 0 {
+        line.push_str(&format!(", {} more not reported (limits per rule)", s.dropped));
+    }
     if timing {
         line.push_str(&format!(" in {:.2}s", s.elapsed.as_secs_f64()));
     }
@@ -172,6 +175,9 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
             .map_err(|e| io::Error::other(e.to_string()))?;
         out.write_all(buf.as_bytes())?;
         writeln!(out)?;
+    }
+    for message in super::dropped_messages(report) {
+        writeln!(out, "note: {message}")?;
     }
     writeln!(out, "{}", summary_line(report, options.timing))
 }

@@ -48,8 +48,22 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
             "findings": {"error": s.errors, "warning": s.warnings, "info": s.infos},
             "suppressed": s.suppressed,
             "withoutSchema": s.without_schema,
+            "dropped": s.dropped,
         },
     });
+    if !report.dropped.is_empty() {
+        // What the limits per rule left out, and the limits.
+        doc["dropped"] = report
+            .dropped
+            .iter()
+            .map(|d| {
+                let mut v = json!(d);
+                v["message"] = json!(d.message(&report.limits));
+                v
+            })
+            .collect();
+        doc["limits"] = json!(report.limits);
+    }
     if options.timing {
         doc["summary"]["elapsedMs"] = json!(s.elapsed.as_millis() as u64);
     }

@@ -75,6 +75,12 @@ pub fn render_to_string(report: &Report, linter: &Linter, format: Format) -> Str
     String::from_utf8(buf).expect("reports are UTF-8")
 }
 
+/// One sentence per rule whose findings went beyond a limit of the run (none when no rule
+/// did): every format says what it left out.
+pub fn dropped_messages(report: &Report) -> Vec<String> {
+    report.dropped.iter().map(|d| d.message(&report.limits)).collect()
+}
+
 /// A path as reports print it: relative to `base` when it is inside it, with `/`.
 pub fn relative_path(path: &Path, base: &Path) -> String {
     let rel = if path.is_absolute() {

@@ -158,7 +158,7 @@ pub fn render(report: &Report, linter: &Linter, options: &RenderOptions, out: &m
                 .map(|f| result(f, index.get(&*f.rule).copied(), options)),
         );
     }
-    let doc = json!({
+    let mut doc = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -174,6 +174,35 @@ pub fn render(report: &Report, linter: &Linter, options: &RenderOptions, out: &m
             "results": results,
         }],
     });
+    if !report.dropped.is_empty() {
+        // What the limits per rule left out: one notification per rule, and the counts.
+        let notifications: Vec<Value> = report
+            .dropped
+            .iter()
+            .map(|d| {
+                let mut rule = json!({"id": d.rule});
+                if let Some(i) = index.get(d.rule.as_str()) {
+                    rule["index"] = json!(i);
+                }
+                json!({
+                    "level": "warning",
+                    "message": {"text": d.message(&report.limits)},
+                    "descriptor": {"id": "findings-not-reported"},
+                    "associatedRule": rule,
+                    "properties": {"perObject": d.per_object, "perRun": d.per_run},
+                })
+            })
+            .collect();
+        let run = &mut doc["runs"][0];
+        run["invocations"] = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notifications,
+        }]);
+        run["properties"] = json!({
+            "findingsNotReported": report.summary.dropped,
+            "limits": report.limits,
+        });
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -54,6 +54,31 @@ pub struct Context<'a> {
     pub shared: Option<&'a std::sync::Arc<crate::model::Inventory>>,
     /// Per-object values that several rules can reuse.
     pub scratch: Option<&'a ObjectScratch>,
+    /// What this rule keeps across the objects of the run.
+    pub run: Option<&'a RuleRun>,
+    /// Findings this rule may report on this object (the run's limit); a rule that keeps
+    /// its own findings (a script) keeps no more and counts the rest in `dropped`.
+    pub max_findings: usize,
+    /// Findings this rule left out on this object (beyond `max_findings`).
+    pub dropped: u64,
+}
+
+/// What one rule keeps across the objects of one run (one `Linter::lint_*` call).
+#[derive(Debug, Default)]
+pub struct RuleRun {
+    overruns: std::sync::atomic::AtomicU32,
+}
+
+impl RuleRun {
+    /// Counts one budget overrun (a script that ran out of time or operations on an
+    /// object); returns how many there have been in this run.
+    pub fn add_overrun(&self) -> u32 {
+        self.overruns.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+    }
+
+    pub fn overruns(&self) -> u32 {
+        self.overruns.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// Values computed once per object and shared by the rules that run on it.
@@ -77,6 +102,9 @@ impl<'a> Context<'a> {
             findings,
             shared: None,
             scratch: None,
+            run: None,
+            max_findings: crate::limits::DEFAULT_FINDINGS_PER_OBJECT,
+            dropped: 0,
         }
     }
 
@@ -92,26 +120,39 @@ impl<'a> Context<'a> {
     /// Reports at `pointer` (relative to the object). When the pointer leads nowhere the
     /// finding falls back to the nearest existing parent, so it is never lost.
     pub fn report(&mut self, pointer: &str, at: At, message: impl Into<String>) {
-        let root = self.object.node();
-        let mut target = pointer.to_string();
-        let span = loop {
-            let span = match at {
-                At::Key => root.key_span(&target),
-                At::Value => root.pointer(&target).map(|n| n.span),
-            };
-            if let Some(span) = span {
-                break span;
-            }
-            match target.rfind('/') {
-                Some(i) => target.truncate(i),
-                None => break root.span,
-            }
-        };
-        let doc = &self.object.doc;
-        let finding = Finding::new(self.rule, self.settings.severity, message, &doc.file, span)
-            .with_object(Some(self.object.reference()))
-            .with_path(format!("{}{pointer}", doc.prefix))
-            .with_document(doc.index);
+        let finding = finding_at(self.rule, self.settings.severity, self.object, pointer, at, message);
         self.findings.push(finding);
     }
+}
+
+/// A finding of `rule` at `pointer` of `object` (at the nearest existing parent when the
+/// pointer leads nowhere).
+pub fn finding_at(
+    rule: &'static RuleInfo,
+    severity: Severity,
+    object: &Object,
+    pointer: &str,
+    at: At,
+    message: impl Into<String>,
+) -> Finding {
+    let root = object.node();
+    let mut target = pointer.to_string();
+    let span = loop {
+        let span = match at {
+            At::Key => root.key_span(&target),
+            At::Value => root.pointer(&target).map(|n| n.span),
+        };
+        if let Some(span) = span {
+            break span;
+        }
+        match target.rfind('/') {
+            Some(i) => target.truncate(i),
+            None => break root.span,
+        }
+    };
+    let doc = &object.doc;
+    Finding::new(rule, severity, message, &doc.file, span)
+        .with_object(Some(object.reference()))
+        .with_path(format!("{}{pointer}", doc.prefix))
+        .with_document(doc.index)
 }

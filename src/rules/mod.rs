@@ -23,7 +23,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use context::{At, Context, RuleSettings};
+pub use context::{At, Context, RuleRun, RuleSettings};
 
 use crate::finding::Severity;
 use crate::model::{Inventory, Object};

@@ -8,9 +8,15 @@
 //! `Engine::new_raw()` (no module resolver, so no file access; `eval` disabled), with limits
 //! on operations, call depth, expression depth, string/array/map sizes and a wall-clock
 //! budget per object. A script that fails to compile, throws or exceeds a limit becomes a
-//! `rule-error` finding at the script's line, and the run goes on.
+//! `rule-error` finding at the script's line, and the run goes on; a script that runs out of
+//! its budget on [`MAX_OVERRUNS`] objects is stopped for the rest of the run.
+//!
+//! Rhai keeps positions in 16 bits, so its line numbers stop at 65,535. A longer script is
+//! compiled in pieces that start at top-level lines, each shorter than that, and positions
+//! are mapped back through each piece's first line (see [`compile`]).
 
 use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,8 +24,10 @@ use std::time::{Duration, Instant};
 use rhai::packages::{Package, StandardPackage};
 use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
 
+use super::context::finding_at;
 use super::{At, Context, Family, ParamInfo, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
+use crate::limits::{Ranked, Smallest};
 use crate::model::{ImageRef, Inventory, LabelSelector, Object, parse_quantity};
 use crate::source::{Node, SourceFile, Span, Value};
 
@@ -27,6 +35,15 @@ use crate::source::{Node, SourceFile, Span, Value};
 pub const MAX_OPERATIONS: u64 = 5_000_000;
 /// Wall-clock budget of one script on one object.
 pub const TIME_BUDGET: Duration = Duration::from_millis(250);
+/// Objects on which a script may run out of its budget (time or operations) in one run;
+/// then it is stopped for the rest of the run, with one `rule-error` that says so. With
+/// the defaults, a script that loops costs a run at most about
+/// `(MAX_OVERRUNS + threads) × 250 ms`.
+pub const MAX_OVERRUNS: u32 = 3;
+/// Longest message (in bytes) a script may report or throw; longer ones are cut.
+pub const MAX_MESSAGE_BYTES: usize = 4096;
+/// The last line Rhai can number (its positions are 16-bit).
+const RHAI_LAST_LINE: usize = u16::MAX as usize;
 
 pub static RULE_ERROR: RuleInfo = RuleInfo {
     id: "rule-error",
@@ -62,8 +79,26 @@ thread_local! {
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
-/// What a script reported through `ctx.report`.
-type Reports = Arc<Mutex<Vec<(Option<String>, String)>>>;
+/// Sets this thread's deadline for one script call; clears it when dropped (also when the
+/// call panics).
+struct Deadline;
+
+impl Deadline {
+    fn start(budget: Duration) -> Deadline {
+        DEADLINE.with(|d| d.set(Some(Instant::now() + budget)));
+        Deadline
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        DEADLINE.with(|d| d.set(None));
+    }
+}
+
+/// What a script reported through `ctx.report`: the first ones in report order, at most
+/// the run's limit per object, and a count of the others.
+type Reports = Arc<Mutex<Smallest>>;
 
 /// The `ctx` a script's `check` receives.
 #[derive(Clone)]
@@ -71,6 +106,9 @@ pub struct ScriptContext {
     inventory: Arc<Inventory>,
     object: usize,
     params: Map,
+    rule: &'static RuleInfo,
+    severity: Severity,
+    max_findings: usize,
     reports: Reports,
 }
 
@@ -78,6 +116,37 @@ impl ScriptContext {
     fn object(&self) -> &Object {
         &self.inventory.objects[self.object]
     }
+
+    fn report(&self, pointer: &str, message: &str) {
+        let finding = finding_at(
+            self.rule,
+            self.severity,
+            self.object(),
+            pointer,
+            At::Value,
+            cut(message),
+        );
+        let ranked = Ranked {
+            finding,
+            object: self.object,
+        };
+        self.reports
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(self.max_findings, ranked);
+    }
+}
+
+/// A message cut to [`MAX_MESSAGE_BYTES`] (at a character boundary).
+fn cut(message: &str) -> String {
+    if message.len() <= MAX_MESSAGE_BYTES {
+        return message.to_string();
+    }
+    let mut end = MAX_MESSAGE_BYTES;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… (cut at {MAX_MESSAGE_BYTES} bytes)", &message[..end])
 }
 
 /// Converts a document node into a Rhai value (maps, arrays, strings, numbers).
@@ -161,7 +230,11 @@ pub fn sandboxed_engine() -> Engine {
         .disable_symbol("eval");
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
-    engine.on_progress(|_| {
+    engine.on_progress(|operations| {
+        // Reading the clock costs more than an operation: look every 256 operations.
+        if operations % 256 != 0 {
+            return None;
+        }
         let late = DEADLINE.with(|d| d.get()).is_some_and(|d| Instant::now() > d);
         late.then(|| Dynamic::from("the wall-clock budget per object is exceeded"))
     });
@@ -212,18 +285,12 @@ pub fn sandboxed_engine() -> Engine {
     });
     engine.register_get("params", |c: &mut ScriptContext| c.params.clone());
     engine.register_fn("report", |c: &mut ScriptContext, message: ImmutableString| {
-        c.reports
-            .lock()
-            .expect("reports lock")
-            .push((None, message.to_string()));
+        c.report("/metadata/name", &message);
     });
     engine.register_fn(
         "report",
         |c: &mut ScriptContext, path: ImmutableString, message: ImmutableString| {
-            c.reports
-                .lock()
-                .expect("reports lock")
-                .push((Some(path.to_string()), message.to_string()));
+            c.report(&path, &message);
         },
     );
     engine.register_fn("pod_template", |c: &mut ScriptContext| {
@@ -327,7 +394,9 @@ pub struct ScriptRule {
     /// `ctx.params`, converted on first use (a linter's settings do not change).
     params: std::sync::OnceLock<Map>,
     kinds: Vec<String>,
-    ast: AST,
+    script: Compiled,
+    /// The line of `fn check`, where failures without a position are reported.
+    check_line: usize,
     engine: Arc<Engine>,
     file: Arc<SourceFile>,
 }
@@ -344,18 +413,204 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
-fn span_of(file: &SourceFile, pos: Position) -> Span {
-    let line = pos.line().unwrap_or(1);
-    let col = pos.position().unwrap_or(1).saturating_sub(1);
-    let start = file.lines().byte_of(&file.text, line, col);
+/// A compiled script and where its pieces start.
+pub struct Compiled {
+    pub ast: AST,
+    /// One per piece: its first line in the file (1-based) and the functions it defines.
+    /// A script of at most 65,535 lines is one piece starting at line 1.
+    pieces: Vec<(usize, Vec<String>)>,
+}
+
+impl Compiled {
+    /// The line and column (1-based, full width) of a Rhai position inside `function`.
+    fn place(&self, function: &str, pos: Position) -> Option<(usize, usize)> {
+        let line = pos.line()?;
+        let first = self
+            .pieces
+            .iter()
+            .find(|(_, functions)| functions.iter().any(|f| f == function))
+            .map_or(1, |(first, _)| *first);
+        Some((line + first - 1, pos.position().unwrap_or(1)))
+    }
+}
+
+/// Where a script fails to compile: line, column (1-based) and Rhai's reason.
+pub type CompileError = (usize, usize, String);
+
+/// Compiles a script. Rhai numbers lines in 16 bits (they stop at 65,535), so a longer
+/// script is compiled in pieces, each shorter than that and starting at a top-level line
+/// (a `fn`, a comment or a blank line outside any bracket, string or comment), and the
+/// pieces' functions are merged; positions then map back through each piece's first line.
+/// The pieces are used only when they define exactly the functions the whole script
+/// defines; otherwise the whole script runs, with positions past line 65,535 reported at
+/// that line.
+pub fn compile(engine: &Engine, text: &str) -> Result<Compiled, CompileError> {
+    let whole = engine.compile(text);
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let single = |ast: AST| Compiled {
+        pieces: vec![(1, function_names(&ast))],
+        ast,
+    };
+    let parse_error = |e: rhai::ParseError, first: usize| -> CompileError {
+        let pos = e.position();
+        (
+            pos.line().unwrap_or(1) + first - 1,
+            pos.position().unwrap_or(1),
+            e.err_type().to_string(),
+        )
+    };
+    if starts.len() <= RHAI_LAST_LINE {
+        return whole.map(single).map_err(|e| parse_error(e, 1));
+    }
+    let pieces = split_points(text, &starts).map(|cuts| {
+        let mut ast: Option<AST> = None;
+        let mut pieces = Vec::new();
+        for w in cuts.windows(2) {
+            let (from, to) = (starts[w[0]], starts.get(w[1]).copied().unwrap_or(text.len()));
+            let piece = engine.compile(&text[from..to]).map_err(|e| parse_error(e, w[0] + 1))?;
+            pieces.push((w[0] + 1, function_names(&piece)));
+            match &mut ast {
+                Some(a) => {
+                    a.combine(piece);
+                }
+                None => ast = Some(piece),
+            }
+        }
+        Ok::<_, CompileError>(Compiled {
+            ast: ast.expect("at least one piece"),
+            pieces,
+        })
+    });
+    match (whole, pieces) {
+        (Ok(ast), Some(Ok(pieces))) if signatures(&ast) == signatures(&pieces.ast) => Ok(pieces),
+        (Ok(ast), _) => Ok(single(ast)),
+        // Rhai's position stopped at the last line it can number: the first piece that
+        // fails knows the real line.
+        (Err(e), Some(Err(piece_error))) if e.position().line() == Some(RHAI_LAST_LINE) => Err(piece_error),
+        (Err(e), _) => Err(parse_error(e, 1)),
+    }
+}
+
+fn function_names(ast: &AST) -> Vec<String> {
+    ast.iter_functions().map(|f| f.name.to_string()).collect()
+}
+
+fn signatures(ast: &AST) -> Vec<(String, usize)> {
+    let mut s: Vec<(String, usize)> = ast
+        .iter_functions()
+        .map(|f| (f.name.to_string(), f.params.len()))
+        .collect();
+    s.sort();
+    s
+}
+
+/// Line indexes (0-based) where the pieces of a long script start, and the line count at
+/// the end; `None` when a stretch of more than 65,535 lines has no top-level line.
+fn split_points(text: &str, starts: &[usize]) -> Option<Vec<usize>> {
+    let top = top_level_lines(text, starts);
+    let mut cuts = vec![0];
+    let mut from = 0;
+    while starts.len() - from > RHAI_LAST_LINE {
+        let next = top
+            .iter()
+            .copied()
+            .filter(|&l| l > from && l - from <= RHAI_LAST_LINE)
+            .max()?;
+        cuts.push(next);
+        from = next;
+    }
+    cuts.push(starts.len());
+    Some(cuts)
+}
+
+/// Lines that start outside any bracket, string or comment and begin a function, a
+/// comment, or are blank: places where a script can be cut in two without changing it.
+fn top_level_lines(text: &str, starts: &[usize]) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut depth, mut block, mut i, mut line) = (0i64, 0usize, 0usize, 0usize);
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        if i == starts[line] {
+            let rest = text[i..].split('\n').next().unwrap_or("");
+            let starts_item = rest.starts_with("fn ")
+                || rest.starts_with("private fn ")
+                || rest.starts_with("//")
+                || rest.trim().is_empty();
+            if depth == 0 && block == 0 && quote.is_none() && starts_item {
+                out.push(line);
+            }
+        }
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+        }
+        match (quote, b) {
+            (Some(_), b'\\') => {
+                // An escape (a line continuation, when a newline follows).
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    line += 1;
+                }
+                i += 1;
+            }
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, _) if block > 0 => {
+                if bytes[i..].starts_with(b"*/") {
+                    block -= 1;
+                    i += 1;
+                } else if bytes[i..].starts_with(b"/*") {
+                    block += 1;
+                    i += 1;
+                }
+            }
+            (None, b'/') if bytes.get(i + 1) == Some(&b'/') => {
+                // A line comment: skip to its end.
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+            (None, b'/') if bytes.get(i + 1) == Some(&b'*') => {
+                block = 1;
+                i += 1;
+            }
+            (None, b'"' | b'`' | b'\'') => quote = Some(b),
+            (None, b'{' | b'[' | b'(') => depth += 1,
+            (None, b'}' | b']' | b')') => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A span from a line and column (1-based; column in characters) to the end of the line.
+fn span_at(file: &SourceFile, line: usize, col: usize) -> Span {
+    let start = file.lines().byte_of(&file.text, line.max(1), col.saturating_sub(1));
     let line_end = file.text[start as usize..]
         .find('\n')
         .map_or(file.text.len(), |i| start as usize + i);
     Span::new(start, line_end as u32)
 }
 
-fn rule_error(file: &Arc<SourceFile>, pos: Position, message: String) -> Finding {
-    Finding::new(&RULE_ERROR, RULE_ERROR.severity, message, file, span_of(file, pos))
+fn rule_error(file: &Arc<SourceFile>, (line, col): (usize, usize), message: String) -> Finding {
+    Finding::new(
+        &RULE_ERROR,
+        RULE_ERROR.severity,
+        message,
+        file,
+        span_at(file, line, col),
+    )
+}
+
+/// The text of a panic's payload.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string())
 }
 
 impl ScriptRule {
@@ -363,27 +618,43 @@ impl ScriptRule {
     /// compile (a `rule-error`); `Err`: its metadata is missing or invalid (a config error).
     pub fn load(engine: &Arc<Engine>, path: &Path, text: &str) -> Result<Result<ScriptRule, Finding>, String> {
         let file = Arc::new(SourceFile::new(path, text.to_string()));
-        let ast = match engine.compile(text) {
-            Ok(ast) => ast,
-            Err(e) => {
-                let pos = e.position();
+        let compiled = catch_unwind(AssertUnwindSafe(|| compile(engine, text))).unwrap_or_else(|panic| {
+            Err((
+                1,
+                1,
+                format!("the Rhai engine panicked: {}", panic_message(panic.as_ref())),
+            ))
+        });
+        let script = match compiled {
+            Ok(script) => script,
+            Err((line, col, reason)) => {
                 return Ok(Err(rule_error(
                     &file,
-                    pos,
-                    format!("the rule script does not compile: {}", e.err_type()),
+                    (line, col),
+                    format!("the rule script does not compile: {reason}"),
                 )));
             }
         };
+        let ast = &script.ast;
         let bad = |m: &str| format!("{}: {m}", path.display());
         if !ast.iter_functions().any(|f| f.name == "check" && f.params.len() == 2) {
             return Err(bad("a rule script must define `fn check(object, ctx)`"));
         }
         let options = CallFnOptions::new().eval_ast(false);
-        let meta: Map = match engine.call_fn_with_options::<Map>(options, &mut Scope::new(), &ast, "meta", ()) {
-            Ok(m) => m,
-            Err(e) => {
+        let meta = catch_unwind(AssertUnwindSafe(|| {
+            engine.call_fn_with_options::<Map>(options, &mut Scope::new(), ast, "meta", ())
+        }));
+        let meta: Map = match meta {
+            Ok(Ok(m)) => m,
+            Ok(Err(e)) => {
                 return Err(bad(&format!(
                     "`fn meta()` must return a map of the rule's metadata ({e})"
+                )));
+            }
+            Err(panic) => {
+                return Err(bad(&format!(
+                    "`fn meta()` made the Rhai engine panic: {}",
+                    panic_message(panic.as_ref())
                 )));
             }
         };
@@ -455,7 +726,8 @@ impl ScriptRule {
             info: Box::leak(Box::new(info)),
             params: std::sync::OnceLock::new(),
             kinds,
-            ast,
+            check_line: check_line(text),
+            script,
             engine: Arc::clone(engine),
             file,
         }))
@@ -476,6 +748,10 @@ impl Rule for ScriptRule {
             return;
         }
         let Some(inventory) = cx.shared.cloned() else { return };
+        if cx.run.is_some_and(|run| run.overruns() >= MAX_OVERRUNS) {
+            // Stopped for the rest of this run (one finding said so).
+            return;
+        }
         let value = match cx.scratch {
             Some(s) => s.script_value.get_or_init(|| to_dynamic(object.node())).clone(),
             None => to_dynamic(object.node()),
@@ -495,53 +771,106 @@ impl Rule for ScriptRule {
             inventory,
             object: object.id,
             params,
+            rule: self.info,
+            severity: cx.settings.severity,
+            max_findings: cx.max_findings,
             reports: Arc::clone(&reports),
         };
-        DEADLINE.with(|d| d.set(Some(Instant::now() + TIME_BUDGET)));
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        let result =
-            self.engine
-                .call_fn_with_options::<Dynamic>(options, &mut Scope::new(), &self.ast, "check", (value, ctx));
-        DEADLINE.with(|d| d.set(None));
-        if let Err(e) = result {
-            let mut pos = error_position(&e);
-            if pos.is_none() {
-                // Limits hit between statements carry no position: point at `fn check`.
-                let line = self
-                    .file
-                    .text
-                    .lines()
-                    .position(|l| l.contains("fn check("))
-                    .map_or(1, |i| i + 1);
-                pos = Position::new(line as u16, 1);
+        let result = {
+            let _deadline = Deadline::start(TIME_BUDGET);
+            self.engine.call_fn_with_options::<Dynamic>(
+                options,
+                &mut Scope::new(),
+                &self.script.ast,
+                "check",
+                (value, ctx),
+            )
+        };
+        let e = match result {
+            Ok(_) => {
+                let reports = std::mem::take(&mut *reports.lock().unwrap_or_else(|e| e.into_inner()));
+                let (kept, dropped) = reports.into_sorted(cx.max_findings);
+                cx.dropped += dropped;
+                for r in kept {
+                    cx.push(r.finding);
+                }
+                return;
             }
-            let message = format!("rule `{}` failed: {}", self.info.id, e.unwrap_inner());
-            cx.push(rule_error(&self.file, pos, message).with_object(Some(object.reference())));
-            return;
-        }
-        for (path, message) in reports.lock().expect("reports lock").drain(..) {
-            match path {
-                Some(p) => cx.report(&p, At::Value, message),
-                None => cx.report("/metadata/name", At::Value, message),
+            Err(e) => e,
+        };
+        let (pos, function) = error_position(&e);
+        // Limits hit between statements carry no position: point at `fn check`.
+        let place = self.script.place(&function, pos).unwrap_or((self.check_line, 1));
+        let overrun = matches!(
+            e.unwrap_inner(),
+            EvalAltResult::ErrorTerminated(..) | EvalAltResult::ErrorTooManyOperations(..)
+        );
+        let reason = match e.unwrap_inner() {
+            EvalAltResult::ErrorTerminated(..) => format!(
+                "it ran out of its time budget ({} ms per object)",
+                TIME_BUDGET.as_millis()
+            ),
+            EvalAltResult::ErrorTooManyOperations(..) => {
+                format!("it ran out of its operations budget ({MAX_OPERATIONS} per object)")
+            }
+            inner => {
+                // Rhai's own position (16-bit, relative to a piece) gives way to the finding's.
+                let text = inner.to_string();
+                let suffix = format!(" ({})", inner.position());
+                cut(text.strip_suffix(suffix.as_str()).unwrap_or(&text))
+            }
+        };
+        let message = format!("rule `{}` failed: {reason}", self.info.id);
+        cx.push(rule_error(&self.file, place, message).with_object(Some(object.reference())));
+        if overrun && let Some(run) = cx.run {
+            let n = run.add_overrun();
+            if n == MAX_OVERRUNS {
+                let message = format!(
+                    "rule `{}` was stopped for the rest of the run: it ran out of its budget ({} ms or {MAX_OPERATIONS} operations per object) on {n} objects, so the objects after them were not checked by it",
+                    self.info.id,
+                    TIME_BUDGET.as_millis()
+                );
+                cx.push(rule_error(&self.file, (self.check_line, 1), message));
             }
         }
     }
 }
 
-/// The innermost known position of an error (errors inside function calls nest).
-fn error_position(e: &EvalAltResult) -> Position {
+/// The innermost known position of an error (errors inside function calls nest), and the
+/// function whose body it is in.
+fn error_position(e: &EvalAltResult) -> (Position, String) {
     let mut pos = e.position();
+    let mut function = "check".to_string();
+    let mut at = function.clone();
     let mut inner = e;
-    while let EvalAltResult::ErrorInFunctionCall(_, _, next, p) = inner {
+    while let EvalAltResult::ErrorInFunctionCall(name, _, next, p) = inner {
         if !p.is_none() {
             pos = *p;
+            at = function.clone();
         }
+        function = name.clone();
         inner = next;
         if !inner.position().is_none() {
             pos = inner.position();
+            at = function.clone();
         }
     }
-    pos
+    (pos, at)
+}
+
+/// The line of `fn check(` (1-based; 1 when it cannot be found).
+fn check_line(text: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.match_indices("fn").any(|(i, _)| {
+                l[i + 2..]
+                    .trim_start()
+                    .strip_prefix("check")
+                    .is_some_and(|r| r.trim_start().starts_with('('))
+            })
+        })
+        .map_or(1, |i| i + 1)
 }
 
 /// Loads the shipped scripts, then every `*.rhai` of `dirs` (a script whose id is already
