@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -13,7 +14,7 @@ use crate::finding::{Finding, Severity};
 use crate::model::{IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, Inventory, Object};
 use crate::rules::context::ObjectScratch;
 use crate::rules::{self, Context, Rule, RuleInfo, RuleSettings};
-use crate::schema::{self, RunSchemas, SchemaOptions, Schemas};
+use crate::schema::{self, CrdSchemas, RunSchemas, SchemaOptions, Schemas};
 use crate::source::discover::{DiscoverOptions, discover};
 use crate::source::{self, Loaded, SourceFile, Span};
 
@@ -94,6 +95,31 @@ impl Report {
         self.findings.iter().any(|f| f.severity >= threshold)
     }
 }
+
+/// Objects that other objects are judged against (the admission webhook's `--context`):
+/// loaded, indexed and with their CRDs gathered once by [`Linter::load_context`] or
+/// [`Linter::context_of`]. Share it (`Arc`) between threads and runs; a run in it
+/// ([`Linter::lint_in_context`]) pays for its own objects only, not for the context's.
+pub struct PreparedContext {
+    inventory: Arc<Inventory>,
+    crds: Arc<CrdSchemas>,
+}
+
+impl PreparedContext {
+    /// How many objects the context holds.
+    pub fn len(&self) -> usize {
+        self.inventory.len()
+    }
+
+    /// Whether the context holds no object.
+    pub fn is_empty(&self) -> bool {
+        self.inventory.is_empty()
+    }
+}
+
+/// A run that stopped before its end because its cancel flag was set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cancelled;
 
 /// A configured linter: build once, use for many runs, from many threads.
 ///
@@ -297,7 +323,9 @@ impl Linter {
             let max = self.options.max_file_size;
             loaded.par_extend(found.files.par_iter().map(|p| source::load_path(p, max)));
         }
-        Ok(self.check(loaded, files, started, Vec::new()))
+        Ok(self
+            .check(loaded, files, started, None, None)
+            .expect("a run without a cancel flag is not cancelled"))
     }
 
     /// The walk's options: the config's and the run's excludes, hidden files, ignore files.
@@ -316,8 +344,9 @@ impl Linter {
     }
 
     /// Loads the objects of a repository to judge other objects against (cross-object
-    /// rules: selectors, references, network policies, mTLS), e.g. for the admission webhook.
-    pub fn load_context(&self, paths: &[PathBuf]) -> Result<Vec<crate::source::Document>, ConfigError> {
+    /// rules: selectors, references, network policies, mTLS), e.g. for the admission
+    /// webhook, and indexes them once. Fails when a path cannot be read.
+    pub fn load_context(&self, paths: &[PathBuf]) -> Result<PreparedContext, ConfigError> {
         let options = self.discover_options();
         let found = discover(paths, &options).map_err(|message| ConfigError { origin: None, message })?;
         if let Some((path, message)) = found.errors.first() {
@@ -328,25 +357,57 @@ impl Linter {
         }
         let max = self.options.max_file_size;
         let loaded: Vec<Loaded> = found.files.par_iter().map(|p| source::load_path(p, max)).collect();
-        Ok(loaded.into_iter().flat_map(|l| l.documents).collect())
+        Ok(self.context_of(loaded.into_iter().flat_map(|l| l.documents).collect()))
     }
 
-    /// Lints one text with `context` objects in the inventory: only the text's objects
-    /// are checked, against everything.
-    pub fn lint_in_context(&self, context: &[crate::source::Document], name: &str, text: &str) -> Report {
+    /// A context of documents already in memory (see [`Linter::load_context`]).
+    pub fn context_of(&self, documents: Vec<crate::source::Document>) -> PreparedContext {
+        let inventory = Arc::new(Inventory::build(documents, self.default_namespace()));
+        let crds = Arc::new(CrdSchemas::of(&inventory));
+        PreparedContext { inventory, crds }
+    }
+
+    /// Lints one text with the `context` objects in the inventory: only the text's objects
+    /// are checked, against everything. A context object with the same group, kind,
+    /// namespace and name as one of the text's is replaced by it (an update).
+    pub fn lint_in_context(&self, context: &PreparedContext, name: &str, text: &str) -> Report {
+        self.lint_in_context_cancellable(context, name, text, &AtomicBool::new(false))
+            .expect("nothing sets this cancel flag")
+    }
+
+    /// [`Linter::lint_in_context`] that stops early, with `Err(Cancelled)`, once `cancel` is
+    /// set (by another thread: a deadline, a client gone). The flag is read between
+    /// stages and between rules, so a run stops within one rule's time on one object.
+    pub fn lint_in_context_cancellable(
+        &self,
+        context: &PreparedContext,
+        name: &str,
+        text: &str,
+        cancel: &AtomicBool,
+    ) -> Result<Report, Cancelled> {
         let started = Instant::now();
         let loaded = source::load_file(Arc::new(SourceFile::new(name, text.to_string())));
-        self.check(vec![loaded], 1, started, context.to_vec())
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Cancelled);
+        }
+        self.check(vec![loaded], 1, started, Some(context), Some(cancel))
     }
 
-    /// Lints already-loaded files; `context` objects join the inventory but are not checked.
+    /// Namespace for objects that name none.
+    fn default_namespace(&self) -> &str {
+        self.config.namespace.as_deref().unwrap_or("default")
+    }
+
+    /// Lints already-loaded files; `context` objects are in the inventory but are not
+    /// checked. Stops early when `cancel` is set.
     fn check(
         &self,
         loaded: Vec<Loaded>,
         files: usize,
         started: Instant,
-        context: Vec<crate::source::Document>,
-    ) -> Report {
+        context: Option<&PreparedContext>,
+        cancel: Option<&AtomicBool>,
+    ) -> Result<Report, Cancelled> {
         let mut findings = self.script_errors.clone();
         let mut documents = Vec::new();
         let mut documents_read = 0;
@@ -355,10 +416,11 @@ impl Linter {
             documents.extend(l.documents);
             documents_read += l.documents_read;
         }
-        let namespace = self.config.namespace.as_deref().unwrap_or("default");
-        let focus = documents.len();
-        documents.extend(context);
-        let inventory = Arc::new(Inventory::build(documents, namespace));
+        let namespace = self.default_namespace();
+        let inventory = Arc::new(match context {
+            Some(c) => Inventory::over(Arc::clone(&c.inventory), documents, namespace),
+            None => Inventory::build(documents, namespace),
+        });
         let active: Vec<(&dyn Rule, &RuleSettings)> = self
             .rules
             .iter()
@@ -366,12 +428,24 @@ impl Linter {
             .filter(|(_, s)| s.enabled)
             .collect();
         attach_objects(&mut findings, &inventory);
-        let schemas = self.schemas.for_run(&inventory);
+        // The context's CRDs were gathered once; a run that brings CRDs of its own gathers again.
+        let schemas = match context {
+            Some(c)
+                if !inventory
+                    .objects
+                    .iter()
+                    .any(|o| o.is("apiextensions.k8s.io", "CustomResourceDefinition")) =>
+            {
+                self.schemas.with_crds(Arc::clone(&c.crds))
+            }
+            _ => self.schemas.for_run(&inventory),
+        };
         let settings = |id: &str| &self.settings[id];
-        let per_object: Vec<Checked> = inventory.objects[..focus]
+        let per_object: Vec<Checked> = inventory
+            .objects
             .par_iter()
-            .map(|o| check_object(o, &inventory, &schemas, &settings, &active))
-            .collect();
+            .map(|o| check_object(o, &inventory, &schemas, &settings, &active, cancel))
+            .collect::<Result<_, Cancelled>>()?;
         let mut suppressed = Vec::new();
         let mut without_schema = 0;
         for c in per_object {
@@ -393,7 +467,7 @@ impl Linter {
         let summary = Summary {
             files,
             documents: documents_read,
-            objects: focus,
+            objects: inventory.objects.len(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
@@ -401,11 +475,11 @@ impl Linter {
             without_schema,
             elapsed: started.elapsed(),
         };
-        Report {
+        Ok(Report {
             findings,
             suppressed,
             summary,
-        }
+        })
     }
 }
 
@@ -446,18 +520,27 @@ struct Checked {
     schema: schema::Checked,
 }
 
-/// Runs the schema rules and every active rule on one object.
+/// Runs the schema rules and every active rule on one object; stops between rules once
+/// `cancel` is set.
 fn check_object<'s>(
     object: &Object,
     inventory: &Arc<Inventory>,
     schemas: &RunSchemas<'_>,
     settings: &dyn Fn(&str) -> &'s RuleSettings,
     active: &[(&dyn Rule, &RuleSettings)],
-) -> Checked {
+    cancel: Option<&AtomicBool>,
+) -> Result<Checked, Cancelled> {
+    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    if cancelled() {
+        return Err(Cancelled);
+    }
     let mut out = Vec::new();
     let schema = schemas.check(object, settings, &mut out);
     let scratch = ObjectScratch::default();
     for (rule, settings) in active {
+        if cancelled() {
+            return Err(Cancelled);
+        }
         let mut cx = Context::new(rule.info(), settings, object, &mut out);
         cx.shared = Some(inventory);
         cx.scratch = Some(&scratch);
@@ -469,11 +552,11 @@ fn check_object<'s>(
         object.ignored_rules()
     };
     if ignored.is_empty() {
-        return Checked {
+        return Ok(Checked {
             reported: out,
             suppressed: Vec::new(),
             schema,
-        };
+        });
     }
     let reason = object
         .ignore_reason()
@@ -484,11 +567,11 @@ fn check_object<'s>(
     for f in &mut suppressed {
         f.suppression = Some(reason.clone());
     }
-    Checked {
+    Ok(Checked {
         reported,
         suppressed,
         schema,
-    }
+    })
 }
 
 /// `unknown-kind` is reported once per kind and file (the first object of it).
