@@ -151,18 +151,42 @@ pub struct ServeArgs {
     /// Deny requests with findings at or above this severity (default: the config's, else error).
     #[arg(long, value_enum)]
     pub deny_on: Option<FailOn>,
-    /// Largest request body accepted, in bytes.
-    #[arg(long, default_value_t = 3 * 1024 * 1024)]
+    /// Largest request body accepted, in bytes (413 above).
+    #[arg(long, default_value_t = crate::webhook::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
-    /// Longest a review may take, in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
+    /// Longest a review may take once its body is read, in milliseconds (504 after; its work is cancelled).
+    #[arg(long, default_value_t = crate::webhook::DEFAULT_REVIEW_TIMEOUT_MS)]
     pub timeout_ms: u64,
+    /// Longest a client may take for the TLS handshake and a request's headers, and may keep
+    /// a connection idle, in milliseconds (the connection is closed after it).
+    #[arg(long, default_value_t = crate::webhook::DEFAULT_HEADER_TIMEOUT_MS)]
+    pub header_timeout_ms: u64,
+    /// Longest a client may take to send a request body, in milliseconds (408 after).
+    #[arg(long, default_value_t = crate::webhook::DEFAULT_BODY_TIMEOUT_MS)]
+    pub body_timeout_ms: u64,
+    /// Most client connections open at once; more are closed as soon as they are accepted.
+    #[arg(long, default_value_t = crate::webhook::DEFAULT_MAX_CONNECTIONS, value_parser = at_least_one)]
+    pub max_connections: usize,
+    /// Most reviews in flight at once (body being read, queued or linted); more are answered
+    /// 503 at once, and the API server applies the webhook's failurePolicy.
+    #[arg(long, default_value_t = crate::webhook::DEFAULT_MAX_IN_FLIGHT, value_parser = at_least_one)]
+    pub max_in_flight: usize,
     /// How often the certificate files are checked for changes, in milliseconds.
     #[arg(long, default_value_t = 5_000)]
     pub cert_poll_ms: u64,
     /// Kubernetes version whose schemas and API deprecations apply.
     #[arg(long, value_name = "X.Y")]
     pub kubernetes_version: Option<String>,
+}
+
+/// A count that must be 1 or more.
+#[cfg(feature = "webhook")]
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -228,15 +252,21 @@ fn serve(args: ServeArgs) -> ExitCode {
         Err(e) => return usage_error(e),
     };
     let hook = crate::webhook::Webhook::new(linter, settings, deny_on, args.context.clone());
+    let ms = std::time::Duration::from_millis;
     let options = crate::webhook::ServeOptions {
         listen: args.listen,
         cert: args.cert,
         key: args.key,
-        context: args.context,
-        deny_on,
-        max_body_bytes: args.max_body_bytes,
-        timeout: std::time::Duration::from_millis(args.timeout_ms),
-        cert_poll: std::time::Duration::from_millis(args.cert_poll_ms),
+        cert_poll: ms(args.cert_poll_ms),
+        limits: crate::webhook::Limits {
+            max_body_bytes: args.max_body_bytes,
+            header_timeout: ms(args.header_timeout_ms),
+            body_timeout: ms(args.body_timeout_ms),
+            review_timeout: ms(args.timeout_ms),
+            max_connections: args.max_connections,
+            max_in_flight: args.max_in_flight,
+            ..crate::webhook::Limits::default()
+        },
     };
     match crate::webhook::serve(hook, options) {
         Ok(()) => ExitCode::from(EXIT_OK),

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -15,7 +16,7 @@ use crate::limits::{Dropped, FindingLimits, Ranked, Smallest};
 use crate::model::{IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, Inventory, Object};
 use crate::rules::context::{ObjectScratch, finding_at};
 use crate::rules::{self, At, Context, Rule, RuleInfo, RuleRun, RuleSettings};
-use crate::schema::{self, RunSchemas, SchemaOptions, Schemas};
+use crate::schema::{self, CrdSchemas, RunSchemas, SchemaOptions, Schemas};
 use crate::source::discover::{DiscoverOptions, discover};
 use crate::source::{self, Loaded, SourceFile, Span};
 
@@ -108,6 +109,31 @@ impl Report {
         self.findings.iter().any(|f| f.severity >= threshold)
     }
 }
+
+/// Objects that other objects are judged against (the admission webhook's `--context`):
+/// loaded, indexed and with their CRDs gathered once by [`Linter::load_context`] or
+/// [`Linter::context_of`]. Share it (`Arc`) between threads and runs; a run in it
+/// ([`Linter::lint_in_context`]) pays for its own objects only, not for the context's.
+pub struct PreparedContext {
+    inventory: Arc<Inventory>,
+    crds: Arc<CrdSchemas>,
+}
+
+impl PreparedContext {
+    /// How many objects the context holds.
+    pub fn len(&self) -> usize {
+        self.inventory.len()
+    }
+
+    /// Whether the context holds no object.
+    pub fn is_empty(&self) -> bool {
+        self.inventory.is_empty()
+    }
+}
+
+/// A run that stopped before its end because its cancel flag was set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cancelled;
 
 /// A configured linter: build once, use for many runs, from many threads.
 ///
@@ -334,7 +360,9 @@ impl Linter {
             let max = self.options.max_file_size;
             loaded.par_extend(found.files.par_iter().map(|p| source::load_path(p, max)));
         }
-        Ok(self.check(loaded, files, started, Vec::new()))
+        Ok(self
+            .check(loaded, files, started, None, None)
+            .expect("a run without a cancel flag is not cancelled"))
     }
 
     /// The walk's options: the config's and the run's excludes, hidden files, ignore files.
@@ -353,8 +381,9 @@ impl Linter {
     }
 
     /// Loads the objects of a repository to judge other objects against (cross-object
-    /// rules: selectors, references, network policies, mTLS), e.g. for the admission webhook.
-    pub fn load_context(&self, paths: &[PathBuf]) -> Result<Vec<crate::source::Document>, ConfigError> {
+    /// rules: selectors, references, network policies, mTLS), e.g. for the admission
+    /// webhook, and indexes them once. Fails when a path cannot be read.
+    pub fn load_context(&self, paths: &[PathBuf]) -> Result<PreparedContext, ConfigError> {
         let options = self.discover_options();
         let found = discover(paths, &options).map_err(|message| ConfigError { origin: None, message })?;
         if let Some((path, message)) = found.errors.first() {
@@ -365,25 +394,57 @@ impl Linter {
         }
         let max = self.options.max_file_size;
         let loaded: Vec<Loaded> = found.files.par_iter().map(|p| source::load_path(p, max)).collect();
-        Ok(loaded.into_iter().flat_map(|l| l.documents).collect())
+        Ok(self.context_of(loaded.into_iter().flat_map(|l| l.documents).collect()))
     }
 
-    /// Lints one text with `context` objects in the inventory: only the text's objects
-    /// are checked, against everything.
-    pub fn lint_in_context(&self, context: &[crate::source::Document], name: &str, text: &str) -> Report {
+    /// A context of documents already in memory (see [`Linter::load_context`]).
+    pub fn context_of(&self, documents: Vec<crate::source::Document>) -> PreparedContext {
+        let inventory = Arc::new(Inventory::build(documents, self.default_namespace()));
+        let crds = Arc::new(CrdSchemas::of(&inventory));
+        PreparedContext { inventory, crds }
+    }
+
+    /// Lints one text with the `context` objects in the inventory: only the text's objects
+    /// are checked, against everything. A context object with the same group, kind,
+    /// namespace and name as one of the text's is replaced by it (an update).
+    pub fn lint_in_context(&self, context: &PreparedContext, name: &str, text: &str) -> Report {
+        self.lint_in_context_cancellable(context, name, text, &AtomicBool::new(false))
+            .expect("nothing sets this cancel flag")
+    }
+
+    /// [`Linter::lint_in_context`] that stops early, with `Err(Cancelled)`, once `cancel` is
+    /// set (by another thread: a deadline, a client gone). The flag is read between
+    /// stages and between rules, so a run stops within one rule's time on one object.
+    pub fn lint_in_context_cancellable(
+        &self,
+        context: &PreparedContext,
+        name: &str,
+        text: &str,
+        cancel: &AtomicBool,
+    ) -> Result<Report, Cancelled> {
         let started = Instant::now();
         let loaded = source::load_file(Arc::new(SourceFile::new(name, text.to_string())));
-        self.check(vec![loaded], 1, started, context.to_vec())
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Cancelled);
+        }
+        self.check(vec![loaded], 1, started, Some(context), Some(cancel))
     }
 
-    /// Lints already-loaded files; `context` objects join the inventory but are not checked.
+    /// Namespace for objects that name none.
+    fn default_namespace(&self) -> &str {
+        self.config.namespace.as_deref().unwrap_or("default")
+    }
+
+    /// Lints already-loaded files; `context` objects are in the inventory but are not
+    /// checked. Stops early when `cancel` is set.
     fn check(
         &self,
         loaded: Vec<Loaded>,
         files: usize,
         started: Instant,
-        context: Vec<crate::source::Document>,
-    ) -> Report {
+        context: Option<&PreparedContext>,
+        cancel: Option<&AtomicBool>,
+    ) -> Result<Report, Cancelled> {
         let mut findings = self.script_errors.clone();
         let mut documents = Vec::new();
         let mut documents_read = 0;
@@ -392,10 +453,11 @@ impl Linter {
             documents.extend(l.documents);
             documents_read += l.documents_read;
         }
-        let namespace = self.config.namespace.as_deref().unwrap_or("default");
-        let focus = documents.len();
-        documents.extend(context);
-        let inventory = Arc::new(Inventory::build(documents, namespace));
+        let namespace = self.default_namespace();
+        let inventory = Arc::new(match context {
+            Some(c) => Inventory::over(Arc::clone(&c.inventory), documents, namespace),
+            None => Inventory::build(documents, namespace),
+        });
         let active: Vec<(&dyn Rule, &RuleSettings)> = self
             .rules
             .iter()
@@ -403,20 +465,32 @@ impl Linter {
             .filter(|(_, s)| s.enabled)
             .collect();
         attach_objects(&mut findings, &inventory);
-        let schemas = self.schemas.for_run(&inventory);
+        // The context's CRDs were gathered once; a run that brings CRDs of its own gathers again.
+        let schemas = match context {
+            Some(c)
+                if !inventory
+                    .objects
+                    .iter()
+                    .any(|o| o.is("apiextensions.k8s.io", "CustomResourceDefinition")) =>
+            {
+                self.schemas.with_crds(Arc::clone(&c.crds))
+            }
+            _ => self.schemas.for_run(&inventory),
+        };
         let settings = |id: &str| &self.settings[id];
         let runs: Vec<RuleRun> = active.iter().map(|_| RuleRun::default()).collect();
         let limits = self.limits;
         // Per-object results are folded into bounded sets as they come, so a run holds at
         // most the limit per rule, however many objects it checks.
-        let mut collected = inventory.objects[..focus]
+        let mut collected = inventory
+            .objects
             .par_iter()
-            .map(|o| check_object(o, &inventory, &schemas, &settings, &active, &runs, limits))
-            .fold(Collected::default, |mut acc, c| {
-                acc.add_checked(c, self, limits);
-                acc
+            .map(|o| check_object(o, &inventory, &schemas, &settings, &active, &runs, limits, cancel))
+            .try_fold(Collected::default, |mut acc, c| {
+                acc.add_checked(c?, self, limits);
+                Ok(acc)
             })
-            .reduce(Collected::default, |a, b| a.merge(b, limits));
+            .try_reduce(Collected::default, |a, b| Ok(a.merge(b, limits)))?;
         // Input findings (and scripts that do not compile).
         sort_dedup(&mut findings);
         for f in findings {
@@ -427,7 +501,7 @@ impl Linter {
         let summary = Summary {
             files,
             documents: documents_read,
-            objects: focus,
+            objects: inventory.objects.len(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
@@ -436,13 +510,13 @@ impl Linter {
             dropped: dropped.iter().map(Dropped::total).sum(),
             elapsed: started.elapsed(),
         };
-        Report {
+        Ok(Report {
             findings,
             suppressed,
             summary,
             dropped,
             limits,
-        }
+        })
     }
 }
 
@@ -662,6 +736,8 @@ fn panicked(what: &str, object: &Object, payload: &(dyn std::any::Any + Send)) -
 
 /// Runs the schema rules and every active rule on one object. A rule that panics becomes a
 /// `rule-error` (what it reported on the object before is dropped) and the others still run.
+/// Stops between rules once `cancel` is set.
+#[allow(clippy::too_many_arguments)]
 fn check_object<'s>(
     object: &Object,
     inventory: &Arc<Inventory>,
@@ -670,7 +746,12 @@ fn check_object<'s>(
     active: &[(&dyn Rule, &RuleSettings)],
     runs: &[RuleRun],
     limits: FindingLimits,
-) -> Checked {
+    cancel: Option<&AtomicBool>,
+) -> Result<Checked, Cancelled> {
+    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    if cancelled() {
+        return Err(Cancelled);
+    }
     let mut out = Vec::new();
     let schema = match catch_unwind(AssertUnwindSafe(|| schemas.check(object, settings, &mut out))) {
         Ok(checked) => checked,
@@ -684,6 +765,9 @@ fn check_object<'s>(
     // Findings a rule left out itself (a script keeps no more than the limit), by rule.
     let mut dropped_early: Vec<(&'static str, u64)> = Vec::new();
     for ((rule, settings), run) in active.iter().zip(runs) {
+        if cancelled() {
+            return Err(Cancelled);
+        }
         let before = out.len();
         let mut cx = Context::new(rule.info(), settings, object, &mut out);
         cx.shared = Some(inventory);
@@ -738,14 +822,14 @@ fn check_object<'s>(
             f.suppression = Some(reason.clone());
         }
     }
-    Checked {
+    Ok(Checked {
         object: object.id,
         reported,
         suppressed,
         dropped,
         suppressed_dropped,
         schema,
-    }
+    })
 }
 
 /// Keeps the first `cap` findings of each rule of sorted `findings` (`rule-error`s, one per

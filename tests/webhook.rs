@@ -1,15 +1,28 @@
 //! The admission webhook end to end: the real server on loopback with a generated
 //! certificate, real AdmissionReview JSON over TLS, certificate rotation, SIGHUP context
-//! reload, a bounded load test from a second process, and a graceful SIGTERM.
+//! reload, a bounded load test from a second process, and a graceful SIGTERM; slow and
+//! stalled clients against the server's limits; and, through the router in this process, a
+//! context that costs a review nothing, cancelled reviews, load shedding, and answers that
+//! the API server accepts.
 #![cfg(feature = "webhook")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use kubelint::webhook::client::Client;
+use kubelint::config::{NamespaceMode, WebhookSettings};
+use kubelint::model::{Inventory, Object};
+use kubelint::rules::{Context, Family, Rule, RuleInfo};
+use kubelint::webhook::client::{Client, Connection};
+use kubelint::webhook::hygiene::{MAX_MESSAGE_RUNES, MAX_WARNING_RUNES, MAX_WARNINGS_RUNES};
+use kubelint::webhook::metrics::sample;
+use kubelint::webhook::{Limits, Webhook, router};
+use kubelint::{Config, Linter, RunOptions, Severity};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
 struct Pki {
     ca_pem: String,
@@ -63,10 +76,11 @@ impl Drop for Server {
     }
 }
 
-fn start(dir: &Path, context: &Path) -> Server {
+fn start(dir: &Path, context: &Path, flags: &[&str]) -> Server {
     let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_kubelint"))
         .args(["serve", "--listen", &addr.to_string(), "--cert-poll-ms", "100"])
+        .args(flags)
         .arg("--cert")
         .arg(dir.join("tls.crt"))
         .arg("--key")
@@ -96,6 +110,44 @@ fn seed_deployment() -> Value {
     docs[0].root.to_json()
 }
 
+/// A server on loopback with a fresh certificate and an empty context, and a client.
+fn serve_with(dir: &Path, flags: &[&str]) -> (Server, Client) {
+    let context = dir.join("context");
+    std::fs::create_dir_all(&context).unwrap();
+    let pki = Pki::new();
+    pki.issue(dir);
+    let server = start(dir, &context, flags);
+    let client = Client::new(server.addr, pki.ca_pem.as_bytes(), "localhost").unwrap();
+    (server, client)
+}
+
+/// Waits until `/readyz` answers 200.
+async fn ready(client: &Client) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(mut c) = client.connect().await
+            && let Ok((200, _)) = c.request("GET", "/readyz", b"").await
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the server did not become ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `/metrics` over a connection of its own.
+async fn metrics(client: &Client) -> String {
+    let mut c = client.connect().await.unwrap();
+    let (status, body) = c.request("GET", "/metrics", b"").await.unwrap();
+    assert_eq!(status, 200);
+    String::from_utf8(body).unwrap()
+}
+
+/// One sample of the metrics, which must be there.
+fn metric(text: &str, name: &str) -> f64 {
+    sample(text, name).unwrap_or_else(|| panic!("no {name} in\n{text}"))
+}
+
 fn kill(pid: u32, signal: &str) {
     assert!(
         Command::new("kill")
@@ -114,7 +166,7 @@ fn the_webhook_over_tls() {
     let pki = Pki::new();
     pki.issue(dir.path());
     std::fs::write(dir.path().join("ca.crt"), &pki.ca_pem).unwrap();
-    let mut server = start(dir.path(), &context);
+    let mut server = start(dir.path(), &context, &[]);
     let client = Client::new(server.addr, pki.ca_pem.as_bytes(), "localhost").unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -166,8 +218,10 @@ fn the_webhook_over_tls() {
         std::fs::write(context.join("web.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx:1.27.2}]}\n").unwrap();
         kill(server.child.id(), "-HUP");
         let deadline = Instant::now() + Duration::from_secs(10);
+        let mut retries = 0;
         loop {
             let (_, body) = conn.request("POST", "/validate", &review("hpa-2", "CREATE", "shop", hpa.clone())).await.unwrap();
+            retries += 1;
             if !warned(&body) {
                 break;
             }
@@ -175,13 +229,27 @@ fn the_webhook_over_tls() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
 
-        // Metrics.
+        // Metrics: every review above is counted once, where it belongs. Allowed: seed-1,
+        // pod-2 (DELETE), hpa-1 and each hpa-2; denied: pod-1; an error: the malformed body.
+        // Every AdmissionReview sent was a dry run.
         let (_, body) = conn.request("GET", "/metrics", b"").await.unwrap();
-        let metrics = String::from_utf8(body).unwrap();
-        assert!(metrics.contains("kubelint_admission_requests_total{result=\"denied\"} 1"), "{metrics}");
-        assert!(metrics.contains("kubelint_admission_requests_total{result=\"error\"} 1"), "{metrics}");
-        assert!(metrics.contains("kubelint_admission_dry_run_total"), "{metrics}");
-        assert!(metrics.contains("kubelint_admission_duration_seconds_bucket{le=\"+Inf\"}"), "{metrics}");
+        let text = String::from_utf8(body).unwrap();
+        let at = |name: &str| metric(&text, name);
+        let allowed = 3 + retries;
+        assert_eq!(at("kubelint_admission_requests_total{result=\"allowed\"}"), allowed as f64);
+        assert_eq!(at("kubelint_admission_requests_total{result=\"denied\"}"), 1.0);
+        assert_eq!(at("kubelint_admission_requests_total{result=\"error\"}"), 1.0);
+        assert_eq!(at("kubelint_admission_requests_total{result=\"shed\"}"), 0.0);
+        assert_eq!(at("kubelint_admission_denials_total"), 1.0);
+        assert_eq!(at("kubelint_admission_dry_run_total"), (allowed + 1) as f64);
+        let answered = (allowed + 2) as f64;
+        assert_eq!(at("kubelint_admission_duration_seconds_count"), answered);
+        assert_eq!(at("kubelint_admission_duration_seconds_bucket{le=\"+Inf\"}"), answered);
+        assert!(at("kubelint_admission_duration_seconds_bucket{le=\"2.5\"}") <= answered);
+        assert!(at("kubelint_admission_duration_seconds_sum") > 0.0);
+        assert_eq!(at("kubelint_context_objects"), 1.0, "the Deployment loaded on SIGHUP");
+        assert_eq!(at("kubelint_admission_in_flight"), 0.0);
+        assert!(at("kubelint_connections_open") >= 1.0);
 
         // Certificate rotation: new connections get the new certificate.
         let before = conn.peer_certificate().unwrap();
@@ -228,4 +296,418 @@ fn the_webhook_over_tls() {
         assert!(Instant::now() < deadline, "no exit after SIGTERM");
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// Reads a response within `within`; `None` when the server closed the connection first.
+async fn response_within(conn: &mut Connection, within: Duration) -> Option<(u16, Vec<u8>)> {
+    tokio::time::timeout(within, conn.response())
+        .await
+        .unwrap_or_else(|_| panic!("no answer and no close within {within:?}"))
+        .ok()
+}
+
+#[test]
+fn slow_and_stalled_clients_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let flags = [
+        "--header-timeout-ms",
+        "1000",
+        "--body-timeout-ms",
+        "1500",
+        "--max-connections",
+        "4",
+        "--max-in-flight",
+        "2",
+        "--max-body-bytes",
+        "100000",
+    ];
+    let (_server, client) = serve_with(dir.path(), &flags);
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "c", "image": "busybox:1.36"}]}});
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        ready(&client).await;
+
+        // Headers that never end: the connection is closed after the header timeout.
+        let mut stalled = client.connect().await.unwrap();
+        stalled
+            .send(b"POST /validate HTTP/1.1\r\nHost: localhost\r\n")
+            .await
+            .unwrap();
+        let t = Instant::now();
+        assert_eq!(response_within(&mut stalled, Duration::from_secs(10)).await, None);
+        assert!(
+            t.elapsed() >= Duration::from_millis(800),
+            "closed after {:?}",
+            t.elapsed()
+        );
+
+        // A body larger than the limit is refused from its Content-Length, without waiting for it.
+        let mut big = client.connect().await.unwrap();
+        big.send(&kubelint::webhook::client::head("POST", "/validate", 200_000))
+            .await
+            .unwrap();
+        let (status, _) = response_within(&mut big, Duration::from_secs(1)).await.unwrap();
+        assert_eq!(status, 413);
+
+        // Two bodies that stall take the two places in flight; the next review is shed at once.
+        let mut bodies = Vec::new();
+        for _ in 0..2 {
+            let mut c = client.connect().await.unwrap();
+            c.send(&kubelint::webhook::client::head("POST", "/validate", 1000))
+                .await
+                .unwrap();
+            c.send(b"{\"apiVersi").await.unwrap();
+            bodies.push(c);
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while metric(&metrics(&client).await, "kubelint_admission_in_flight") < 2.0 {
+            assert!(Instant::now() < deadline, "the stalled bodies were not admitted");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let mut shed = client.connect().await.unwrap();
+        let t = Instant::now();
+        let (status, body) = shed
+            .request("POST", "/validate", &review("shed-1", "CREATE", "shop", pod.clone()))
+            .await
+            .unwrap();
+        assert_eq!(status, 503, "{}", String::from_utf8_lossy(&body));
+        assert!(t.elapsed() < Duration::from_millis(500), "shed after {:?}", t.elapsed());
+        assert!(String::from_utf8_lossy(&body).contains("limit of 2 reviews in flight"));
+
+        // The stalled bodies time out (408) and give their places back.
+        for mut c in bodies {
+            let (status, _) = response_within(&mut c, Duration::from_secs(5)).await.unwrap();
+            assert_eq!(status, 408);
+        }
+        let mut after = client.connect().await.unwrap();
+        let (status, body) = after
+            .request("POST", "/validate", &review("after-1", "CREATE", "shop", pod.clone()))
+            .await
+            .unwrap();
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        drop((after, shed, big, stalled));
+
+        let text = metrics(&client).await;
+        assert_eq!(metric(&text, "kubelint_admission_requests_total{result=\"shed\"}"), 1.0);
+        assert_eq!(metric(&text, "kubelint_admission_timeouts_total{phase=\"body\"}"), 2.0);
+        assert_eq!(
+            metric(&text, "kubelint_admission_requests_total{result=\"error\"}"),
+            3.0,
+            "413, 408, 408"
+        );
+        assert_eq!(metric(&text, "kubelint_admission_in_flight"), 0.0);
+
+        // Connections: at most four open; a fifth is closed before its handshake.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while metric(&metrics(&client).await, "kubelint_connections_open") > 1.0 {
+            assert!(Instant::now() < deadline, "connections were not closed");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Only the connection that asked is left: give the server time to see it closed.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let mut open = Vec::new();
+        for _ in 0..4 {
+            open.push(client.connect().await.unwrap());
+        }
+        assert!(client.connect().await.is_err(), "a fifth connection was accepted");
+        drop(open.pop());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let text = loop {
+            if let Ok(mut c) = client.connect().await
+                && let Ok((200, body)) = c.request("GET", "/metrics", b"").await
+            {
+                break String::from_utf8(body).unwrap();
+            }
+            assert!(Instant::now() < deadline, "no place was given back");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert!(metric(&text, "kubelint_connections_refused_total") >= 1.0);
+    });
+}
+
+/// A rule that takes 100 ms on objects annotated `test/slow`, and counts its calls.
+struct Slow {
+    info: &'static RuleInfo,
+    calls: Arc<AtomicUsize>,
+}
+
+impl Rule for Slow {
+    fn info(&self) -> &'static RuleInfo {
+        self.info
+    }
+
+    fn check(&self, object: &Object, _: &Inventory, _: &mut Context<'_>) {
+        if object.annotations.contains_key("test/slow") {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// `n` slow rules sharing one call counter.
+fn slow_rules(n: usize, calls: &Arc<AtomicUsize>) -> Vec<Box<dyn Rule>> {
+    (0..n)
+        .map(|i| {
+            let id: &'static str = Box::leak(format!("slow-{i}").into_boxed_str());
+            let info: &'static RuleInfo = Box::leak(Box::new(RuleInfo {
+                id,
+                family: Family::Hygiene,
+                ..RuleInfo::BASE
+            }));
+            Box::new(Slow {
+                info,
+                calls: Arc::clone(calls),
+            }) as Box<dyn Rule>
+        })
+        .collect()
+}
+
+/// Posts a review to the router: (status, headers, body, time taken).
+async fn post(app: &axum::Router, body: Vec<u8>) -> (u16, axum::http::HeaderMap, Value, Duration) {
+    let t = Instant::now();
+    let request = axum::http::Request::post("/validate")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    let value =
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    (parts.status.as_u16(), parts.headers, value, t.elapsed())
+}
+
+async fn router_metrics(app: &axum::Router) -> String {
+    let request = axum::http::Request::get("/metrics")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let body = app.clone().oneshot(request).await.unwrap().into_body();
+    String::from_utf8(axum::body::to_bytes(body, usize::MAX).await.unwrap().to_vec()).unwrap()
+}
+
+#[test]
+fn a_timed_out_review_stops_its_work_and_overload_is_shed() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let linter = Linter::with_rules(Config::default(), RunOptions::default(), slow_rules(20, &calls)).unwrap();
+    let hook = Arc::new(Webhook::new(
+        linter,
+        WebhookSettings::default(),
+        Severity::Error,
+        Vec::new(),
+    ));
+    let limits = Limits {
+        review_timeout: Duration::from_millis(300),
+        max_in_flight: 1,
+        ..Limits::default()
+    };
+    let app = router(Arc::clone(&hook), &limits);
+    let slow = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "slow", "annotations": {"test/slow": "yes"}}});
+    let quick = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "quick"}});
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // Twenty rules of 100 ms: two seconds of work, for a review allowed 300 ms.
+        let first = tokio::spawn({
+            let (app, body) = (app.clone(), review("slow-1", "CREATE", "shop", slow));
+            async move { post(&app, body).await }
+        });
+        while calls.load(Ordering::SeqCst) == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // The one place in flight is taken: the next review is shed at once.
+        let (status, headers, body, took) = post(&app, review("quick-1", "CREATE", "shop", quick.clone())).await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(headers.get("retry-after").unwrap(), "1");
+        assert!(took < Duration::from_millis(250), "shed after {took:?}");
+        assert!(!first.is_finished());
+
+        let (status, _, body, took) = first.await.unwrap();
+        assert_eq!(status, 504, "{body}");
+        assert!(took < Duration::from_millis(1500), "answered after {took:?}");
+        // The work stops at the next rule, and only then gives its place back.
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while metric(&router_metrics(&app).await, "kubelint_admission_in_flight") > 0.0 {
+            assert!(Instant::now() < deadline, "the timed-out work did not stop");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let stopped_at = calls.load(Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            stopped_at,
+            "rules still ran after the work stopped"
+        );
+        assert!(
+            stopped_at <= 6,
+            "{stopped_at} of 20 rules ran for a review cancelled after 300 ms"
+        );
+
+        let (status, _, body, _) = post(&app, review("quick-2", "CREATE", "shop", quick)).await;
+        assert_eq!((status, &body["response"]["allowed"]), (200, &json!(true)), "{body}");
+        let text = router_metrics(&app).await;
+        assert_eq!(metric(&text, "kubelint_admission_cancelled_total"), 1.0);
+        assert_eq!(
+            metric(&text, "kubelint_admission_timeouts_total{phase=\"review\"}"),
+            1.0
+        );
+        assert_eq!(metric(&text, "kubelint_admission_requests_total{result=\"shed\"}"), 1.0);
+        assert_eq!(
+            metric(&text, "kubelint_admission_requests_total{result=\"error\"}"),
+            1.0
+        );
+        assert_eq!(
+            metric(&text, "kubelint_admission_requests_total{result=\"allowed\"}"),
+            1.0
+        );
+    });
+}
+
+/// `n` objects over `files` files in ten namespaces: Deployments with their Service,
+/// ServiceAccount and ConfigMap.
+fn write_context(dir: &Path, n: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..n / 4 {
+        let ns = format!("team-{}", i % 10);
+        let text = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app-{i}, namespace: {ns}, labels: {{app: app-{i}}}}}\n\
+             spec:\n  replicas: 2\n  selector: {{matchLabels: {{app: app-{i}}}}}\n  template:\n    metadata: {{labels: {{app: app-{i}, tier: web}}}}\n\
+             \x20   spec:\n      serviceAccountName: app-{i}\n      containers:\n      - name: app\n        image: registry.example.com/app:1.{i}\n\
+             \x20       envFrom: [{{configMapRef: {{name: app-{i}}}}}]\n        resources: {{requests: {{cpu: 100m, memory: 64Mi}}, limits: {{memory: 64Mi}}}}\n\
+             ---\napiVersion: v1\nkind: Service\nmetadata: {{name: app-{i}, namespace: {ns}}}\nspec:\n  selector: {{app: app-{i}}}\n  ports: [{{port: 80, targetPort: 8080}}]\n\
+             ---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: app-{i}, namespace: {ns}}}\n\
+             ---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: app-{i}, namespace: {ns}}}\ndata: {{LEVEL: info, INDEX: \"{i}\"}}\n"
+        );
+        std::fs::write(dir.join(format!("app-{i}.yaml")), text).unwrap();
+    }
+}
+
+#[test]
+fn a_large_context_costs_a_review_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let context = dir.path().join("context");
+    write_context(&context, 4000);
+    let hook = |paths: Vec<PathBuf>| {
+        let linter = Linter::new(Config::default()).unwrap();
+        let hook = Arc::new(Webhook::new(linter, WebhookSettings::default(), Severity::Error, paths));
+        hook.reload_context().unwrap();
+        router(hook, &Limits::default())
+    };
+    let nothing = dir.path().join("empty");
+    std::fs::create_dir(&nothing).unwrap();
+    let (large, empty) = (hook(vec![context]), hook(vec![nothing]));
+    // A Deployment of the context, updated: it references the context's ConfigMap and
+    // ServiceAccount, and its Service and namespace are there.
+    let update = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "app-10", "namespace": "team-0", "labels": {"app": "app-10"}},
+        "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "app-10"}},
+            "template": {"metadata": {"labels": {"app": "app-10", "tier": "web"}},
+                "spec": {"serviceAccountName": "app-10", "containers": [{"name": "app", "image": "registry.example.com/app:1.10",
+                    "envFrom": [{"configMapRef": {"name": "app-10"}}]}]}}}});
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let missing = |body: &Value| body["response"].to_string().contains("config-reference-missing");
+        let (_, _, with, _) = post(&large, review("u", "UPDATE", "team-0", update.clone())).await;
+        let (_, _, without, _) = post(&empty, review("u", "UPDATE", "team-0", update.clone())).await;
+        assert!(missing(&without), "{without}");
+        assert!(!missing(&with), "the context is used: {with}");
+        // Interleaved, so both see the same load on the machine; medians of 15.
+        let (mut large_times, mut empty_times) = (Vec::new(), Vec::new());
+        for i in 0..15 {
+            let body = review(&format!("l{i}"), "UPDATE", "team-0", update.clone());
+            large_times.push(post(&large, body).await.3);
+            let body = review(&format!("e{i}"), "UPDATE", "team-0", update.clone());
+            empty_times.push(post(&empty, body).await.3);
+        }
+        large_times.sort();
+        empty_times.sort();
+        let (large_median, empty_median) = (large_times[7], empty_times[7]);
+        eprintln!("review with a 4,000-object context: {large_median:?}; with none: {empty_median:?}");
+        assert!(
+            large_median < empty_median * 2 + Duration::from_millis(5),
+            "a review with a 4,000-object context took {large_median:?}, with none {empty_median:?}"
+        );
+    });
+}
+
+#[test]
+fn warnings_and_messages_are_what_the_api_server_accepts() {
+    let mut settings = WebhookSettings::default();
+    settings.namespace_modes.insert("legacy".into(), NamespaceMode::Warn);
+    let hook = Arc::new(Webhook::new(
+        Linter::new(Config::default()).unwrap(),
+        settings,
+        Severity::Error,
+        Vec::new(),
+    ));
+    let app = router(hook, &Limits::default());
+    // Forty unknown fields, each named with a bell, an escape sequence, a newline, a
+    // right-to-left override and 300 more characters: forty long findings quoting them.
+    let mut container = serde_json::Map::new();
+    container.insert("name".into(), json!("c"));
+    container.insert("image".into(), json!("busybox:1.36"));
+    for i in 0..40 {
+        container.insert(format!("f{i:02}\u{7}\u{1b}[2J\n\u{202e}{}", "x".repeat(300)), json!(1));
+    }
+    let pod =
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [container]}});
+    let clean = |s: &str| !s.chars().any(|c| c.is_control() || c == '\u{202e}');
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // Warn mode: every finding becomes a warning.
+        let (status, _, body, _) = post(&app, review("w", "CREATE", "legacy", pod.clone())).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["response"]["allowed"], true, "{body}");
+        let warnings: Vec<&str> = body["response"]["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        assert!(warnings.len() > 5, "{warnings:?}");
+        assert!(warnings.iter().all(|w| clean(w)), "{warnings:?}");
+        assert!(
+            warnings.iter().all(|w| w.chars().count() <= MAX_WARNING_RUNES),
+            "{warnings:?}"
+        );
+        let total: usize = warnings.iter().map(|w| w.chars().count()).sum();
+        assert!(total <= MAX_WARNINGS_RUNES, "{total} runes of warnings");
+        assert!(
+            warnings.iter().any(|w| w.starts_with("unknown-field: `f00 ")),
+            "{warnings:?}"
+        );
+        let last = warnings.last().unwrap();
+        assert!(
+            last.starts_with("kubelint: ") && last.ends_with(" more warnings not shown"),
+            "{last}"
+        );
+
+        // Enforced: the findings deny, in a bounded and clean message.
+        let (status, _, body, _) = post(&app, review("d", "CREATE", "shop", pod)).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["response"]["allowed"], false, "{body}");
+        let message = body["response"]["status"]["message"].as_str().unwrap();
+        assert!(clean(message), "{message:?}");
+        assert!(
+            message.chars().count() <= MAX_MESSAGE_RUNES,
+            "{} runes",
+            message.chars().count()
+        );
+        assert!(message.starts_with("kubelint denied Pod shop/p: "), "{message}");
+        assert!(message.contains("unknown-field: `f00 "), "{message}");
+        assert!(message.contains("; and ") && message.ends_with(" more"), "{message}");
+    });
 }

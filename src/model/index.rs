@@ -1,57 +1,120 @@
 //! The inventory: every object of the run, indexed for cross-object questions.
+//!
+//! An inventory can be layered over a shared one ([`Inventory::over`]): the admission
+//! webhook builds the inventory of its context repository once and judges each reviewed
+//! object against it, paying only for the reviewed object's own entries.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use super::selector::LabelSelector;
 use super::{Object, builtin_cluster_scoped};
 use crate::source::{Document, Node};
 
-/// All objects of a run.
+/// All objects of a run, or the objects of one layer over a shared base inventory.
 #[derive(Debug, Default)]
 pub struct Inventory {
+    /// The objects of this layer: all objects of a plain inventory; only the layer's own
+    /// objects (not the base's) for one built with [`Inventory::over`]. To see every
+    /// object, use [`Inventory::iter`] and [`Inventory::object`].
     pub objects: Vec<Object>,
-    /// namespace -> indexes of objects with a pod template in it.
+    /// The shared inventory this layer sits on, if any.
+    base: Option<Arc<Inventory>>,
+    /// Ids of base objects that an object of this layer replaces (same group, kind,
+    /// namespace and name): queries skip them.
+    replaced: HashSet<usize>,
+    /// The id of `objects[0]`: the base's id range ends where this layer's starts.
+    first_id: usize,
+    /// (group, kind) that CRDs among this layer's documents declare cluster-scoped.
+    cluster_kinds: HashSet<(String, String)>,
+    /// namespace -> positions (in `objects`) of objects with a pod template in it.
     pods_by_namespace: HashMap<String, Vec<usize>>,
-    /// (kind, namespace or "", name) -> index.
+    /// (kind, namespace or "", name) -> position.
     by_name: HashMap<(String, String, String), usize>,
-    /// (group, kind) -> indexes.
+    /// (group, kind) -> positions.
     by_kind: HashMap<(String, String), Vec<usize>>,
-    /// (group, kind, namespace or "") -> indexes.
+    /// (group, kind, namespace or "") -> positions.
     by_kind_namespace: HashMap<(String, String, String), Vec<usize>>,
-    /// (namespace, label key, label value) of pod templates -> indexes: selector queries
+    /// (namespace, label key, label value) of pod templates -> positions: selector queries
     /// start from the smallest candidate list instead of every pod of the namespace.
     pod_labels: HashMap<(String, String, String), Vec<usize>>,
     /// Namespaces that some object lives in, or that a Namespace object defines.
-    namespaces: std::collections::BTreeSet<String>,
+    namespaces: BTreeSet<String>,
+}
+
+/// (group, kind) of the CRDs among `documents` whose scope is `Cluster`.
+fn crd_cluster_kinds(documents: &[Document]) -> HashSet<(String, String)> {
+    documents
+        .iter()
+        .filter(|d| d.root.get("kind").and_then(Node::as_str) == Some("CustomResourceDefinition"))
+        .filter(|d| d.root.pointer("/spec/scope").and_then(Node::as_str) == Some("Cluster"))
+        .filter_map(|d| {
+            let group = d.root.pointer("/spec/group")?.as_str()?;
+            let kind = d.root.pointer("/spec/names/kind")?.as_str()?;
+            Some((group.to_string(), kind.to_string()))
+        })
+        .collect()
 }
 
 impl Inventory {
     /// Builds the inventory. Objects without a namespace get `default_namespace`, unless
     /// their kind is cluster-scoped (built in, or declared so by a CRD among the documents).
     pub fn build(documents: Vec<Document>, default_namespace: &str) -> Inventory {
-        let crd_cluster_kinds: HashSet<(String, String)> = documents
-            .iter()
-            .filter(|d| d.root.get("kind").and_then(Node::as_str) == Some("CustomResourceDefinition"))
-            .filter(|d| d.root.pointer("/spec/scope").and_then(Node::as_str) == Some("Cluster"))
-            .filter_map(|d| {
-                let group = d.root.pointer("/spec/group")?.as_str()?;
-                let kind = d.root.pointer("/spec/names/kind")?.as_str()?;
-                Some((group.to_string(), kind.to_string()))
-            })
-            .collect();
+        Inventory::layer(None, documents, default_namespace)
+    }
+
+    /// Builds a layer of `documents` over `base`, which is shared, not copied: the work and
+    /// memory are those of `documents` alone. Queries answer with this layer's objects
+    /// first, then the base's; a base object is hidden when an object of this layer has the
+    /// same group, kind, namespace and `metadata.name` (the new version of an object
+    /// replaces the stored one). CRDs of either layer declare cluster-scoped kinds for this
+    /// layer's objects. Ids continue after the base's.
+    ///
+    /// # Panics
+    /// When `base` is itself layered: one level is supported.
+    pub fn over(base: Arc<Inventory>, documents: Vec<Document>, default_namespace: &str) -> Inventory {
+        assert!(
+            base.base.is_none(),
+            "an inventory can be layered over a plain inventory only"
+        );
+        Inventory::layer(Some(base), documents, default_namespace)
+    }
+
+    fn layer(base: Option<Arc<Inventory>>, documents: Vec<Document>, default_namespace: &str) -> Inventory {
+        let cluster_kinds = crd_cluster_kinds(&documents);
         let cluster_scoped = |g: &str, k: &str| {
-            builtin_cluster_scoped(g, k) || crd_cluster_kinds.contains(&(g.to_string(), k.to_string()))
+            let key = (g.to_string(), k.to_string());
+            builtin_cluster_scoped(g, k)
+                || cluster_kinds.contains(&key)
+                || base.as_ref().is_some_and(|b| b.cluster_kinds.contains(&key))
         };
+        let first_id = base.as_ref().map_or(0, |b| b.first_id + b.objects.len());
         let objects: Vec<Object> = documents
             .into_iter()
             .enumerate()
             .map(|(i, d)| Object {
-                id: i,
+                id: first_id + i,
                 ..Object::new(d, default_namespace, cluster_scoped)
             })
             .collect();
+        let replaced = match &base {
+            Some(b) => objects
+                .iter()
+                .filter(|o| o.node().pointer("/metadata/name").is_some())
+                .flat_map(|o| {
+                    b.local_of_kind_in(&o.group, &o.kind, o.namespace.as_deref())
+                        .filter(move |old| old.name == o.name)
+                        .map(|old| old.id)
+                })
+                .collect(),
+            None => HashSet::new(),
+        };
         let mut inv = Inventory {
             objects,
+            base,
+            replaced,
+            first_id,
+            cluster_kinds,
             ..Inventory::default()
         };
         for (i, o) in inv.objects.iter().enumerate() {
@@ -89,13 +152,51 @@ impl Inventory {
         inv
     }
 
-    /// Workloads (objects with a pod template) in `namespace` whose pod labels match.
-    /// An empty selector selects every workload of the namespace.
-    pub fn pods_selected<'a>(
+    /// The base objects that this layer does not replace.
+    fn base_objects<'a, I>(&'a self, base: Option<I>) -> impl Iterator<Item = &'a Object> + use<'a, I>
+    where
+        I: Iterator<Item = &'a Object>,
+    {
+        base.into_iter().flatten().filter(|o| !self.replaced.contains(&o.id))
+    }
+
+    /// The object with id `id` (of this layer or of the base).
+    ///
+    /// # Panics
+    /// When no object has that id.
+    pub fn object(&self, id: usize) -> &Object {
+        match id.checked_sub(self.first_id) {
+            Some(i) => &self.objects[i],
+            None => self
+                .base
+                .as_ref()
+                .expect("an id below this layer's is a base id")
+                .object(id),
+        }
+    }
+
+    /// Every object: this layer's, then the base's that it does not replace.
+    pub fn iter(&self) -> impl Iterator<Item = &Object> {
+        let base = self.base.as_deref().map(|b| b.objects.iter());
+        self.objects.iter().chain(self.base_objects(base))
+    }
+
+    /// How many objects [`Inventory::iter`] yields.
+    pub fn len(&self) -> usize {
+        self.objects.len() + self.base.as_ref().map_or(0, |b| b.objects.len() - self.replaced.len())
+    }
+
+    /// Whether the inventory holds no object at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// [`Inventory::pods_selected`] among this layer's objects.
+    fn local_pods_selected<'a>(
         &'a self,
         namespace: &str,
         selector: &'a LabelSelector,
-    ) -> impl Iterator<Item = &'a Object> + 'a {
+    ) -> impl Iterator<Item = &'a Object> + use<'a> {
         use super::selector::Operator;
         // Start from the smallest list of pods that carry one of the required key=value pairs.
         let narrowest = selector
@@ -121,6 +222,18 @@ impl Inventory {
             .filter(move |o| selector.matches(&o.pod_labels))
     }
 
+    /// Workloads (objects with a pod template) in `namespace` whose pod labels match.
+    /// An empty selector selects every workload of the namespace.
+    pub fn pods_selected<'a>(
+        &'a self,
+        namespace: &str,
+        selector: &'a LabelSelector,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        let base = self.base.as_deref().map(|b| b.local_pods_selected(namespace, selector));
+        self.local_pods_selected(namespace, selector)
+            .chain(self.base_objects(base))
+    }
+
     /// The HorizontalPodAutoscaler whose `scaleTargetRef` names `object` (same namespace,
     /// kind and name), if any.
     pub fn autoscaler_of(&self, object: &Object) -> Option<&Object> {
@@ -132,13 +245,13 @@ impl Inventory {
             })
     }
 
-    /// Objects of `kind` in API `group` in `namespace` (`None`: cluster-scoped ones).
-    pub fn of_kind_in<'a>(
+    /// [`Inventory::of_kind_in`] among this layer's objects.
+    fn local_of_kind_in<'a>(
         &'a self,
         group: &str,
         kind: &str,
         namespace: Option<&str>,
-    ) -> impl Iterator<Item = &'a Object> + 'a {
+    ) -> impl Iterator<Item = &'a Object> + use<'a> {
         let key = (
             group.to_string(),
             kind.to_string(),
@@ -152,9 +265,21 @@ impl Inventory {
             .map(|&i| &self.objects[i])
     }
 
+    /// Objects of `kind` in API `group` in `namespace` (`None`: cluster-scoped ones).
+    pub fn of_kind_in<'a>(
+        &'a self,
+        group: &str,
+        kind: &str,
+        namespace: Option<&str>,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        let base = self.base.as_deref().map(|b| b.local_of_kind_in(group, kind, namespace));
+        self.local_of_kind_in(group, kind, namespace)
+            .chain(self.base_objects(base))
+    }
+
     /// Whether the inputs define or use `namespace`.
     pub fn knows_namespace(&self, namespace: &str) -> bool {
-        self.namespaces.contains(namespace)
+        self.namespaces.contains(namespace) || self.base.as_ref().is_some_and(|b| b.namespaces.contains(namespace))
     }
 
     /// Whether a `Namespace` object named `namespace` is among the inputs.
@@ -162,9 +287,30 @@ impl Inventory {
         self.find("Namespace", None, namespace).is_some()
     }
 
-    /// Every namespace the inputs define or use.
+    /// Every namespace the inputs define or use, in order, once.
     pub fn namespaces(&self) -> impl Iterator<Item = &str> {
-        self.namespaces.iter().map(String::as_str)
+        let mut own = self.namespaces.iter().map(String::as_str).peekable();
+        let mut base = self
+            .base
+            .as_deref()
+            .into_iter()
+            .flat_map(|b| b.namespaces.iter().map(String::as_str))
+            .peekable();
+        // Merge two sorted sequences.
+        std::iter::from_fn(move || match (own.peek(), base.peek()) {
+            (Some(a), Some(b)) if a == b => {
+                base.next();
+                own.next()
+            }
+            (Some(a), Some(b)) if a > b => base.next(),
+            (Some(_), _) => own.next(),
+            (None, _) => base.next(),
+        })
+    }
+
+    /// [`Inventory::find`] among this layer's objects.
+    fn local_find(&self, key: &(String, String, String)) -> Option<&Object> {
+        self.by_name.get(key).map(|&i| &self.objects[i])
     }
 
     /// The object of `kind` named `name` in `namespace` (`None` for cluster-scoped kinds).
@@ -174,11 +320,16 @@ impl Inventory {
             namespace.unwrap_or_default().to_string(),
             name.to_string(),
         );
-        self.by_name.get(&key).map(|&i| &self.objects[i])
+        self.local_find(&key).or_else(|| {
+            self.base
+                .as_ref()?
+                .local_find(&key)
+                .filter(|o| !self.replaced.contains(&o.id))
+        })
     }
 
-    /// Objects of `kind` in API `group` (any version).
-    pub fn of_kind<'a>(&'a self, group: &str, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
+    /// [`Inventory::of_kind`] among this layer's objects.
+    fn local_of_kind<'a>(&'a self, group: &str, kind: &str) -> impl Iterator<Item = &'a Object> + use<'a> {
         self.by_kind
             .get(&(group.to_string(), kind.to_string()))
             .map(Vec::as_slice)
@@ -187,11 +338,15 @@ impl Inventory {
             .map(|&i| &self.objects[i])
     }
 
+    /// Objects of `kind` in API `group` (any version).
+    pub fn of_kind<'a>(&'a self, group: &str, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
+        let base = self.base.as_deref().map(|b| b.local_of_kind(group, kind));
+        self.local_of_kind(group, kind).chain(self.base_objects(base))
+    }
+
     /// Objects in `namespace`.
     pub fn in_namespace<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.objects
-            .iter()
-            .filter(move |o| o.namespace.as_deref() == Some(namespace))
+        self.iter().filter(move |o| o.namespace.as_deref() == Some(namespace))
     }
 }
 
@@ -247,6 +402,55 @@ metadata: {name: w}
         assert!(inv.find("Deployment", Some("default"), "web").is_none());
         assert_eq!(inv.of_kind("batch", "CronJob").count(), 1);
         assert_eq!(inv.of_kind("apps", "CronJob").count(), 0);
+    }
+
+    #[test]
+    fn a_layer_sees_its_base_and_replaces_what_it_updates() {
+        let base = Arc::new(inventory());
+        let update = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web, tier: back}}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w2, namespace: ignored}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: new}
+";
+        let loaded = load_file(Arc::new(SourceFile::new("u.yaml", update.to_string())));
+        let layer = Inventory::over(Arc::clone(&base), loaded.documents, "default");
+        // Ids continue after the base's; every id resolves.
+        assert_eq!(layer.objects[0].id, 5);
+        assert_eq!(layer.object(5).name.as_deref(), Some("web"));
+        assert_eq!(layer.object(1).name.as_deref(), Some("report"));
+        // The new Deployment replaces the base's: one `web`, with the new labels.
+        assert_eq!(layer.len(), 7);
+        assert_eq!(layer.iter().count(), 7);
+        let webs: Vec<_> = layer.of_kind("apps", "Deployment").map(|o| o.id).collect();
+        assert_eq!(webs, vec![5]);
+        assert_eq!(layer.find("Deployment", Some("shop"), "web").unwrap().id, 5);
+        let front = LabelSelector::from_map(&Node::from_json(&serde_json::json!({"tier": "front"})));
+        assert_eq!(layer.pods_selected("shop", &front).count(), 0);
+        let back = LabelSelector::from_map(&Node::from_json(&serde_json::json!({"tier": "back"})));
+        assert_eq!(layer.pods_selected("shop", &back).count(), 1);
+        // Base objects stay visible; the base's CRD makes the new Widget cluster-scoped.
+        assert_eq!(layer.pods_selected("default", &LabelSelector::default()).count(), 1);
+        assert!(layer.defines_namespace("shop"));
+        assert_eq!(layer.find("Widget", None, "w2").unwrap().namespace, None);
+        assert_eq!(layer.of_kind_in("example.com", "Widget", None).count(), 2);
+        let namespaces: Vec<_> = layer.namespaces().collect();
+        assert_eq!(namespaces, vec!["default", "new", "shop"]);
+        assert!(layer.knows_namespace("new") && layer.knows_namespace("default"));
+        assert_eq!(layer.in_namespace("shop").count(), 1);
+        // The base itself is unchanged.
+        assert_eq!(base.len(), 5);
+        assert_eq!(base.find("Deployment", Some("shop"), "web").unwrap().id, 0);
     }
 
     #[test]

@@ -114,7 +114,7 @@ pub struct ScriptContext {
 
 impl ScriptContext {
     fn object(&self) -> &Object {
-        &self.inventory.objects[self.object]
+        self.inventory.object(self.object)
     }
 
     fn report(&self, pointer: &str, message: &str) {
@@ -342,14 +342,13 @@ pub fn sandboxed_engine() -> Engine {
     engine.register_fn("objects", |c: &mut ScriptContext, kind: ImmutableString| -> Array {
         let ns = c.object().namespace.clone();
         c.inventory
-            .objects
             .iter()
             .filter(|o| o.kind == kind.as_str() && o.namespace == ns)
             .map(object_value)
             .collect()
     });
     engine.register_fn("count", |c: &mut ScriptContext, kind: ImmutableString| -> i64 {
-        c.inventory.objects.iter().filter(|o| o.kind == kind.as_str()).count() as i64
+        c.inventory.iter().filter(|o| o.kind == kind.as_str()).count() as i64
     });
     engine.register_fn(
         "workloads",

@@ -166,6 +166,27 @@ impl Schemas {
 
     /// The schemas of one run: these plus the CRDs among its objects.
     pub fn for_run(&self, inventory: &Inventory) -> RunSchemas<'_> {
+        self.with_crds(Arc::new(CrdSchemas::of(inventory)))
+    }
+
+    /// The schemas of one run whose CRDs were gathered before (and may be shared between
+    /// runs, with the validators compiled for them): these plus `crds`.
+    pub fn with_crds(&self, crds: Arc<CrdSchemas>) -> RunSchemas<'_> {
+        RunSchemas { base: self, crds }
+    }
+}
+
+/// The CRDs among a run's objects, by version, and their compiled validators.
+pub struct CrdSchemas {
+    crds: HashMap<String, crd::CrdVersion>,
+    /// (group, kind) -> served versions, for "that version is not served".
+    crd_versions: HashMap<(String, String), Vec<String>>,
+    cache: ValidatorCache,
+}
+
+impl CrdSchemas {
+    /// Gathers the CRDs of `inventory` (validators are compiled when first needed).
+    pub fn of(inventory: &Inventory) -> CrdSchemas {
         let mut crds = HashMap::new();
         let mut crd_versions: HashMap<(String, String), Vec<String>> = HashMap::new();
         for o in inventory.of_kind("apiextensions.k8s.io", "CustomResourceDefinition") {
@@ -180,8 +201,7 @@ impl Schemas {
                 crds.insert(key(&v.api_version, &v.kind), v);
             }
         }
-        RunSchemas {
-            base: self,
+        CrdSchemas {
             crds,
             crd_versions,
             cache: ValidatorCache::default(),
@@ -274,10 +294,7 @@ fn gvk_of(v: &Value) -> Option<(String, String)> {
 /// The schemas of one run.
 pub struct RunSchemas<'a> {
     base: &'a Schemas,
-    crds: HashMap<String, crd::CrdVersion>,
-    /// (group, kind) -> served versions, for "that version is not served".
-    crd_versions: HashMap<(String, String), Vec<String>>,
-    cache: ValidatorCache,
+    crds: Arc<CrdSchemas>,
 }
 
 /// What schema checking found out about an object.
@@ -290,13 +307,13 @@ pub enum Checked {
 
 impl RunSchemas<'_> {
     pub fn compiled(&self) -> usize {
-        self.cache.compiled()
+        self.crds.cache.compiled()
     }
 
     fn validator(&self, api_version: &str, kind: &str) -> Option<Result<Arc<validate::Compiled>, String>> {
         let k = key(api_version, kind);
-        if let Some(v) = self.crds.get(&k).filter(|v| v.served) {
-            return self.cache.get(&k, || v.schema.clone());
+        if let Some(v) = self.crds.crds.get(&k).filter(|v| v.served) {
+            return self.crds.cache.get(&k, || v.schema.clone());
         }
         if let Some(schema) = self.base.user.get(&k) {
             return self.base.user_cache.get(&k, || Some(schema.clone()));
@@ -427,7 +444,7 @@ impl RunSchemas<'_> {
                 .unwrap_or_default();
             return format!("{api} has no kind `{kind}` in Kubernetes {}{hint}", archive.version);
         }
-        if let Some(served) = self.crd_versions.get(&(object.group.clone(), kind.to_string())) {
+        if let Some(served) = self.crds.crd_versions.get(&(object.group.clone(), kind.to_string())) {
             return format!(
                 "the CRD for {kind}.{} does not serve version `{}` (served: {})",
                 object.group,

@@ -38,6 +38,7 @@ impl Client {
         })
     }
 
+    /// Opens a kept-alive connection (TCP, then the TLS handshake).
     pub async fn connect(&self) -> Result<Connection, String> {
         let tcp = TcpStream::connect(self.addr).await.map_err(|e| e.to_string())?;
         tcp.set_nodelay(true).map_err(|e| e.to_string())?;
@@ -51,6 +52,14 @@ impl Client {
             buf: Vec::new(),
         })
     }
+}
+
+/// The head of a request with a JSON body of `length` bytes.
+pub fn head(method: &str, path: &str, length: usize) -> Vec<u8> {
+    format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    )
+    .into_bytes()
 }
 
 /// One kept-alive connection.
@@ -72,16 +81,20 @@ impl Connection {
 
     /// Sends one request and reads one response: (status, body).
     pub async fn request(&mut self, method: &str, path: &str, body: &[u8]) -> Result<(u16, Vec<u8>), String> {
-        let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-            body.len()
-        );
-        self.stream
-            .write_all(head.as_bytes())
-            .await
-            .map_err(|e| e.to_string())?;
-        self.stream.write_all(body).await.map_err(|e| e.to_string())?;
-        self.stream.flush().await.map_err(|e| e.to_string())?;
+        self.send(&head(method, path, body.len())).await?;
+        self.send(body).await?;
+        self.response().await
+    }
+
+    /// Writes raw bytes: part of a request, to play a slow client.
+    pub async fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
+        self.stream.write_all(bytes).await.map_err(|e| e.to_string())?;
+        self.stream.flush().await.map_err(|e| e.to_string())
+    }
+
+    /// Reads one response: (status, body); an error when the server closes the connection
+    /// first.
+    pub async fn response(&mut self) -> Result<(u16, Vec<u8>), String> {
         loop {
             if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
                 let head = String::from_utf8_lossy(&self.buf[..end]).into_owned();

@@ -6,10 +6,41 @@
 //! admission `warnings`. CREATE and UPDATE are linted, DELETE and CONNECT allowed; the
 //! request `uid` is echoed; `dryRun` requests are answered the same way (linting has no side
 //! effects) and counted apart. Objects are judged against a context repository
-//! (`--context PATH`, reloaded on SIGHUP) so cross-object rules work in admission.
+//! (`--context PATH`, reloaded on SIGHUP) whose inventory is built once per (re)load and
+//! shared by every review, so a review costs only its own object.
 //! `GET /healthz`, `/readyz` and `/metrics` (Prometheus text). The certificate and key are
-//! reloaded when their files change; SIGTERM shuts down gracefully; bodies are limited in
-//! size and requests in time; a malformed body is a 400, never a crash.
+//! reloaded when their files change; SIGTERM shuts down gracefully; a malformed body is a
+//! 400, never a crash.
+//!
+//! # Limits, overload and timeouts
+//!
+//! Every resource a client can make the server hold is bounded ([`Limits`], all of them
+//! `kubelint serve` flags):
+//!
+//! - connections: at most `max_connections` open; one more is closed as soon as it is
+//!   accepted, before any TLS work. Only HTTP/1.1 is offered (ALPN), so one connection
+//!   carries one request at a time;
+//! - time to send the TLS handshake and a request's headers (`header_timeout`, also the
+//!   idle time of a kept-alive connection): the connection is closed after it;
+//! - request body: at most `max_body_bytes` (413), sent within `body_timeout` (408);
+//! - reviews in flight (from the first byte of the body until the review's work has
+//!   really ended): at most `max_in_flight`, so buffered bodies hold at most
+//!   `max_in_flight × max_body_bytes`; at most `workers` of them parse and lint at once;
+//! - review time (`review_timeout`, from the end of the body, queueing included): 504.
+//!
+//! Over a limit the webhook answers at once, without reading the body, with `503` and
+//! `Retry-After: 1`. It does not decide `allowed` itself: it has not read the request (so
+//! it has no `uid` to answer), and an admission decision taken under load would override the
+//! `failurePolicy` that the cluster's operators chose in the ValidatingWebhookConfiguration
+//! (`Ignore`: admit unchecked; `Fail`: refuse). A 503 (or 408, 504) is a webhook failure,
+//! to which the API server applies that policy, and which it counts in its own metrics
+//! (`apiserver_admission_webhook_rejection_count`).
+//!
+//! A review that runs out of time is cancelled, not merely abandoned: the lint reads a
+//! cancel flag between stages and between rules ([`Linter::lint_in_context_cancellable`]),
+//! so it stops within one rule's time on one object (a Rhai rule has its own 250 ms
+//! budget). Its in-flight place is given back only when its work has ended, so work that
+//! outlives its request still counts against `max_in_flight` and can never pile up.
 //!
 //! AdmissionReview is a small, stable JSON shape, so it is read with `serde_json` here
 //! rather than through kube-core, whose `admission` feature pulls in k8s-openapi (the
@@ -17,184 +48,197 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::{NamespaceMode, WebhookSettings};
 use crate::finding::{Finding, Severity};
-use crate::linter::Linter;
-use crate::source::Document;
+use crate::linter::{Linter, PreparedContext};
 
 pub mod client;
+pub mod hygiene;
+pub mod metrics;
+mod server;
+
+pub use metrics::Metrics;
+pub use server::serve;
+
+/// Default of `--max-body-bytes`: an AdmissionReview carries the object and, on UPDATE, its
+/// old version, each at most etcd's 1.5 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
+/// Default of `--header-timeout-ms`.
+pub const DEFAULT_HEADER_TIMEOUT_MS: u64 = 5_000;
+/// Default of `--body-timeout-ms`.
+pub const DEFAULT_BODY_TIMEOUT_MS: u64 = 5_000;
+/// Default of `--timeout-ms`: below the API server's default `timeoutSeconds` (10), so the
+/// answer still reaches it.
+pub const DEFAULT_REVIEW_TIMEOUT_MS: u64 = 5_000;
+/// Default of `--max-connections`.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 128;
+/// Default of `--max-in-flight`: with 3 MiB bodies, at most 48 MiB of them buffered.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 16;
+
+/// What clients may make the server hold (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest request body accepted (413 above).
+    pub max_body_bytes: usize,
+    /// Longest a client may take for the TLS handshake and for a request's headers, and
+    /// longest a kept-alive connection may stay idle; the connection is closed after it.
+    pub header_timeout: Duration,
+    /// Longest a client may take to send a request body (408 after).
+    pub body_timeout: Duration,
+    /// Longest a review may take once its body is read, queueing for a worker included
+    /// (504 after; its work is cancelled).
+    pub review_timeout: Duration,
+    /// Most client connections open at once; more are closed as soon as they are accepted.
+    pub max_connections: usize,
+    /// Most reviews in flight at once (reading the body, queued or linted, until their
+    /// work has ended); more are answered 503 at once.
+    pub max_in_flight: usize,
+    /// Most reviews parsed and linted at once; the others wait within their timeout.
+    pub workers: usize,
+}
+
+impl Default for Limits {
+    /// The `kubelint serve` defaults; `workers` is the number of CPUs this process may use.
+    fn default() -> Limits {
+        Limits {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            header_timeout: Duration::from_millis(DEFAULT_HEADER_TIMEOUT_MS),
+            body_timeout: Duration::from_millis(DEFAULT_BODY_TIMEOUT_MS),
+            review_timeout: Duration::from_millis(DEFAULT_REVIEW_TIMEOUT_MS),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}
 
 /// How to serve.
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
+    /// Address to listen on.
     pub listen: SocketAddr,
+    /// TLS certificate chain (PEM), reloaded when the file changes.
     pub cert: PathBuf,
+    /// TLS private key (PEM), reloaded when the file changes.
     pub key: PathBuf,
-    /// Repositories of manifests that admitted objects are judged against.
-    pub context: Vec<PathBuf>,
-    /// Findings at or above this severity deny the request.
-    pub deny_on: Severity,
-    /// Largest request body accepted.
-    pub max_body_bytes: usize,
-    /// Longest a request may take.
-    pub timeout: Duration,
     /// How often the certificate files are checked for changes.
     pub cert_poll: Duration,
+    /// What clients may make the server hold.
+    pub limits: Limits,
 }
 
-/// Latency histogram buckets, in seconds.
-const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
-
-#[derive(Default)]
-pub struct Metrics {
-    allowed: AtomicU64,
-    denied: AtomicU64,
-    errors: AtomicU64,
-    dry_run: AtomicU64,
-    buckets: [AtomicU64; BUCKETS.len()],
-    count: AtomicU64,
-    sum_micros: AtomicU64,
-}
-
-impl Metrics {
-    fn observe(&self, elapsed: Duration) {
-        let s = elapsed.as_secs_f64();
-        for (i, b) in BUCKETS.iter().enumerate() {
-            if s <= *b {
-                self.buckets[i].fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        self.count.fetch_add(1, Ordering::Relaxed);
-        self.sum_micros.fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
-    }
-
-    /// Prometheus text exposition.
-    pub fn render(&self) -> String {
-        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        let mut s = String::new();
-        s.push_str("# HELP kubelint_admission_requests_total Admission reviews answered, by result.\n");
-        s.push_str("# TYPE kubelint_admission_requests_total counter\n");
-        for (result, n) in [
-            ("allowed", get(&self.allowed)),
-            ("denied", get(&self.denied)),
-            ("error", get(&self.errors)),
-        ] {
-            s.push_str(&format!(
-                "kubelint_admission_requests_total{{result=\"{result}\"}} {n}\n"
-            ));
-        }
-        s.push_str("# HELP kubelint_admission_denials_total Admission reviews denied.\n# TYPE kubelint_admission_denials_total counter\n");
-        s.push_str(&format!("kubelint_admission_denials_total {}\n", get(&self.denied)));
-        s.push_str("# HELP kubelint_admission_dry_run_total Dry-run admission reviews.\n# TYPE kubelint_admission_dry_run_total counter\n");
-        s.push_str(&format!("kubelint_admission_dry_run_total {}\n", get(&self.dry_run)));
-        s.push_str("# HELP kubelint_admission_duration_seconds Time to answer an admission review.\n");
-        s.push_str("# TYPE kubelint_admission_duration_seconds histogram\n");
-        for (i, b) in BUCKETS.iter().enumerate() {
-            s.push_str(&format!(
-                "kubelint_admission_duration_seconds_bucket{{le=\"{b}\"}} {}\n",
-                get(&self.buckets[i])
-            ));
-        }
-        let count = get(&self.count);
-        s.push_str(&format!(
-            "kubelint_admission_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n"
-        ));
-        s.push_str(&format!(
-            "kubelint_admission_duration_seconds_sum {}\n",
-            get(&self.sum_micros) as f64 / 1e6
-        ));
-        s.push_str(&format!("kubelint_admission_duration_seconds_count {count}\n"));
-        s
-    }
-}
-
-/// Everything the handlers share.
+/// The admission logic: the linter, the settings and the shared context; what the HTTP
+/// handlers call.
 pub struct Webhook {
-    pub linter: Linter,
-    pub settings: WebhookSettings,
-    pub deny_on: Severity,
-    pub context: RwLock<Arc<Vec<Document>>>,
-    pub context_paths: Vec<PathBuf>,
-    pub ready: AtomicBool,
-    pub metrics: Metrics,
+    linter: Linter,
+    settings: WebhookSettings,
+    deny_on: Severity,
+    context: RwLock<Arc<PreparedContext>>,
+    context_paths: Vec<PathBuf>,
+    ready: AtomicBool,
+    metrics: Metrics,
 }
 
-/// A request the webhook refuses to answer (a 400).
-#[derive(Debug)]
-pub struct BadRequest(pub String);
+/// Why a review has no AdmissionReview answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewError {
+    /// The body is not an AdmissionReview the webhook can answer (a 400).
+    BadRequest(String),
+    /// The review was cancelled before its end.
+    Cancelled,
+}
 
 impl Webhook {
+    /// A webhook judging objects with `linter` against the manifests under `context_paths`
+    /// (loaded by [`Webhook::reload_context`]; not ready until then).
     pub fn new(linter: Linter, settings: WebhookSettings, deny_on: Severity, context_paths: Vec<PathBuf>) -> Webhook {
+        let empty = linter.context_of(Vec::new());
         Webhook {
             linter,
             settings,
             deny_on,
-            context: RwLock::new(Arc::new(Vec::new())),
+            context: RwLock::new(Arc::new(empty)),
             context_paths,
             ready: AtomicBool::new(false),
             metrics: Metrics::default(),
         }
     }
 
-    /// (Re)loads the context repositories; on failure the previous context stays.
+    /// The webhook's metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// (Re)loads the context repositories and builds their inventory, then swaps it in:
+    /// reviews under way keep the one they started with. On failure the previous context
+    /// stays. Returns the number of context objects.
     pub fn reload_context(&self) -> Result<usize, String> {
-        let docs = self
+        let context = self
             .linter
             .load_context(&self.context_paths)
             .map_err(|e| e.to_string())?;
-        let n = docs.len();
-        *self.context.write().expect("context lock") = Arc::new(docs);
+        let n = context.len();
+        *self.context.write().expect("context lock") = Arc::new(context);
+        self.metrics.context_objects.store(n as u64, Ordering::Relaxed);
         self.ready.store(true, Ordering::SeqCst);
         Ok(n)
     }
 
     /// Answers one AdmissionReview (the body of `POST /validate`).
-    pub fn review(&self, body: &[u8]) -> Result<Value, BadRequest> {
-        let review: Value =
-            serde_json::from_slice(body).map_err(|e| BadRequest(format!("the body is not JSON: {e}")))?;
+    pub fn review(&self, body: &[u8]) -> Result<Value, ReviewError> {
+        self.review_cancellable(body, &AtomicBool::new(false))
+    }
+
+    /// [`Webhook::review`] that stops early, with [`ReviewError::Cancelled`], once `cancel`
+    /// is set.
+    pub fn review_cancellable(&self, body: &[u8], cancel: &AtomicBool) -> Result<Value, ReviewError> {
+        let bad = |m: String| ReviewError::BadRequest(m);
+        let mut review: Value = serde_json::from_slice(body).map_err(|e| bad(format!("the body is not JSON: {e}")))?;
         if review.get("apiVersion").and_then(Value::as_str) != Some("admission.k8s.io/v1")
             || review.get("kind").and_then(Value::as_str) != Some("AdmissionReview")
         {
-            return Err(BadRequest("expected an admission.k8s.io/v1 AdmissionReview".into()));
+            return Err(bad("expected an admission.k8s.io/v1 AdmissionReview".into()));
         }
         let request = review
-            .get("request")
-            .ok_or_else(|| BadRequest("the AdmissionReview has no `request`".into()))?;
-        let uid = request
-            .get("uid")
-            .and_then(Value::as_str)
-            .ok_or_else(|| BadRequest("the request has no `uid`".into()))?;
-        let operation = request.get("operation").and_then(Value::as_str).unwrap_or("");
-        let namespace = request.get("namespace").and_then(Value::as_str).unwrap_or("");
+            .get_mut("request")
+            .ok_or_else(|| bad("the AdmissionReview has no `request`".into()))?;
+        let text = |field: &str| request.get(field).and_then(Value::as_str).map(str::to_string);
+        let uid = text("uid").ok_or_else(|| bad("the request has no `uid`".into()))?;
+        let operation = text("operation").unwrap_or_default();
+        let namespace = text("namespace").unwrap_or_default();
         if request.get("dryRun").and_then(Value::as_bool) == Some(true) {
             self.metrics.dry_run.fetch_add(1, Ordering::Relaxed);
         }
-        let allow = |warnings: Vec<String>| {
-            json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-                   "response": {"uid": uid, "allowed": true, "warnings": warnings}})
+        let answer = |allowed: bool, warnings: Vec<String>, message: Option<String>| {
+            let mut response = json!({"uid": uid, "allowed": allowed, "warnings": warnings});
+            if let Some(message) = message {
+                response["status"] = json!({"code": 403, "reason": "Forbidden", "message": message});
+            }
+            json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "response": response})
         };
-        if !matches!(operation, "CREATE" | "UPDATE") || self.settings.exempt_namespaces.iter().any(|n| n == namespace) {
+        if !matches!(operation.as_str(), "CREATE" | "UPDATE") || self.settings.exempt_namespaces.contains(&namespace) {
             self.metrics.allowed.fetch_add(1, Ordering::Relaxed);
-            return Ok(allow(Vec::new()));
+            return Ok(answer(true, Vec::new(), None));
         }
         let mut object = request
-            .get("object")
-            .cloned()
-            .ok_or_else(|| BadRequest(format!("a {operation} request has no `object`")))?;
+            .get_mut("object")
+            .map(Value::take)
+            .ok_or_else(|| bad(format!("a {operation} request has no `object`")))?;
         if !object.is_object() {
-            return Err(BadRequest("`request.object` is not an object".into()));
+            return Err(bad("`request.object` is not an object".into()));
         }
         // The API server fills in the namespace of namespaced objects from the request.
         if !namespace.is_empty()
@@ -203,21 +247,25 @@ impl Webhook {
         {
             meta.insert("namespace".into(), json!(namespace));
         }
-        let kind = object.get("kind").and_then(Value::as_str).unwrap_or("?").to_string();
-        let name = object
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-            .to_string();
-        let context = Arc::clone(&self.context.read().expect("context lock"));
+        let field = |pointer: &str| {
+            object
+                .pointer(pointer)
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string()
+        };
+        let (kind, name) = (field("/kind"), field("/metadata/name"));
         let text = serde_json::to_string_pretty(&object).expect("JSON serialises");
+        drop(object);
+        let context = Arc::clone(&self.context.read().expect("context lock"));
         let report = self
             .linter
-            .lint_in_context(&context, &format!("admission/{kind}/{name}.json"), &text);
+            .lint_in_context_cancellable(&context, &format!("admission/{kind}/{name}.json"), &text, cancel)
+            .map_err(|_| ReviewError::Cancelled)?;
         let enforce = self
             .settings
             .namespace_modes
-            .get(namespace)
+            .get(&namespace)
             .is_none_or(|m| *m == NamespaceMode::Enforce);
         let (denying, warning): (Vec<&Finding>, Vec<&Finding>) = report
             .findings
@@ -230,68 +278,164 @@ impl Webhook {
             }
             s
         };
-        let warnings: Vec<String> = warning
-            .iter()
-            .take(20)
-            .map(|f| {
-                let s = describe(f);
-                if s.len() > 250 {
-                    format!("{}…", &s[..s.char_indices().nth(247).map_or(s.len(), |(i, _)| i)])
-                } else {
-                    s
-                }
-            })
-            .collect();
+        let warnings = hygiene::warnings(warning.iter().map(|f| describe(f)));
         if denying.is_empty() {
             self.metrics.allowed.fetch_add(1, Ordering::Relaxed);
-            return Ok(allow(warnings));
+            return Ok(answer(true, warnings, None));
         }
         self.metrics.denied.fetch_add(1, Ordering::Relaxed);
+        const LISTED: usize = 10;
         let mut message = format!("kubelint denied {kind} {namespace}/{name}: ");
-        message.push_str(
-            &denying
-                .iter()
-                .take(10)
-                .map(|f| describe(f))
-                .collect::<Vec<_>>()
-                .join("; "),
-        );
-        if denying.len() > 10 {
-            message.push_str(&format!("; and {} more", denying.len() - 10));
+        let listed: Vec<String> = denying
+            .iter()
+            .take(LISTED)
+            .map(|f| hygiene::item(&describe(f)))
+            .collect();
+        message.push_str(&listed.join("; "));
+        if denying.len() > LISTED {
+            message.push_str(&format!("; and {} more", denying.len() - LISTED));
         }
-        Ok(json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-            "response": {"uid": uid, "allowed": false, "warnings": warnings,
-                "status": {"code": 403, "reason": "Forbidden", "message": message}}}))
+        Ok(answer(false, warnings, Some(hygiene::message(&message))))
     }
 }
 
-async fn validate(State((hook, timeout)): State<(Arc<Webhook>, Duration)>, body: Bytes) -> Response {
+/// What the routes share.
+struct Shared {
+    hook: Arc<Webhook>,
+    limits: Limits,
+    in_flight: Arc<Semaphore>,
+    workers: Arc<Semaphore>,
+}
+
+/// A review's place among those in flight, given back (and the gauge lowered) when it is
+/// dropped: by the work itself once it has ended, or with the request if no work started.
+struct Ticket {
+    _permit: OwnedSemaphorePermit,
+    hook: Arc<Webhook>,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        self.hook.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Sets the flag when dropped: when the request ends for any reason (answered, timed out,
+/// or its connection gone), work still running for it stops.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A short plain-text answer; `close` ends the connection after it (the body may be unread).
+fn plain(status: StatusCode, text: String, close: bool) -> Response {
+    let mut response = (status, text).into_response();
+    if close {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+async fn validate(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let started = Instant::now();
-    let work = tokio::task::spawn_blocking({
-        let hook = Arc::clone(&hook);
-        move || hook.review(&body)
-    });
-    let response = match tokio::time::timeout(timeout, work).await {
-        Ok(Ok(Ok(v))) => (StatusCode::OK, axum::Json(v)).into_response(),
-        Ok(Ok(Err(BadRequest(m)))) => {
-            hook.metrics.errors.fetch_add(1, Ordering::Relaxed);
-            (StatusCode::BAD_REQUEST, m).into_response()
-        }
-        Ok(Err(_)) => {
-            hook.metrics.errors.fetch_add(1, Ordering::Relaxed);
-            (StatusCode::INTERNAL_SERVER_ERROR, "the review failed").into_response()
-        }
-        Err(_) => {
-            hook.metrics.errors.fetch_add(1, Ordering::Relaxed);
-            (StatusCode::GATEWAY_TIMEOUT, "the review took too long").into_response()
-        }
+    let hook = &shared.hook;
+    let Ok(permit) = Arc::clone(&shared.in_flight).try_acquire_owned() else {
+        hook.metrics.shed.fetch_add(1, Ordering::Relaxed);
+        let mut response = plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "kubelint is at its limit of {} reviews in flight",
+                shared.limits.max_in_flight
+            ),
+            true,
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
     };
+    hook.metrics.in_flight.fetch_add(1, Ordering::Relaxed);
+    let ticket = Ticket {
+        _permit: permit,
+        hook: Arc::clone(hook),
+    };
+    let response = answer(&shared, request, ticket).await;
+    if !response.status().is_success() {
+        hook.metrics.errors.fetch_add(1, Ordering::Relaxed);
+    }
     hook.metrics.observe(started.elapsed());
     response
 }
 
-/// The HTTP routes (exposed for tests that drive them without TLS).
-pub fn router(hook: Arc<Webhook>, max_body_bytes: usize, timeout: Duration) -> Router {
+/// Reads the body and runs the review, each within its time.
+async fn answer(shared: &Shared, request: Request, ticket: Ticket) -> Response {
+    let (hook, limits) = (&shared.hook, &shared.limits);
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
+        let text = format!("the body is larger than {} bytes", limits.max_body_bytes);
+        return plain(StatusCode::PAYLOAD_TOO_LARGE, text, true);
+    }
+    let body = match tokio::time::timeout(limits.body_timeout, Bytes::from_request(request, &())).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(rejection)) => {
+            let mut response = rejection.into_response();
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
+        Err(_) => {
+            hook.metrics.body_timeouts.fetch_add(1, Ordering::Relaxed);
+            let text = format!("the body did not arrive within {} ms", limits.body_timeout.as_millis());
+            return plain(StatusCode::REQUEST_TIMEOUT, text, true);
+        }
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _cancel_on_drop = CancelOnDrop(Arc::clone(&cancel));
+    let work = {
+        let (hook, workers, cancel) = (Arc::clone(hook), Arc::clone(&shared.workers), Arc::clone(&cancel));
+        async move {
+            let worker = workers
+                .acquire_owned()
+                .await
+                .expect("the worker semaphore is never closed");
+            tokio::task::spawn_blocking(move || {
+                // Both places are held until the work ends, however long after its request.
+                let _held = (ticket, worker);
+                let result = hook.review_cancellable(&body, &cancel);
+                if result == Err(ReviewError::Cancelled) {
+                    hook.metrics.cancelled.fetch_add(1, Ordering::Relaxed);
+                }
+                result
+            })
+            .await
+        }
+    };
+    match tokio::time::timeout(limits.review_timeout, work).await {
+        Ok(Ok(Ok(v))) => (StatusCode::OK, axum::Json(v)).into_response(),
+        Ok(Ok(Err(ReviewError::BadRequest(m)))) => plain(StatusCode::BAD_REQUEST, m, false),
+        Ok(Ok(Err(ReviewError::Cancelled))) | Err(_) => {
+            cancel.store(true, Ordering::Relaxed);
+            hook.metrics.review_timeouts.fetch_add(1, Ordering::Relaxed);
+            let text = format!("the review took longer than {} ms", limits.review_timeout.as_millis());
+            plain(StatusCode::GATEWAY_TIMEOUT, text, false)
+        }
+        Ok(Err(_)) => plain(StatusCode::INTERNAL_SERVER_ERROR, "the review failed".into(), false),
+    }
+}
+
+/// The HTTP routes (exposed for tests that drive them without TLS). `limits` apply to
+/// `POST /validate`; the connection limits and header timeout are the server's
+/// ([`serve`]).
+pub fn router(hook: Arc<Webhook>, limits: &Limits) -> Router {
     let readyz = {
         let hook = Arc::clone(&hook);
         move || async move {
@@ -311,91 +455,20 @@ pub fn router(hook: Arc<Webhook>, max_body_bytes: usize, timeout: Duration) -> R
             )
         }
     };
+    let shared = Arc::new(Shared {
+        hook,
+        limits: limits.clone(),
+        in_flight: Arc::new(Semaphore::new(limits.max_in_flight)),
+        workers: Arc::new(Semaphore::new(limits.workers.max(1))),
+    });
     Router::new()
         .route("/validate", post(validate))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .layer(DefaultBodyLimit::max(max_body_bytes))
-        .with_state((hook, timeout))
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .with_state(shared)
 }
-
-fn modified(paths: &[&PathBuf]) -> Vec<Option<SystemTime>> {
-    paths
-        .iter()
-        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
-        .collect()
-}
-
-/// Runs the webhook until SIGTERM (or SIGINT).
-pub fn serve(hook: Webhook, options: ServeOptions) -> Result<(), String> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    runtime.block_on(async move {
-        let hook = Arc::new(hook);
-        let count = hook.reload_context()?;
-        eprintln!("kubelint serve: {count} context objects; listening on https://{}", options.listen);
-        let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&options.cert, &options.key)
-            .await
-            .map_err(|e| format!("certificate {} / key {}: {e}", options.cert.display(), options.key.display()))?;
-        // Reload the certificate when cert-manager (or anyone) rotates the files.
-        {
-            let (tls, cert, key, poll) = (tls.clone(), options.cert.clone(), options.key.clone(), options.cert_poll);
-            tokio::spawn(async move {
-                let mut last = modified(&[&cert, &key]);
-                loop {
-                    tokio::time::sleep(poll).await;
-                    let now = modified(&[&cert, &key]);
-                    if now != last {
-                        match tls.reload_from_pem_file(&cert, &key).await {
-                            Ok(()) => eprintln!("kubelint serve: certificate reloaded"),
-                            Err(e) => eprintln!("kubelint serve: certificate reload failed, keeping the old one: {e}"),
-                        }
-                        last = now;
-                    }
-                }
-            });
-        }
-        let handle = axum_server::Handle::new();
-        {
-            let (handle, hook) = (handle.clone(), Arc::clone(&hook));
-            tokio::spawn(async move {
-                use tokio::signal::unix::{SignalKind, signal};
-                let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
-                    (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
-                else {
-                    return;
-                };
-                loop {
-                    tokio::select! {
-                        _ = term.recv() => break,
-                        _ = int.recv() => break,
-                        _ = hup.recv() => {
-                            let hook = Arc::clone(&hook);
-                            match tokio::task::spawn_blocking(move || hook.reload_context()).await {
-                                Ok(Ok(n)) => eprintln!("kubelint serve: context reloaded ({n} objects)"),
-                                Ok(Err(e)) => eprintln!("kubelint serve: context reload failed, keeping the old one: {e}"),
-                                Err(e) => eprintln!("kubelint serve: context reload failed: {e}"),
-                            }
-                        }
-                    }
-                }
-                eprintln!("kubelint serve: shutting down");
-                handle.graceful_shutdown(Some(Duration::from_secs(10)));
-            });
-        }
-        let app = router(hook, options.max_body_bytes, options.timeout);
-        axum_server::bind_rustls(options.listen, tls)
-            .handle(handle)
-            .serve(app.into_make_service())
-            .await
-            .map_err(|e| format!("serving on {}: {e}", options.listen))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,6 +487,14 @@ mod tests {
         serde_json::to_vec(&json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
             "request": {"uid": "u-1", "operation": operation, "namespace": namespace, "object": object, "dryRun": false}}))
         .unwrap()
+    }
+
+    fn limits(max_body_bytes: usize, review_timeout: Duration) -> Limits {
+        Limits {
+            max_body_bytes,
+            review_timeout,
+            ..Limits::default()
+        }
     }
 
     fn privileged() -> Value {
@@ -477,7 +558,10 @@ mod tests {
             .enable_all()
             .build()
             .unwrap();
-        let app = router(Arc::new(hook(WebhookSettings::default())), 1024, Duration::from_secs(5));
+        let app = router(
+            Arc::new(hook(WebhookSettings::default())),
+            &limits(1024, Duration::from_secs(5)),
+        );
         let big = axum::http::Request::post("/validate")
             .body(axum::body::Body::from(vec![b' '; 4096]))
             .unwrap();
@@ -509,7 +593,7 @@ mod tests {
             .unwrap();
         let h = Arc::new(hook(WebhookSettings::default()));
         // A zero budget: the review (on the blocking pool) cannot be done at the first poll.
-        let app = router(Arc::clone(&h), 1 << 20, Duration::ZERO);
+        let app = router(Arc::clone(&h), &limits(1 << 20, Duration::ZERO));
         let req = axum::http::Request::post("/validate")
             .body(axum::body::Body::from(review("CREATE", "shop", privileged())))
             .unwrap();
@@ -517,10 +601,17 @@ mod tests {
             rt.block_on(app.oneshot(req)).unwrap().status(),
             StatusCode::GATEWAY_TIMEOUT
         );
-        assert!(
-            h.metrics
-                .render()
-                .contains("kubelint_admission_requests_total{result=\"error\"} 1")
+        let text = h.metrics.render();
+        let at = |name: &str| metrics::sample(&text, name);
+        assert_eq!(
+            at("kubelint_admission_requests_total{result=\"error\"}"),
+            Some(1.0),
+            "{text}"
+        );
+        assert_eq!(
+            at("kubelint_admission_timeouts_total{phase=\"review\"}"),
+            Some(1.0),
+            "{text}"
         );
     }
 
@@ -534,14 +625,9 @@ mod tests {
         ] {
             assert!(h.review(body).is_err());
         }
-        assert!(h.review(&review("CREATE", "shop", json!("a string"))).is_err());
         assert_eq!(
-            h.metrics
-                .render()
-                .lines()
-                .filter(|l| l.starts_with("kubelint_admission_duration_seconds_bucket"))
-                .count(),
-            BUCKETS.len() + 1
+            h.review(&review("CREATE", "shop", json!("a string"))),
+            Err(ReviewError::BadRequest("`request.object` is not an object".into()))
         );
     }
 }
