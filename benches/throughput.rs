@@ -6,7 +6,8 @@
 //!   thread for a like-for-like ratio with the raw parser, and on all cores,
 //! - schema validation alone on the loaded inventory (built-in kinds and custom resources
 //!   of a CRD in the repo), with the number of schemas compiled,
-//! - the full run (`Linter::lint_paths`: walk, read, load, inventory, schemas, rules, sort).
+//! - the full run (`Linter::lint_paths`: walk, read, load, inventory, schemas, rules, sort),
+//! - rendering the findings of all documents as one stream, human format versus github.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -280,6 +281,33 @@ fn main() {
             r.summary.documents
         }),
     );
+    // Rendering the findings of every document as one stream: the human format (source
+    // snippets) must stay linear like the github one (it was quadratic: miette rescanned
+    // the stream from its start for every finding).
+    let stream: String = texts.iter().map(|(_, t)| format!("---\n{t}")).collect();
+    let streamed = linter.lint_str("stream.yaml", &stream);
+    println!(
+        "one stream of {:.1} MB: {} findings",
+        stream.len() as f64 / 1e6,
+        streamed.findings.len()
+    );
+    let render_options = kubelint::report::RenderOptions {
+        timing: false,
+        ..Default::default()
+    };
+    for (name, format) in [
+        ("render human, one stream", kubelint::report::Format::Human),
+        ("render github, one stream", kubelint::report::Format::Github),
+    ] {
+        report(
+            name,
+            best_of_3(|| {
+                let mut out = Vec::new();
+                kubelint::report::render(&streamed, &linter, format, &render_options, &mut out).unwrap();
+                streamed.summary.documents
+            }),
+        );
+    }
     // The shipped Rhai scripts, all enabled (three are off by default), versus none.
     let config = Config::parse(
         std::path::Path::new("bench.yaml"),

@@ -114,9 +114,13 @@ pub struct CheckArgs {
     /// Do not honour `.gitignore`, `.ignore` and `.kubelintignore`.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Files larger than this many bytes are reported, not read.
+    /// Files larger than this many bytes are reported, not read (stdin too: reading stops
+    /// one byte over the limit).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// The path reports give stdin (`-`), also matched against exclude patterns.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
     /// Colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -367,16 +371,21 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(l) => l,
         Err(e) => return usage_error(e),
     };
+    if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return usage_error("--stdin-filename names stdin, which is read only when `-` is among the paths");
+    }
     let mut inputs = Vec::new();
     for p in &args.paths {
         if p.as_os_str() == "-" {
-            let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            // One byte over the limit is enough to know that it is over.
+            let mut bytes = Vec::new();
+            let limit = args.max_file_size.saturating_add(1);
+            if let Err(e) = std::io::stdin().lock().take(limit).read_to_end(&mut bytes) {
                 return usage_error(format!("cannot read stdin: {e}"));
             }
-            inputs.push(Input::Text {
-                name: "<stdin>".into(),
-                text,
+            inputs.push(Input::Bytes {
+                name: args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into()),
+                bytes,
             });
         } else {
             inputs.push(Input::Path(p.clone()));

@@ -20,11 +20,22 @@ use crate::schema::{self, CrdSchemas, RunSchemas, SchemaOptions, Schemas};
 use crate::source::discover::{DiscoverOptions, discover};
 use crate::source::{self, Loaded, SourceFile, Span};
 
-/// One input: a path on disk (file or folder), or text with a name (stdin).
+/// One input: a path on disk (file or folder), text with a name, or raw bytes with a
+/// name (stdin).
 #[derive(Clone, Debug)]
 pub enum Input {
     Path(PathBuf),
-    Text { name: String, text: String },
+    Text {
+        name: String,
+        text: String,
+    },
+    /// A stream as read (stdin): bounded by the run's `max_file_size`, decoded per
+    /// document (a document that is not UTF-8 is a finding, the others are checked), and
+    /// left out when `name` matches an exclude pattern.
+    Bytes {
+        name: String,
+        bytes: Vec<u8>,
+    },
 }
 
 /// Options of a run that are not rule settings.
@@ -232,6 +243,8 @@ impl Linter {
             schema_dirs: config.schema_dirs.iter().chain(&options.schema_dirs).cloned().collect(),
         };
         let schemas = Schemas::new(&schema_options).map_err(|message| ConfigError { origin: None, message })?;
+        let excludes: Vec<String> = config.exclude.iter().chain(&options.exclude).cloned().collect();
+        source::discover::build_excludes(&excludes).map_err(|message| ConfigError { origin: None, message })?;
         if !options.only.is_empty() {
             for id in &options.only {
                 if !catalog.iter().any(|i| i.id == id) {
@@ -308,10 +321,11 @@ impl Linter {
         &self.schemas
     }
 
-    /// Lints files and folders (folders are walked in parallel).
+    /// Lints files and folders (folders are walked in parallel). A path that does not
+    /// exist or cannot be read is an `unreadable-file` finding.
     pub fn lint_paths<P: AsRef<std::path::Path>>(&self, paths: &[P]) -> Report {
         let inputs: Vec<Input> = paths.iter().map(|p| Input::Path(p.as_ref().to_path_buf())).collect();
-        self.lint_inputs(&inputs)
+        self.lint(&inputs, false)
             .expect("exclude patterns were checked when the linter was built")
     }
 
@@ -331,9 +345,18 @@ impl Linter {
         self.lint_str(name, &text)
     }
 
-    /// Lints any mix of paths and texts; fails only on an invalid exclude pattern.
+    /// Lints any mix of paths, texts and streams. Fails on a path given in `inputs` that
+    /// does not exist or cannot be read (what the command line calls a usage error);
+    /// files found by walking a folder that cannot be read are findings.
     pub fn lint_inputs(&self, inputs: &[Input]) -> Result<Report, ConfigError> {
+        self.lint(inputs, true)
+    }
+
+    /// `strict`: a path in `inputs` that cannot be read is an error, not a finding.
+    fn lint(&self, inputs: &[Input], strict: bool) -> Result<Report, ConfigError> {
         let started = Instant::now();
+        let options = self.discover_options();
+        let max = self.options.max_file_size;
         let mut roots = Vec::new();
         let mut loaded: Vec<Loaded> = Vec::new();
         for input in inputs {
@@ -342,22 +365,48 @@ impl Linter {
                 Input::Text { name, text } => {
                     loaded.push(source::load_file(Arc::new(SourceFile::new(name, text.clone()))));
                 }
+                Input::Bytes { name, bytes } => {
+                    let excludes = source::discover::build_excludes(&options.exclude)
+                        .map_err(|message| ConfigError { origin: None, message })?;
+                    if !source::discover::is_excluded(&excludes, std::path::Path::new(name)) {
+                        loaded.push(source::load_bytes(name, bytes.clone(), max));
+                    }
+                }
             }
         }
         let mut files = loaded.len();
         if !roots.is_empty() {
-            let options = self.discover_options();
             let found = discover(&roots, &options).map_err(|message| ConfigError { origin: None, message })?;
-            for (path, message) in found.errors {
+            let unreadable = |path: PathBuf, message: String| {
                 let file = Arc::new(SourceFile::new(path, String::new()));
                 let rule = &rules::input::UNREADABLE_FILE;
-                loaded.push(Loaded {
+                Loaded {
                     findings: vec![Finding::new(rule, rule.severity, message, &file, Span::default())],
                     ..Loaded::default()
+                }
+            };
+            if strict && let Some((path, message)) = found.unreadable_roots.first() {
+                return Err(ConfigError {
+                    origin: None,
+                    message: format!("{}: {message}", path.display()),
                 });
             }
-            files += found.files.len();
-            let max = self.options.max_file_size;
+            for (path, message) in found.errors.into_iter().chain(found.unreadable_roots) {
+                loaded.push(unreadable(path, message));
+            }
+            files += found.named.len() + found.files.len();
+            let named: Vec<Result<Loaded, String>> = found
+                .named
+                .par_iter()
+                .map(|p| match source::load_named(p, max) {
+                    Err(message) if strict => Err(format!("{}: {message}", p.display())),
+                    Err(message) => Ok(unreadable(p.clone(), message)),
+                    Ok(l) => Ok(l),
+                })
+                .collect();
+            for n in named {
+                loaded.push(n.map_err(|message| ConfigError { origin: None, message })?);
+            }
             loaded.par_extend(found.files.par_iter().map(|p| source::load_path(p, max)));
         }
         Ok(self
@@ -386,14 +435,19 @@ impl Linter {
     pub fn load_context(&self, paths: &[PathBuf]) -> Result<PreparedContext, ConfigError> {
         let options = self.discover_options();
         let found = discover(paths, &options).map_err(|message| ConfigError { origin: None, message })?;
-        if let Some((path, message)) = found.errors.first() {
+        if let Some((path, message)) = found.unreadable_roots.first().or(found.errors.first()) {
             return Err(ConfigError {
                 origin: None,
                 message: format!("context {}: {message}", path.display()),
             });
         }
         let max = self.options.max_file_size;
-        let loaded: Vec<Loaded> = found.files.par_iter().map(|p| source::load_path(p, max)).collect();
+        let loaded: Vec<Loaded> = found
+            .named
+            .par_iter()
+            .chain(&found.files)
+            .map(|p| source::load_path(p, max))
+            .collect();
         Ok(self.context_of(loaded.into_iter().flat_map(|l| l.documents).collect()))
     }
 
@@ -1014,6 +1068,35 @@ spec: {hostPID: true, containers: [{name: a, image: x}]}
             e.message
         );
         assert_eq!(e.severity, Severity::Error);
+    }
+
+    #[test]
+    fn a_bad_exclude_glob_fails_the_build_not_the_run() {
+        let bad = |config: Config, exclude: Vec<String>| {
+            let options = RunOptions {
+                exclude,
+                ..RunOptions::default()
+            };
+            Linter::with_options(config, options).err().map(|e| e.message)
+        };
+        let e = bad(Config::default(), vec!["a[".into()]).expect("an error, not a linter that panics later");
+        assert!(e.contains("invalid exclude pattern `a[`"), "{e}");
+        let c = Config::parse(std::path::Path::new("k.yaml"), "exclude: [\"b[\"]\n").unwrap();
+        assert!(bad(c, Vec::new()).is_some_and(|e| e.contains("`b[`")));
+    }
+
+    #[test]
+    fn named_paths_that_cannot_be_read_fail_lint_inputs_but_are_findings_for_lint_paths() {
+        let linter = only(&["latest-tag"], Config::default());
+        let missing = std::path::PathBuf::from("/no/such/kubelint/input.yaml");
+        let e = linter.lint_inputs(&[Input::Path(missing.clone())]).err().unwrap();
+        assert!(
+            e.message.starts_with("/no/such/kubelint/input.yaml: cannot read path"),
+            "{e}"
+        );
+        let r = linter.lint_paths(&[&missing]);
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(&*r.findings[0].rule, "unreadable-file");
     }
 
     #[test]

@@ -156,36 +156,275 @@ fn namespace_flag_sets_the_default_namespace() {
 }
 
 #[test]
-fn oversized_and_missing_files_are_findings() {
+fn oversized_files_are_findings() {
     let dir = repo(&[("big.yaml", &WARNS.repeat(10))]);
     let out = bin_in(dir.path())
-        .args([
-            "check",
-            "big.yaml",
-            "nothing-here.yaml",
-            "--max-file-size",
-            "100",
-            "--format",
-            "json",
-        ])
+        .args(["check", "big.yaml", "--max-file-size", "100", "--format", "json"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let msgs: Vec<_> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["rule"].clone(), f["file"].clone()))
-        .collect();
-    assert_eq!(msgs.len(), 2, "{msgs:?}");
-    assert!(msgs.iter().all(|(r, _)| r == "unreadable-file"));
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["rule"], "unreadable-file");
     assert!(
-        report["findings"][0]["message"]
+        findings[0]["message"]
             .as_str()
             .unwrap()
             .contains("over the 100-byte limit")
     );
+}
+
+/// (exit code, stderr) of `kubelint check ARGS` in `dir`.
+fn usage(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = bin_in(dir).arg("check").args(args).output().unwrap();
+    assert!(out.stdout.is_empty(), "no report on a usage error");
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn missing_or_unreadable_paths_named_are_usage_errors() {
+    let dir = repo(&[("warn.yaml", WARNS)]);
+    let (code, err) = usage(dir.path(), &["warn.yaml", "nothing-here.yaml"]);
+    assert_eq!(code, Some(2));
+    assert!(err.starts_with("error: nothing-here.yaml: cannot read path: "), "{err}");
+    let (code, err) = usage(dir.path(), &["no-such-folder/"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no-such-folder"), "{err}");
+    // A path that exists but cannot be opened, even by root: a Unix socket.
+    #[cfg(unix)]
+    {
+        let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("kubelint.sock")).unwrap();
+        let (code, err) = usage(dir.path(), &["kubelint.sock"]);
+        assert_eq!(code, Some(2));
+        assert!(err.starts_with("error: kubelint.sock: cannot read file: "), "{err}");
+    }
+}
+
+#[test]
+fn an_invalid_exclude_glob_is_a_usage_error() {
+    let dir = repo(&[("warn.yaml", WARNS)]);
+    let (code, err) = usage(dir.path(), &["--exclude", "a[", "warn.yaml"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("invalid exclude pattern `a[`"), "{err}");
+}
+
+fn json_report(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// (rule, file, line) of every finding.
+fn places(report: &serde_json::Value) -> Vec<(String, String, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_pipes_and_devices_named_are_read() {
+    let dir = repo(&[]);
+    let fifo = dir.path().join("rendered");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // The writer blocks until kubelint opens the FIFO to read it.
+    let writer = std::thread::spawn(move || fs::write(fifo, WARNS).unwrap());
+    let out = bin_in(dir.path())
+        .args(["check", "rendered", "--format", "json", "--only", "latest-tag"])
+        .output()
+        .unwrap();
+    let report = json_report(&out);
+    assert_eq!(places(&report), vec![("latest-tag".into(), "rendered".into(), 8)]);
+    assert_eq!(report["summary"]["files"], 1);
+    writer.join().unwrap();
+
+    // `/dev/stdin` is a pipe here, as `/dev/fd/63` is for `<(helm template …)`.
+    let out = bin_in(dir.path())
+        .args(["check", "/dev/stdin", "--format", "json", "--only", "latest-tag"])
+        .write_stdin(WARNS)
+        .output()
+        .unwrap();
+    assert_eq!(
+        places(&json_report(&out)),
+        vec![("latest-tag".into(), "/dev/stdin".into(), 8)]
+    );
+
+    // A character device: read, and bounded by the size limit.
+    let out = bin_in(dir.path())
+        .args(["check", "/dev/null", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_report(&out)["summary"]["files"], 1);
+    let out = bin_in(dir.path())
+        .args(["check", "/dev/zero", "--format", "json", "--max-file-size", "4096"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_report(&out);
+    assert_eq!(places(&report), vec![("unreadable-file".into(), "/dev/zero".into(), 1)]);
+    assert_eq!(
+        report["findings"][0]["message"],
+        "more than 4096 bytes, over the 4096-byte limit (--max-file-size)"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn process_substitution_is_read() {
+    let exe = assert_cmd::cargo::cargo_bin("kubelint");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#""$0" check --no-config --format json --only latest-tag <(printf '%s' "$1")"#)
+        .arg(exe)
+        .arg(WARNS)
+        .output()
+        .expect("bash runs");
+    let report = json_report(&out);
+    let found = places(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "latest-tag");
+    assert!(found[0].1.starts_with("/dev/fd/"), "{found:?}");
+}
+
+const POD_A: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: nginx}]}\n";
+
+/// A stream of three documents, the second with a Latin-1 `ü`.
+fn stream_with_a_latin1_document() -> Vec<u8> {
+    let mut bytes = POD_A.as_bytes().to_vec();
+    bytes.extend_from_slice(
+        b"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata: {city: \"M\xfcnchen\"}\n",
+    );
+    bytes.extend_from_slice(b"--- # the last one\n");
+    bytes.extend_from_slice(POD_A.replace("name: a}", "name: b}").as_bytes());
+    bytes
+}
+
+#[test]
+fn invalid_utf8_loses_only_its_own_document() {
+    let dir = repo(&[]);
+    fs::write(dir.path().join("stream.yaml"), stream_with_a_latin1_document()).unwrap();
+    let want = vec![
+        ("latest-tag".to_string(), "<stdin>".to_string(), 4),
+        ("unreadable-file".to_string(), "<stdin>".to_string(), 9),
+        ("latest-tag".to_string(), "<stdin>".to_string(), 14),
+    ];
+    let out = bin_in(dir.path())
+        .args(["check", "-", "--format", "json", "--only", "latest-tag"])
+        .write_stdin(stream_with_a_latin1_document())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_report(&out);
+    assert_eq!(places(&report), want);
+    let bad = &report["findings"][1];
+    assert_eq!(bad["start"]["column"], 16, "at the byte that is not UTF-8");
+    assert_eq!(
+        bad["message"],
+        "document is not valid UTF-8 text and was not checked (the other documents were)"
+    );
+    assert_eq!(report["summary"]["documents"], 2);
+    // A file, the same.
+    let out = bin_in(dir.path())
+        .args(["check", "stream.yaml", "--format", "json", "--only", "latest-tag"])
+        .output()
+        .unwrap();
+    let in_file: Vec<_> = want
+        .into_iter()
+        .map(|(r, _, l)| (r, "stream.yaml".to_string(), l))
+        .collect();
+    assert_eq!(places(&json_report(&out)), in_file);
+}
+
+#[test]
+fn stdin_is_bounded_by_the_size_limit() {
+    let big = WARNS.replace(
+        "name: web\n",
+        &format!("name: web\n  annotations: {{a: \"{}\"}}\n", "x".repeat(5000)),
+    );
+    let out = common::kubelint_stdin(&big, &["check", "-", "--format", "json", "--max-file-size", "4096"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_report(&out);
+    assert_eq!(places(&report), vec![("unreadable-file".into(), "<stdin>".into(), 1)]);
+    assert_eq!(
+        report["findings"][0]["message"],
+        "more than 4096 bytes, over the 4096-byte limit (--max-file-size)"
+    );
+    // The human format names stdin too.
+    let out = common::kubelint_stdin(&big, &["check", "-", "--max-file-size", "4096", "--color", "never"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("more than 4096 bytes, over the 4096-byte limit (--max-file-size) [<stdin>]"),
+        "{text}"
+    );
+    // Just under the limit, it is read.
+    let out = common::kubelint_stdin(
+        WARNS,
+        &[
+            "check",
+            "-",
+            "--format",
+            "json",
+            "--max-file-size",
+            &WARNS.len().to_string(),
+        ],
+    );
+    assert_eq!(json_report(&out)["summary"]["objects"], 1);
+}
+
+#[test]
+fn stdin_filename_names_stdin_and_meets_excludes() {
+    let dir = repo(&[]);
+    let run = |args: &[&str], input: &str| {
+        bin_in(dir.path())
+            .args(["check", "-", "--format", "json", "--only", "latest-tag"])
+            .args(args)
+            .write_stdin(input.to_string())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--stdin-filename", "deploy/web.yaml"], WARNS);
+    assert_eq!(
+        places(&json_report(&out)),
+        vec![("latest-tag".into(), "deploy/web.yaml".into(), 8)]
+    );
+    let out = run(
+        &["--stdin-filename", "vendor/web.yaml", "--exclude", "vendor/**"],
+        WARNS,
+    );
+    let report = json_report(&out);
+    assert_eq!(report["summary"]["files"], 0, "excluded like the file it names");
+    assert!(report["findings"].as_array().unwrap().is_empty());
+    // The name decides what a file name decides, e.g. a Kustomization.
+    let out = run(&["--stdin-filename", "kustomization.yaml"], "resources: [web.yaml]\n");
+    let report = json_report(&out);
+    assert_eq!(
+        places(&report),
+        vec![("skipped-file".into(), "kustomization.yaml".into(), 1)]
+    );
+    let (code, err) = usage(dir.path(), &["--stdin-filename", "x.yaml", "."]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--stdin-filename"), "{err}");
 }
 
 #[test]

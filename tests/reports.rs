@@ -343,3 +343,59 @@ fn sarif_validator() -> jsonschema::Validator {
         .build(&schema)
         .unwrap()
 }
+
+/// Human output shows a few lines around each finding, and no more than a few hundred
+/// bytes of a long line: a minified JSON file of N bytes on one line with a finding per
+/// object must not print N bytes per finding (600 findings in 70 KB printed 77 MB), nor
+/// crash past column 65,535.
+#[test]
+fn human_output_of_a_one_line_file_is_linear() {
+    let pod = |i: usize| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"p{i}"}},"spec":{{"containers":[{{"name":"c","image":"nginx"}}]}}}}"#
+        )
+    };
+    let items: Vec<String> = (0..600).map(pod).collect();
+    let text = format!(r#"{{"apiVersion":"v1","kind":"List","items":[{}]}}"#, items.join(","));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("list.json"), &text).unwrap();
+    let out = assert_cmd::Command::cargo_bin("kubelint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-config",
+            "--only",
+            "latest-tag",
+            "--color",
+            "never",
+            "list.json",
+        ])
+        .output()
+        .unwrap();
+    // miette panicked on a label past column 65,535 (a width argument over u16::MAX).
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let human = common::stdout(&out);
+    assert_eq!(
+        human.matches("latest-tag (https://").count(),
+        600,
+        "{}",
+        &human[..2000.min(human.len())]
+    );
+    // About 1 KB per finding; the whole line per finding would be 600 × 70 KB.
+    assert!(
+        human.len() < 600 * 1500,
+        "{} bytes of output for a {} byte file",
+        human.len(),
+        text.len()
+    );
+    // Each snippet is cut around its finding and says where it is.
+    let last = text.find(r#""name":"p599""#).unwrap();
+    let at = last + text[last..].find(r#""nginx""#).unwrap();
+    assert!(
+        human.contains(&format!("[list.json:1:{}]", at + 1)),
+        "{}",
+        &human[human.len() - 1500..]
+    );
+    assert!(human.contains("│ …"), "cut with an ellipsis");
+}

@@ -174,3 +174,95 @@ fn each_kind_is_compiled_once_however_many_objects_and_runs() {
     linter.lint_str("again.yaml", &docs);
     assert_eq!(linter.schemas().compiled(), 2, "a second run reuses the validators");
 }
+
+/// A Deployment whose `replicas` is `value`, in YAML and in JSON.
+fn deployment(value: &str) -> (String, String) {
+    let yaml = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {value}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: web, image: \"nginx:1.27.2\"}}]}}\n"
+    );
+    let json = format!(
+        "{{\n  \"apiVersion\": \"apps/v1\", \"kind\": \"Deployment\", \"metadata\": {{\"name\": \"web\"}},\n  \"spec\": {{\n    \"replicas\": {value},\n    \"selector\": {{\"matchLabels\": {{\"app\": \"web\"}}}},\n    \"template\": {{\"metadata\": {{\"labels\": {{\"app\": \"web\"}}}}, \"spec\": {{\"containers\": [{{\"name\": \"web\", \"image\": \"nginx:1.27.2\"}}]}}}}\n  }}\n}}\n"
+    );
+    (yaml, json)
+}
+
+#[test]
+fn numbers_out_of_an_int32_field_are_errors_at_the_value_in_yaml_and_json() {
+    let int32 = "`spec.replicas`: expected an int32 (-2147483648 to 2147483647), found";
+    let cases = [
+        ("1e400", "`spec.replicas`: expected integer, found 1e400, a number beyond the float64 range (not a number for kubectl: YAML reads it as a string)".to_string()),
+        ("1e30", format!("{int32} number 1e+30")),
+        ("99999999999999999999", format!("{int32} number 1e+20")),
+        ("-99999999999999999999", format!("{int32} number -1e+20")),
+        ("18446744073709551615", format!("{int32} number 1.8446744073709552e+19")),
+        ("2147483648", format!("{int32} integer 2147483648")),
+    ];
+    for (value, message) in cases {
+        let (yaml, json) = deployment(value);
+        let dir = repo(&[("web.yaml", &yaml), ("web.json", &json)]);
+        // The replica rules too: a value that is no int32 must not be read as 1 replica.
+        let (code, report) = run(
+            dir.path(),
+            &[
+                "--no-config",
+                "--only",
+                "replicas-too-low",
+                "--only",
+                "pdb-missing",
+                ".",
+            ],
+        );
+        assert_eq!(code, 1, "{value}: {report}");
+        let findings = report["findings"].as_array().unwrap();
+        assert_eq!(
+            findings.len(),
+            2,
+            "{value}: one error per file, nothing else: {report:#}"
+        );
+        for (f, file, line, column) in [(&findings[0], "web.json", 4, 17), (&findings[1], "web.yaml", 5, 13)] {
+            assert_eq!(f["rule"], "schema-violation", "{value}");
+            assert_eq!(f["severity"], "error");
+            assert_eq!(f["file"], file);
+            assert_eq!(f["message"], message.as_str(), "{value} in {file}");
+            assert_eq!(f["path"], "/spec/replicas");
+            assert_eq!(
+                (f["start"]["line"].as_u64(), f["start"]["column"].as_u64()),
+                (Some(line), Some(column)),
+                "{value} in {file}"
+            );
+            assert_eq!(
+                f["end"]["column"].as_u64(),
+                Some(column + value.len() as u64),
+                "{value} in {file}"
+            );
+        }
+    }
+    // In range, integral floats included: no error, and the rules count them.
+    for value in ["2147483647", "1e3"] {
+        let (yaml, json) = deployment(value);
+        let dir = repo(&[("web.yaml", &yaml), ("web.json", &json)]);
+        let (code, report) = run(dir.path(), &["--no-config", "--only", "pdb-missing", "."]);
+        let rules: Vec<_> = rules_and_lines(&report).into_iter().map(|(r, _, _)| r).collect();
+        assert_eq!(
+            (code, rules),
+            (0, vec!["pdb-missing".to_string(); 2]),
+            "{value}: {report:#}"
+        );
+    }
+}
+
+#[test]
+fn infinities_and_nans_are_errors_not_nulls() {
+    let (yaml, _) = deployment(".inf");
+    let dir = repo(&[("web.yaml", &yaml)]);
+    let (code, report) = run(dir.path(), &["--no-config", "--only", "replicas-too-low", "web.yaml"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules_and_lines(&report),
+        vec![("schema-violation".into(), "web.yaml".into(), 5)]
+    );
+    assert_eq!(
+        report["findings"][0]["message"],
+        "`spec.replicas`: `.inf` is not a number JSON can carry; kubectl cannot send this object"
+    );
+}

@@ -132,6 +132,17 @@ impl Object {
         }
     }
 
+    /// `spec.replicas` as the API server reads it: 1 when unset or null, `None` when it is
+    /// not an int32 (a string, a fraction, `1e30`): the schema rules report that value, and
+    /// rules about the replica count have nothing to count.
+    pub fn replicas(&self) -> Option<i64> {
+        match self.node().pointer("/spec/replicas") {
+            None => Some(1),
+            Some(n) if n.is_null() => Some(1),
+            Some(n) => n.as_i64().filter(|&r| i32::try_from(r).is_ok()),
+        }
+    }
+
     /// Whether the object is of `kind` in `group` (any version).
     pub fn is(&self, group: &str, kind: &str) -> bool {
         self.group == group && self.kind == kind

@@ -81,20 +81,12 @@ fn is_replicated(object: &Object) -> bool {
     object.is("apps", "Deployment") || object.is("apps", "StatefulSet")
 }
 
-fn replicas(object: &Object) -> i64 {
-    object
-        .node()
-        .pointer("/spec/replicas")
-        .and_then(Node::as_i64)
-        .unwrap_or(1)
-}
-
 fn replicas_too_low(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
     if !is_replicated(object) || inventory.autoscaler_of(object).is_some() {
         return;
     }
     let min = cx.param("minReplicas").and_then(|v| v.as_i64()).unwrap_or(2);
-    let n = replicas(object);
+    let Some(n) = object.replicas() else { return };
     if n >= min || n == 0 {
         return; // 0 is a deliberate scale-down
     }
@@ -127,7 +119,7 @@ fn rollout_unavailable_all(object: &Object, _: &Inventory, cx: &mut Context<'_>)
     let Some(node) = object.node().pointer(field) else {
         return;
     };
-    let n = replicas(object);
+    let Some(n) = object.replicas() else { return };
     let text = scalar_text(node).unwrap_or_default();
     let all = match text.strip_suffix('%') {
         Some(p) => p.trim().parse::<f64>().is_ok_and(|p| p >= 100.0),
@@ -146,7 +138,7 @@ fn replicas_not_spread(object: &Object, inventory: &Inventory, cx: &mut Context<
     if !is_replicated(object) {
         return;
     }
-    let n = replicas(object);
+    let Some(n) = object.replicas() else { return };
     if n < 2 && inventory.autoscaler_of(object).is_none() {
         return;
     }

@@ -351,17 +351,12 @@ fn pdb_selects_nothing(object: &Object, inventory: &Inventory, cx: &mut Context<
     }
 }
 
-/// Replicas a workload runs (1 when unset; `None` for kinds without `replicas`).
+/// Replicas a workload runs (1 when unset; `None` for kinds without `replicas`, and when
+/// `replicas` is not an int32).
 fn replicas(object: &Object) -> Option<i64> {
     let replicated = ["Deployment", "StatefulSet", "ReplicaSet"].contains(&object.kind.as_str())
         || object.is("", "ReplicationController");
-    replicated.then(|| {
-        object
-            .node()
-            .pointer("/spec/replicas")
-            .and_then(Node::as_i64)
-            .unwrap_or(1)
-    })
+    if replicated { object.replicas() } else { None }
 }
 
 fn pdb_blocks_eviction(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {

@@ -318,9 +318,11 @@ impl RunSchemas<'_> {
         if let Some(schema) = self.base.user.get(&k) {
             return self.base.user_cache.get(&k, || Some(schema.clone()));
         }
-        self.base
-            .builtin
-            .get(&k, || self.base.archive.schema(api_version, kind))
+        self.base.builtin.get(&k, || {
+            let mut schema = self.base.archive.schema(api_version, kind)?;
+            validate::add_integer_ranges(&mut schema);
+            Some(schema)
+        })
     }
 
     /// Runs the schema rules on one object. `settings` gives each rule's effective settings.
@@ -337,6 +339,7 @@ impl RunSchemas<'_> {
             }
         };
         check_metadata(object, &mut report);
+        check_non_finite(object.node(), &mut report);
         let (api, kind) = (object.api_version.as_str(), object.kind.as_str());
         let target = &self.base.archive.version;
         match deprecations::status(api, kind, target) {
@@ -457,6 +460,61 @@ impl RunSchemas<'_> {
 }
 
 type Reporter<'r> = dyn FnMut(&'static RuleInfo, &str, At, String) + 'r;
+
+/// `.inf` and `.nan` are YAML floats that JSON cannot carry: kubectl fails to convert
+/// the document ("json: unsupported value: +Inf"), and the validator would see `null`.
+fn check_non_finite(node: &Node, report: &mut Reporter<'_>) {
+    // The pointer is built only for a hit: this walks every object.
+    enum Step<'n> {
+        Key(&'n str),
+        Index(usize),
+    }
+    fn walk<'n>(node: &'n Node, path: &mut Vec<Step<'n>>, report: &mut Reporter<'_>) {
+        match &node.value {
+            crate::source::Value::Float(f) if !f.is_finite() => {
+                let mut pointer = String::new();
+                for step in path.iter() {
+                    match step {
+                        Step::Key(k) => pointer = crate::source::node::pointer_push(&pointer, k),
+                        Step::Index(i) => pointer.push_str(&format!("/{i}")),
+                    }
+                }
+                let literal = if f.is_nan() {
+                    ".nan"
+                } else if *f > 0.0 {
+                    ".inf"
+                } else {
+                    "-.inf"
+                };
+                report(
+                    &SCHEMA_VIOLATION,
+                    &pointer,
+                    At::Value,
+                    format!(
+                        "`{}`: `{literal}` is not a number JSON can carry; kubectl cannot send this object",
+                        validate::dotted(&pointer)
+                    ),
+                );
+            }
+            crate::source::Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Step::Index(i));
+                    walk(item, path, report);
+                    path.pop();
+                }
+            }
+            crate::source::Value::Map(entries) => {
+                for e in entries {
+                    path.push(Step::Key(&e.key));
+                    walk(&e.value, path, report);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(node, &mut Vec::new(), report);
+}
 
 fn check_metadata(object: &Object, report: &mut Reporter<'_>) {
     let Some(meta) = object.node().get("metadata") else {

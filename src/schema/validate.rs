@@ -54,6 +54,60 @@ impl ValidatorCache {
     }
 }
 
+/// The range of an integer `format` as the API server enforces it: a Go `int32` or
+/// `int64` field cannot hold a number outside it (`replicas: 1e30` is rejected, not
+/// clamped).
+fn integer_range(format: &str) -> Option<(i64, i64)> {
+    match format {
+        "int32" => Some((i32::MIN.into(), i32::MAX.into())),
+        "int64" => Some((i64::MIN, i64::MAX)),
+        _ => None,
+    }
+}
+
+fn is_integer_type(node: &serde_json::Map<String, Value>) -> bool {
+    match node.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+        _ => false,
+    }
+}
+
+/// Gives every integer schema with `format: int32` or `int64` the `minimum` and `maximum`
+/// of its format (keeping a tighter bound the schema has): JSON Schema validators check
+/// formats of strings only, so without this a number out of range passes (and rules read
+/// it as absent). For the built-in kinds, whose Go fields are `int32` and `int64`.
+pub fn add_integer_ranges(schema: &mut Value) {
+    match schema {
+        Value::Object(node) => {
+            if is_integer_type(node)
+                && let Some((min, max)) = node.get("format").and_then(Value::as_str).and_then(integer_range)
+            {
+                let tighter =
+                    |key: &str, bound: i64, keep: fn(f64, f64) -> bool, node: &serde_json::Map<String, Value>| {
+                        node.get(key)
+                            .and_then(Value::as_f64)
+                            .is_some_and(|have| keep(have, bound as f64))
+                    };
+                if !tighter("minimum", min, |have, b| have >= b, node) {
+                    node.insert("minimum".into(), min.into());
+                }
+                if !tighter("maximum", max, |have, b| have <= b, node) {
+                    node.insert("maximum".into(), max.into());
+                }
+            }
+            for (key, value) in node.iter_mut() {
+                // Values, not schemas: leave them as they are.
+                if !matches!(key.as_str(), "enum" | "const" | "default" | "example" | "examples") {
+                    add_integer_ranges(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(add_integer_ranges),
+        _ => {}
+    }
+}
+
 /// Go's `time.ParseDuration` syntax, which Kubernetes uses for `format: duration`:
 /// `0`, or signed decimal numbers with units (`300ms`, `1.5h`, `2h45m`).
 pub fn is_go_duration(s: &str) -> bool {
@@ -131,11 +185,32 @@ fn type_name(v: &Value) -> &'static str {
 
 fn found(v: &Value) -> String {
     match v {
+        Value::String(s) if is_number_beyond_float64(s) => {
+            format!("{s}, a number beyond the float64 range (not a number for kubectl: YAML reads it as a string)")
+        }
         Value::String(s) if s.chars().count() <= 40 => format!("string \"{s}\""),
         Value::Number(n) => format!("{} {n}", type_name(v)),
         Value::Bool(b) => format!("boolean {b}"),
         other => type_name(other).to_string(),
     }
+}
+
+/// `1e400`: what go-yaml (and so kubectl) reads as a string because Go cannot parse it as
+/// a float64.
+fn is_number_beyond_float64(s: &str) -> bool {
+    let cleaned = s.replace('_', "");
+    s.len() <= 1000
+        && crate::source::scalar::is_yaml_float(&cleaned)
+        && cleaned.parse::<f64>().is_ok_and(f64::is_infinite)
+}
+
+/// The message for a bound from an integer format (`int32`), if `limit` is one.
+fn integer_format_bound(compiled: &Compiled, schema_path: &str, limit: &Value, found: &str) -> Option<String> {
+    let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
+    let format = resolve(&compiled.schema, parent)?.get("format")?.as_str()?;
+    let (min, max) = integer_range(format)?;
+    let limit = limit.as_i64()?;
+    (limit == min || limit == max).then(|| format!("expected an {format} ({min} to {max}), found {found}"))
 }
 
 /// Follows a keyword location through the schema, jumping across local `$ref`s.
@@ -254,11 +329,13 @@ pub fn problems(compiled: &Compiled, instance: &Value) -> Vec<Problem> {
                 }
             }
             ValidationErrorKind::Minimum { limit } => Problem::Invalid {
-                expected: format!("expected at least {limit}, found {}", found(error.instance())),
+                expected: integer_format_bound(compiled, &schema_path, limit, &found(error.instance()))
+                    .unwrap_or_else(|| format!("expected at least {limit}, found {}", found(error.instance()))),
                 pointer,
             },
             ValidationErrorKind::Maximum { limit } => Problem::Invalid {
-                expected: format!("expected at most {limit}, found {}", found(error.instance())),
+                expected: integer_format_bound(compiled, &schema_path, limit, &found(error.instance()))
+                    .unwrap_or_else(|| format!("expected at most {limit}, found {}", found(error.instance()))),
                 pointer,
             },
             ValidationErrorKind::ExclusiveMinimum { limit } => Problem::Invalid {
@@ -359,6 +436,81 @@ mod tests {
             }]
         );
         assert!(cache.get("none", || None).is_none());
+    }
+
+    #[test]
+    fn integer_formats_bound_their_values() {
+        let cache = ValidatorCache::default();
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "replicas": {"type": ["integer", "null"], "format": "int32"},
+                "uid": {"type": "integer", "format": "int64"},
+                "port": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 65535},
+                "any": {"type": "number"}
+            }
+        });
+        let c = cache
+            .get("k", || {
+                let mut schema = schema;
+                add_integer_ranges(&mut schema);
+                Some(schema)
+            })
+            .unwrap()
+            .unwrap();
+        let expect = |instance: Value, want: &[&str]| {
+            let got: Vec<String> = problems(&c, &instance)
+                .into_iter()
+                .map(|p| match p {
+                    Problem::Invalid { pointer, expected } => format!("{pointer}: {expected}"),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            assert_eq!(got, want, "{instance}");
+        };
+        let int32 = "expected an int32 (-2147483648 to 2147483647)";
+        let int64 = "expected an int64 (-9223372036854775808 to 9223372036854775807)";
+        expect(
+            json!({"replicas": 2147483647, "uid": i64::MIN, "port": 443, "any": 1e300}),
+            &[],
+        );
+        expect(
+            json!({"replicas": 1e30}),
+            &[&format!("/replicas: {int32}, found number 1e+30")],
+        );
+        expect(
+            json!({"replicas": 1e20}),
+            &[&format!("/replicas: {int32}, found number 1e+20")],
+        );
+        expect(
+            json!({"replicas": 2147483648_i64}),
+            &[&format!("/replicas: {int32}, found integer 2147483648")],
+        );
+        expect(
+            json!({"replicas": -2147483649_i64}),
+            &[&format!("/replicas: {int32}, found integer -2147483649")],
+        );
+        // 2^63 as a float is one above i64::MAX: out of range, not rounded into it.
+        expect(
+            json!({"uid": 9223372036854775808.0}),
+            &[&format!("/uid: {int64}, found number 9.223372036854776e+18")],
+        );
+        expect(json!({"uid": -1e19}), &[&format!("/uid: {int64}, found number -1e+19")]);
+        // A tighter bound of the schema's own stays, with its own message.
+        expect(
+            json!({"port": 1e30}),
+            &["/port: expected at most 65535, found number 1e+30"],
+        );
+        expect(
+            json!({"replicas": "inf"}),
+            &["/replicas: expected integer, found string \"inf\""],
+        );
+        expect(
+            json!({"replicas": "1e400"}),
+            &[
+                "/replicas: expected integer, found 1e400, a number beyond the float64 range (not a number for kubectl: YAML reads it as a string)",
+            ],
+        );
     }
 
     #[test]

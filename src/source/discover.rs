@@ -20,10 +20,15 @@ pub struct DiscoverOptions {
 /// What the walk found.
 #[derive(Debug, Default)]
 pub struct Discovered {
-    /// Manifest files, sorted.
+    /// Manifest files found by walking folders, sorted.
     pub files: Vec<PathBuf>,
-    /// Paths the walk could not enter or read (a loop, a permission error, a missing path).
+    /// Roots that are not folders, taken whatever their name or type: regular files, and
+    /// also pipes, FIFOs, character devices and `/dev/fd/N` (`<(helm template …)`), sorted.
+    pub named: Vec<PathBuf>,
+    /// Paths below a root that the walk could not enter or read (a loop, a permission error).
     pub errors: Vec<(PathBuf, String)>,
+    /// Roots that do not exist or cannot be read (a folder that cannot be listed).
+    pub unreadable_roots: Vec<(PathBuf, String)>,
 }
 
 /// The extensions taken when walking a folder (a file named explicitly is always taken).
@@ -43,7 +48,7 @@ pub fn build_excludes(patterns: &[String]) -> Result<GlobSet, String> {
     b.build().map_err(|e| e.to_string())
 }
 
-fn is_excluded(set: &GlobSet, path: &Path) -> bool {
+pub(crate) fn is_excluded(set: &GlobSet, path: &Path) -> bool {
     if set.is_empty() {
         return false;
     }
@@ -51,20 +56,30 @@ fn is_excluded(set: &GlobSet, path: &Path) -> bool {
     set.is_match(stripped) || path.file_name().is_some_and(|n| set.is_match(Path::new(n)))
 }
 
-/// Walks `roots` in parallel. Never fails: unreadable paths are returned in `errors`.
+/// Walks `roots` in parallel. Fails only on an invalid exclude pattern: unreadable paths
+/// are returned in `errors` and `unreadable_roots`.
 pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discovered, String> {
     let excludes = build_excludes(&options.exclude)?;
     let mut out = Discovered::default();
     let mut walk_roots = Vec::new();
     for root in roots {
         match std::fs::metadata(root) {
-            Ok(meta) if meta.is_file() => {
+            Ok(meta) if meta.is_dir() => match std::fs::read_dir(root) {
+                Ok(_) => walk_roots.push(root.clone()),
+                Err(e) => out
+                    .unreadable_roots
+                    .push((root.clone(), format!("cannot read folder: {e}"))),
+            },
+            // Named explicitly: read it whatever it is (a FIFO's or a device's metadata says
+            // neither file nor folder).
+            Ok(_) => {
                 if !is_excluded(&excludes, root) {
-                    out.files.push(root.clone());
+                    out.named.push(root.clone());
                 }
             }
-            Ok(_) => walk_roots.push(root.clone()),
-            Err(e) => out.errors.push((root.clone(), format!("cannot read path: {e}"))),
+            Err(e) => out
+                .unreadable_roots
+                .push((root.clone(), format!("cannot read path: {e}"))),
         }
     }
     if let Some((first, rest)) = walk_roots.split_first() {
@@ -113,9 +128,14 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
         out.files.extend(files);
         out.errors.extend(errors);
     }
+    out.named.sort();
+    out.named.dedup();
     out.files.sort();
     out.files.dedup();
+    // A file named and also found in a named folder is read once, as named.
+    out.files.retain(|f| out.named.binary_search(f).is_err());
     out.errors.sort();
+    out.unreadable_roots.sort();
     Ok(out)
 }
 
@@ -169,8 +189,27 @@ mod tests {
     #[test]
     fn missing_paths_are_errors_not_panics() {
         let found = discover(&[PathBuf::from("/no/such/path/here")], &DiscoverOptions::default()).unwrap();
-        assert!(found.files.is_empty());
-        assert_eq!(found.errors.len(), 1);
+        assert!(found.files.is_empty() && found.named.is_empty());
+        assert_eq!(found.unreadable_roots.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn named_fifos_and_devices_are_taken_but_not_when_walking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("stream.yaml");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(status.success());
+        let roots = [fifo.clone(), PathBuf::from("/dev/null"), dir.path().to_path_buf()];
+        let found = discover(&roots, &DiscoverOptions::default()).unwrap();
+        let mut want = vec![fifo, PathBuf::from("/dev/null")];
+        want.sort();
+        assert_eq!(found.named, want);
+        assert!(
+            found.files.is_empty(),
+            "a FIFO inside a walked folder is not read: {:?}",
+            found.files
+        );
     }
 
     #[cfg(unix)]

@@ -9,7 +9,8 @@ pub mod yaml;
 #[cfg(test)]
 mod linear_tests;
 
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use node::{Entry, Node, Value};
@@ -44,9 +45,17 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 /// Reads a file from disk and loads it. Never fails: problems become findings.
 pub fn load_path(path: &Path, max_size: u64) -> Loaded {
+    load_named(path, max_size).unwrap_or_else(|message| unreadable(path, message))
+}
+
+/// Reads a path named by the user (a regular file, a pipe, a FIFO, a character device,
+/// `/dev/fd/N`) and loads it. A path that cannot be opened or read is an `Err` (a usage
+/// error on the command line); what is wrong with its content (over `max_size`, not UTF-8,
+/// not YAML) becomes findings.
+pub fn load_named(path: &Path, max_size: u64) -> Result<Loaded, String> {
     if let Some(note) = helm_template_note(path) {
         let file = Arc::new(SourceFile::new(path, String::new()));
-        return Loaded {
+        return Ok(Loaded {
             findings: vec![Finding::new(
                 &rules::SKIPPED_FILE,
                 Severity::Info,
@@ -55,59 +64,137 @@ pub fn load_path(path: &Path, max_size: u64) -> Loaded {
                 Span::default(),
             )],
             ..Loaded::default()
-        };
+        });
     }
-    match read_text(path, max_size) {
-        Ok(file) => load_file(Arc::new(file)),
-        Err(finding) => Loaded {
-            findings: vec![*finding],
-            ..Loaded::default()
-        },
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if meta.is_file() && meta.len() > max_size {
+        let message = format!(
+            "file is {} bytes, over the {max_size}-byte limit (--max-file-size)",
+            meta.len()
+        );
+        return Ok(unreadable(path, message));
+    }
+    // Read at most one byte over the limit: pipes and devices have no length to check first.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max_size.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    Ok(load_bytes(path, bytes, max_size))
+}
+
+/// One `unreadable-file` finding for the whole of `path`.
+fn unreadable(path: &Path, message: String) -> Loaded {
+    let file = Arc::new(SourceFile::new(path, String::new()));
+    let rule = &rules::UNREADABLE_FILE;
+    Loaded {
+        findings: vec![Finding::new(rule, rule.severity, message, &file, Span::default())],
+        ..Loaded::default()
     }
 }
 
-/// Reads a file as UTF-8 text; a read failure, an oversized file or invalid UTF-8 is an
-/// `unreadable-file` finding.
-pub fn read_text(path: &Path, max_size: u64) -> Result<SourceFile, Box<Finding>> {
-    let fail = |text: String, span: Span, message: String| {
-        let file = Arc::new(SourceFile::new(path, text));
-        Box::new(Finding::new(
-            &rules::UNREADABLE_FILE,
-            rules::UNREADABLE_FILE.severity,
-            message,
-            &file,
-            span,
-        ))
-    };
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > max_size => {
-            return Err(fail(
-                String::new(),
-                Span::default(),
-                format!(
-                    "file is {} bytes, over the {max_size}-byte limit (--max-file-size)",
-                    meta.len()
-                ),
-            ));
-        }
-        Ok(_) => {}
-        Err(e) => return Err(fail(String::new(), Span::default(), format!("cannot read file: {e}"))),
+/// Loads raw bytes (a file's, or stdin's) named `path` in reports. Over `max_size` bytes
+/// is one `unreadable-file` finding. A document that is not valid UTF-8 is one
+/// `unreadable-file` finding at its first bad byte and is not checked; the stream's other
+/// documents (split at `---` lines, as kubectl splits them) are.
+pub fn load_bytes(path: impl Into<PathBuf>, bytes: Vec<u8>, max_size: u64) -> Loaded {
+    let path = path.into();
+    if bytes.len() as u64 > max_size {
+        let message = format!("more than {max_size} bytes, over the {max_size}-byte limit (--max-file-size)");
+        return unreadable(&path, message);
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| fail(String::new(), Span::default(), format!("cannot read file: {e}")))?;
-    text_from_bytes(path, bytes).map_err(|(text, span, message)| fail(text, span, message))
-}
-
-/// Decodes bytes as UTF-8, or says where they stop being UTF-8.
-pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, (String, Span, String)> {
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(path, text)),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to() as u32;
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            Err((text, Span::new(at, at + 1), "file is not valid UTF-8 text".to_string()))
+        Ok(text) => load_file(Arc::new(SourceFile::new(path, text))),
+        Err(e) => load_invalid_utf8(path, e.into_bytes()),
+    }
+}
+
+/// Byte ranges of a stream's documents: each starts at a `---` line (or the start) and
+/// runs to the next. A `---` line is `---` alone or followed by blanks or a comment, the
+/// lines at which kubectl's YAML reader splits a stream.
+fn document_chunks(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut starts = vec![0];
+    let mut line = 0;
+    while line < bytes.len() {
+        let end = memchr_newline(bytes, line);
+        if line > 0 && is_separator(&bytes[line..end]) {
+            starts.push(line);
+        }
+        line = end + 1;
+    }
+    starts.push(bytes.len());
+    starts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+fn memchr_newline(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| from + i)
+}
+
+fn is_separator(line: &[u8]) -> bool {
+    let Some(rest) = line.strip_prefix(b"---") else {
+        return false;
+    };
+    let rest = rest.trim_ascii_start();
+    rest.is_empty() || rest.starts_with(b"#")
+}
+
+/// A stream with invalid UTF-8: each bad document is reported and blanked (its bytes
+/// turned to spaces, its line breaks kept) for the parser, so that offsets, lines and the
+/// other documents stay as they are; reports show the text with U+FFFD in place of the
+/// bad bytes.
+fn load_invalid_utf8(path: PathBuf, bytes: Vec<u8>) -> Loaded {
+    let chunks = document_chunks(&bytes);
+    let several = chunks.len() > 1;
+    let mut shown = String::with_capacity(bytes.len() + 16);
+    let mut parsed = String::with_capacity(bytes.len() + 16);
+    let mut bad = Vec::new();
+    for range in chunks {
+        let chunk = &bytes[range];
+        match std::str::from_utf8(chunk) {
+            Ok(text) => {
+                shown.push_str(text);
+                parsed.push_str(text);
+            }
+            Err(e) => {
+                bad.push((shown.len() + e.valid_up_to()) as u32);
+                let lossy = String::from_utf8_lossy(chunk);
+                shown.push_str(&lossy);
+                // Keep the `---` so that the documents keep their numbers.
+                let keep = if lossy.starts_with("---") { 3 } else { 0 };
+                parsed.push_str(&lossy[..keep]);
+                for c in lossy[keep..].chars() {
+                    match c {
+                        '\n' | '\r' => parsed.push(c),
+                        c => parsed.extend(std::iter::repeat_n(' ', c.len_utf8())),
+                    }
+                }
+            }
         }
     }
+    debug_assert_eq!(shown.len(), parsed.len());
+    let display = Arc::new(SourceFile::new(&path, shown));
+    let mut out = load_file(Arc::new(SourceFile::new(&path, parsed)));
+    // Same offsets, and the same lines and columns outside the blanked documents.
+    for d in &mut out.documents {
+        d.file = Arc::clone(&display);
+    }
+    for f in &mut out.findings {
+        f.file = Arc::clone(&display);
+    }
+    let rule = &rules::UNREADABLE_FILE;
+    let message = if several {
+        "document is not valid UTF-8 text and was not checked (the other documents were)"
+    } else {
+        "file is not valid UTF-8 text"
+    };
+    for at in bad {
+        let span = Span::new(at, at + 1);
+        out.findings
+            .push(Finding::new(rule, rule.severity, message.to_string(), &display, span));
+    }
+    out
 }
 
 /// Files under `<chart>/templates/` are Helm templates, not manifests.
@@ -313,6 +400,46 @@ mod tests {
         assert_eq!(rules, vec!["not-a-manifest", "not-a-manifest", "skipped-file"]);
         assert!(l.documents.is_empty());
         assert_eq!(l.documents_read, 3);
+    }
+
+    #[test]
+    fn streams_split_at_kubectl_separator_lines() {
+        let text = b"a: 1\n---\nb: |\n  ---\n---x: 1\n--- # next\r\nc: 3\n---\t\n";
+        let chunks: Vec<&[u8]> = document_chunks(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            chunks,
+            vec![
+                &b"a: 1\n"[..],
+                b"---\nb: |\n  ---\n---x: 1\n",
+                b"--- # next\r\nc: 3\n",
+                b"---\t\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_blanks_only_its_own_document() {
+        let good = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n";
+        let mut bytes = good.as_bytes().to_vec();
+        bytes.extend_from_slice(b"---\r\napiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: \"\xe9\xe9\"\r\n");
+        bytes.extend_from_slice(format!("---\n{}", good.replace("name: a", "name: c")).as_bytes());
+        let l = load_bytes("s.yaml", bytes, DEFAULT_MAX_FILE_SIZE);
+        let names: Vec<_> = l
+            .documents
+            .iter()
+            .map(|d| d.root.pointer("/metadata/name").unwrap().as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["a", "c"]);
+        assert_eq!(l.documents_read, 2);
+        // Positions after the bad document are the file's; reports show U+FFFD.
+        let c = &l.documents[1];
+        assert_eq!(c.file.position(c.root.span.start).line, 9);
+        assert!(c.file.text.contains("{name: \"\u{fffd}\u{fffd}\""), "{}", c.file.text);
+        assert_eq!(l.findings.len(), 1);
+        let f = &l.findings[0];
+        assert_eq!(&*f.rule, "unreadable-file");
+        assert_eq!((f.start.line, f.start.column), (7, 19));
+        assert!(Arc::ptr_eq(&f.file, &c.file), "one text for snippets");
     }
 
     #[test]

@@ -41,27 +41,35 @@ pub fn resolve_plain(s: &str) -> Resolved {
     } else {
         s.into()
     };
-    if let Some(i) = parse_go_int(&cleaned) {
-        return Resolved::Int(i);
+    match parse_go_int(&cleaned) {
+        Some(GoInt::Int(i)) => return Resolved::Int(i),
+        // go-yaml reads it as a uint64; a float keeps it a number that is out of every
+        // signed field's range (never wrapped, never clamped).
+        Some(GoInt::Uint(u)) => return Resolved::Float(u as f64),
+        None => {}
     }
+    // go-yaml's float pattern also takes integers too large for 64 bits (`99999999999999999999`
+    // is 1e20). A literal beyond the float64 range (`1e400`) fails Go's `ParseFloat`, so
+    // go-yaml, and kubectl after it, read it as a string: so do we, and a numeric field
+    // then reports a string where a number belongs.
     if is_yaml_float(&cleaned)
         && let Ok(f) = cleaned.parse::<f64>()
-    {
-        return Resolved::Float(f);
-    }
-    // Integers too large for i64 still read as numbers.
-    if cleaned.bytes().all(|b| b.is_ascii_digit())
-        && !cleaned.is_empty()
-        && let Ok(f) = cleaned.parse::<f64>()
+        && f.is_finite()
     {
         return Resolved::Float(f);
     }
     Resolved::Str
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)`: optional sign, then `0x`, `0o`, `0b`, a leading `0`
+enum GoInt {
+    Int(i64),
+    Uint(u64),
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`, then `strconv.ParseUint(s, 0, 64)` as go-yaml tries
+/// them: optional sign (not for the unsigned one), then `0x`, `0o`, `0b`, a leading `0`
 /// (octal) or decimal digits.
-fn parse_go_int(s: &str) -> Option<i64> {
+fn parse_go_int(s: &str) -> Option<GoInt> {
     let (neg, body) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
@@ -86,18 +94,19 @@ fn parse_go_int(s: &str) -> Option<i64> {
     }
     let magnitude = u64::from_str_radix(digits, radix).ok()?;
     if neg {
-        if magnitude <= i64::MAX as u64 + 1 {
-            Some((magnitude as i128).wrapping_neg() as i64)
-        } else {
-            None
-        }
+        // -2^63 is the only magnitude above i64::MAX that fits.
+        let value = -i128::from(magnitude);
+        i64::try_from(value).ok().map(GoInt::Int)
+    } else if s.starts_with('+') {
+        // ParseUint takes no sign.
+        i64::try_from(magnitude).ok().map(GoInt::Int)
     } else {
-        i64::try_from(magnitude).ok()
+        Some(i64::try_from(magnitude).map_or(GoInt::Uint(magnitude), GoInt::Int))
     }
 }
 
 /// go-yaml v2's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
-fn is_yaml_float(s: &str) -> bool {
+pub(crate) fn is_yaml_float(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
@@ -171,6 +180,7 @@ mod tests {
         assert_eq!(resolve_plain("1e3"), Float(1000.0));
         assert_eq!(resolve_plain("08"), Float(8.0));
         assert_eq!(resolve_plain("99999999999999999999"), Float(1e20));
+        assert_eq!(resolve_plain("-99999999999999999999"), Float(-1e20));
         assert_eq!(resolve_plain("~"), Null);
         assert_eq!(resolve_plain(""), Null);
         assert_eq!(resolve_plain("500m"), Str);
@@ -179,5 +189,27 @@ mod tests {
         assert_eq!(resolve_plain("-"), Str);
         assert_eq!(resolve_plain("1e"), Str);
         assert!(matches!(resolve_plain(".inf"), Float(f) if f.is_infinite()));
+    }
+
+    #[test]
+    fn numbers_beyond_64_bits_are_never_wrapped_or_clamped() {
+        // ParseInt fails, ParseUint takes it: a number, above every signed range.
+        assert_eq!(resolve_plain("9223372036854775808"), Float(9223372036854775808.0));
+        assert_eq!(resolve_plain("18446744073709551615"), Float(18446744073709551615.0));
+        assert_eq!(resolve_plain("0xFFFFFFFFFFFFFFFF"), Float(18446744073709551615.0));
+        assert_eq!(resolve_plain("9223372036854775807"), Int(i64::MAX));
+        // Signed: ParseUint refuses the sign, so beyond i64 it is go-yaml's float...
+        assert_eq!(resolve_plain("-9223372036854775809"), Float(-9223372036854775809.0));
+        assert_eq!(resolve_plain("+9223372036854775808"), Float(9223372036854775808.0));
+        // ...or, without a float form, a string.
+        assert_eq!(resolve_plain("-0x8000000000000001"), Str);
+        assert_eq!(resolve_plain("0x1FFFFFFFFFFFFFFFF"), Str);
+        // Beyond the float64 range, Go's ParseFloat fails: go-yaml reads a string.
+        assert_eq!(resolve_plain("1e400"), Str);
+        assert_eq!(resolve_plain("-1e400"), Str);
+        assert_eq!(resolve_plain(&"9".repeat(400)), Str);
+        assert_eq!(resolve_plain("1e30"), Float(1e30));
+        // Underflow is not an error in Go: zero.
+        assert_eq!(resolve_plain("1e-400"), Float(0.0));
     }
 }
