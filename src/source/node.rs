@@ -262,17 +262,23 @@ impl Node {
         let mut path = String::new();
         let mut node = self;
         loop {
+            // Entries and items are in text order (but for merged ones, which point at
+            // their anchor): a binary search keeps this logarithmic per level.
             let next = match &node.value {
-                Value::Map(entries) => entries
-                    .iter()
-                    .find(|e| e.key_span.start <= at && at <= e.value.span.end.max(e.key_span.end))
-                    .filter(|e| e.value.span.start <= at || !matches!(e.value.value, Value::Map(_) | Value::Seq(_)))
-                    .map(|e| (pointer_push("", &e.key), &e.value)),
-                Value::Seq(items) => items
-                    .iter()
-                    .enumerate()
-                    .find(|(_, n)| n.span.start <= at && at <= n.span.end)
-                    .map(|(i, n)| (format!("/{i}"), n)),
+                Value::Map(entries) => {
+                    let i = entries.partition_point(|e| e.key_span.start <= at);
+                    i.checked_sub(1)
+                        .map(|i| &entries[i])
+                        .filter(|e| at <= e.value.span.end.max(e.key_span.end))
+                        .filter(|e| e.value.span.start <= at || !matches!(e.value.value, Value::Map(_) | Value::Seq(_)))
+                        .map(|e| (pointer_push("", &e.key), &e.value))
+                }
+                Value::Seq(items) => {
+                    let i = items.partition_point(|n| n.span.start <= at);
+                    i.checked_sub(1)
+                        .filter(|&i| at <= items[i].span.end)
+                        .map(|i| (format!("/{i}"), &items[i]))
+                }
                 _ => None,
             };
             match next {
