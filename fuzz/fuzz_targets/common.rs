@@ -310,7 +310,7 @@ pub fn script(data: &[u8]) {
             // A script that does not compile: one rule-error inside the script.
             let e = finding.span.end as usize;
             assert!(e <= finding.file.text.len() && finding.file.text.is_char_boundary(e));
-            assert!(finding.start.line >= 1 && finding.start.line <= text.lines().count().max(1) + 1);
+            assert!(finding.start.line >= 1 && finding.start.line as usize <= text.lines().count().max(1) + 1);
             return;
         }
         Err(_) => return,
