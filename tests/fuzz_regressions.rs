@@ -22,7 +22,10 @@ fn every_folder_is_a_target() {
     let known: Vec<&str> = ["load", "rules", "config", "script", "admission"].to_vec();
     for e in std::fs::read_dir(corpus()).expect("fixtures/fuzz exists") {
         let name = e.unwrap().file_name().into_string().unwrap();
-        assert!(known.contains(&name.as_str()), "fixtures/fuzz/{name} is not a fuzz target");
+        assert!(
+            known.contains(&name.as_str()),
+            "fixtures/fuzz/{name} is not a fuzz target"
+        );
     }
 }
 
@@ -55,12 +58,20 @@ fn every_saved_input_replays_cleanly() {
                     failures.push(format!("{target} {}: panicked: {message}", file.display()));
                 }
                 Ok(()) if took > BUDGET => {
-                    failures.push(format!("{target} {}: took {took:?} (budget {BUDGET:?})", file.display()));
+                    failures.push(format!(
+                        "{target} {}: took {took:?} (budget {BUDGET:?})",
+                        file.display()
+                    ));
                 }
                 Ok(()) => eprintln!("{target} {}: {took:?}", file.display()),
             }
         }
     }
     assert!(replayed > 0);
-    assert!(failures.is_empty(), "{} of {replayed} inputs failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {replayed} inputs failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

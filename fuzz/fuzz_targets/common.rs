@@ -67,13 +67,41 @@ pub fn check_report(linter: &Linter, report: &Report) {
         let text = &f.file.text;
         let (s, e) = (f.span.start as usize, f.span.end as usize);
         assert!(s <= e, "{}: span {s}..{e} is reversed", f.rule);
-        assert!(e <= text.len(), "{}: span {s}..{e} beyond the text ({} bytes)", f.rule, text.len());
-        assert!(text.is_char_boundary(s) && text.is_char_boundary(e), "{}: span {s}..{e} splits a character", f.rule);
-        assert!(f.start.line >= 1 && f.start.column >= 1, "{}: start {:?}", f.rule, f.start);
+        assert!(
+            e <= text.len(),
+            "{}: span {s}..{e} beyond the text ({} bytes)",
+            f.rule,
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(s) && text.is_char_boundary(e),
+            "{}: span {s}..{e} splits a character",
+            f.rule
+        );
+        assert!(
+            f.start.line >= 1 && f.start.column >= 1,
+            "{}: start {:?}",
+            f.rule,
+            f.start
+        );
         assert!(f.end.line >= 1 && f.end.column >= 1, "{}: end {:?}", f.rule, f.end);
-        assert!((f.start.line, f.start.column) <= (f.end.line, f.end.column), "{}: {:?} after {:?}", f.rule, f.start, f.end);
-        assert!(f.path.is_empty() || f.path.starts_with('/'), "{}: path {:?}", f.rule, f.path);
-        assert!(!f.rule.is_empty() && !f.message.is_empty(), "a finding without rule or message");
+        assert!(
+            (f.start.line, f.start.column) <= (f.end.line, f.end.column),
+            "{}: {:?} after {:?}",
+            f.rule,
+            f.start,
+            f.end
+        );
+        assert!(
+            f.path.is_empty() || f.path.starts_with('/'),
+            "{}: path {:?}",
+            f.rule,
+            f.path
+        );
+        assert!(
+            !f.rule.is_empty() && !f.message.is_empty(),
+            "a finding without rule or message"
+        );
     }
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     assert_eq!(report.summary.errors, count(Severity::Error), "summary.errors");
@@ -104,7 +132,10 @@ pub fn load(data: &[u8]) {
         }
     }
     let report = linter
-        .lint_inputs(&[Input::Bytes { name: "stdin.yaml".into(), bytes: data.to_vec() }])
+        .lint_inputs(&[Input::Bytes {
+            name: "stdin.yaml".into(),
+            bytes: data.to_vec(),
+        }])
         .expect("bytes are not a path, so not a usage error");
     check_report(linter, &report);
 }
@@ -120,39 +151,185 @@ pub struct Recipe<'a> {
 pub const MAX_DEPTH: usize = 300;
 
 const KEYS: &[&str] = &[
-    "apiVersion", "kind", "metadata", "name", "namespace", "labels", "annotations", "spec", "template",
-    "containers", "initContainers", "ephemeralContainers", "image", "securityContext", "resources", "limits",
-    "requests", "cpu", "memory", "ephemeral-storage", "ports", "containerPort", "port", "targetPort", "protocol",
-    "selector", "matchLabels", "matchExpressions", "key", "operator", "values", "replicas", "minAvailable",
-    "maxUnavailable", "privileged", "runAsNonRoot", "runAsUser", "allowPrivilegeEscalation", "readOnlyRootFilesystem",
-    "capabilities", "add", "drop", "hostNetwork", "hostPID", "hostIPC", "hostPath", "path", "volumes", "volumeMounts",
-    "mountPath", "livenessProbe", "readinessProbe", "startupProbe", "httpGet", "tcpSocket", "exec", "command", "args",
-    "env", "envFrom", "valueFrom", "secretKeyRef", "configMapKeyRef", "serviceAccountName", "rules", "apiGroups",
-    "verbs", "subjects", "roleRef", "ingress", "egress", "podSelector", "namespaceSelector", "policyTypes", "from", "to",
-    "backend", "service", "tls", "hosts", "data", "stringData", "type", "items", "jobTemplate", "schedule",
-    "scaleTargetRef", "minReplicas", "maxReplicas", "kubelint.dev/ignore", "kubelint.dev/ignore-reason",
-    "sidecar.istio.io/inject", "<<", "", "\u{2028}", "app", "versions", "schema", "openAPIV3Schema", "properties",
+    "apiVersion",
+    "kind",
+    "metadata",
+    "name",
+    "namespace",
+    "labels",
+    "annotations",
+    "spec",
+    "template",
+    "containers",
+    "initContainers",
+    "ephemeralContainers",
+    "image",
+    "securityContext",
+    "resources",
+    "limits",
+    "requests",
+    "cpu",
+    "memory",
+    "ephemeral-storage",
+    "ports",
+    "containerPort",
+    "port",
+    "targetPort",
+    "protocol",
+    "selector",
+    "matchLabels",
+    "matchExpressions",
+    "key",
+    "operator",
+    "values",
+    "replicas",
+    "minAvailable",
+    "maxUnavailable",
+    "privileged",
+    "runAsNonRoot",
+    "runAsUser",
+    "allowPrivilegeEscalation",
+    "readOnlyRootFilesystem",
+    "capabilities",
+    "add",
+    "drop",
+    "hostNetwork",
+    "hostPID",
+    "hostIPC",
+    "hostPath",
+    "path",
+    "volumes",
+    "volumeMounts",
+    "mountPath",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "httpGet",
+    "tcpSocket",
+    "exec",
+    "command",
+    "args",
+    "env",
+    "envFrom",
+    "valueFrom",
+    "secretKeyRef",
+    "configMapKeyRef",
+    "serviceAccountName",
+    "rules",
+    "apiGroups",
+    "verbs",
+    "subjects",
+    "roleRef",
+    "ingress",
+    "egress",
+    "podSelector",
+    "namespaceSelector",
+    "policyTypes",
+    "from",
+    "to",
+    "backend",
+    "service",
+    "tls",
+    "hosts",
+    "data",
+    "stringData",
+    "type",
+    "items",
+    "jobTemplate",
+    "schedule",
+    "scaleTargetRef",
+    "minReplicas",
+    "maxReplicas",
+    "kubelint.dev/ignore",
+    "kubelint.dev/ignore-reason",
+    "sidecar.istio.io/inject",
+    "<<",
+    "",
+    "\u{2028}",
+    "app",
+    "versions",
+    "schema",
+    "openAPIV3Schema",
+    "properties",
 ];
 
 const KINDS: &[(&str, &str)] = &[
-    ("v1", "Pod"), ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"),
-    ("apps/v1", "ReplicaSet"), ("batch/v1", "Job"), ("batch/v1", "CronJob"), ("v1", "Service"), ("v1", "ConfigMap"),
-    ("v1", "Secret"), ("v1", "ServiceAccount"), ("v1", "Namespace"), ("v1", "List"), ("v1", "PersistentVolumeClaim"),
-    ("networking.k8s.io/v1", "Ingress"), ("networking.k8s.io/v1", "NetworkPolicy"),
-    ("rbac.authorization.k8s.io/v1", "Role"), ("rbac.authorization.k8s.io/v1", "ClusterRole"),
-    ("rbac.authorization.k8s.io/v1", "RoleBinding"), ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
-    ("policy/v1", "PodDisruptionBudget"), ("autoscaling/v2", "HorizontalPodAutoscaler"),
-    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"), ("security.istio.io/v1", "AuthorizationPolicy"),
-    ("security.istio.io/v1beta1", "PeerAuthentication"), ("networking.istio.io/v1", "VirtualService"),
-    ("extensions/v1beta1", "Ingress"), ("example.com/v1", "Widget"),
+    ("v1", "Pod"),
+    ("apps/v1", "Deployment"),
+    ("apps/v1", "StatefulSet"),
+    ("apps/v1", "DaemonSet"),
+    ("apps/v1", "ReplicaSet"),
+    ("batch/v1", "Job"),
+    ("batch/v1", "CronJob"),
+    ("v1", "Service"),
+    ("v1", "ConfigMap"),
+    ("v1", "Secret"),
+    ("v1", "ServiceAccount"),
+    ("v1", "Namespace"),
+    ("v1", "List"),
+    ("v1", "PersistentVolumeClaim"),
+    ("networking.k8s.io/v1", "Ingress"),
+    ("networking.k8s.io/v1", "NetworkPolicy"),
+    ("rbac.authorization.k8s.io/v1", "Role"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+    ("policy/v1", "PodDisruptionBudget"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+    ("security.istio.io/v1", "AuthorizationPolicy"),
+    ("security.istio.io/v1beta1", "PeerAuthentication"),
+    ("networking.istio.io/v1", "VirtualService"),
+    ("extensions/v1beta1", "Ingress"),
+    ("example.com/v1", "Widget"),
 ];
 
 const STRINGS: &[&str] = &[
-    "nginx", "nginx:latest", "docker.io/library/nginx@sha256:abc", "500m", "1Gi", "1e400", "-1", "0x10", "NaN",
-    "*", "TCP", "In", "NotIn", "Exists", "true", "yes", "on", "~", "null", "/", "/var/run/docker.sock", "ALL",
-    "SYS_ADMIN", "NET_RAW", "system:anonymous", "system:unauthenticated", "cluster-admin", "default", "kube-system",
-    "a\u{2028}b", "\u{85}", "\u{feff}", "\t", "é", "\u{202e}", "\0", "\u{1b}[31m", "99999999999999999999", "1.5",
-    "9223372036854775808", "-9223372036854775809", "1e30", ".inf", "0o17", "0777",
+    "nginx",
+    "nginx:latest",
+    "docker.io/library/nginx@sha256:abc",
+    "500m",
+    "1Gi",
+    "1e400",
+    "-1",
+    "0x10",
+    "NaN",
+    "*",
+    "TCP",
+    "In",
+    "NotIn",
+    "Exists",
+    "true",
+    "yes",
+    "on",
+    "~",
+    "null",
+    "/",
+    "/var/run/docker.sock",
+    "ALL",
+    "SYS_ADMIN",
+    "NET_RAW",
+    "system:anonymous",
+    "system:unauthenticated",
+    "cluster-admin",
+    "default",
+    "kube-system",
+    "a\u{2028}b",
+    "\u{85}",
+    "\u{feff}",
+    "\t",
+    "é",
+    "\u{202e}",
+    "\0",
+    "\u{1b}[31m",
+    "99999999999999999999",
+    "1.5",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "1e30",
+    ".inf",
+    "0o17",
+    "0777",
 ];
 
 impl<'a> Recipe<'a> {
@@ -250,7 +427,11 @@ impl<'a> Recipe<'a> {
                 let n = self.byte() % 6;
                 let mut m = Map::new();
                 for _ in 0..n {
-                    let k = if self.byte() % 4 == 0 { self.string() } else { self.pick(KEYS).to_string() };
+                    let k = if self.byte() % 4 == 0 {
+                        self.string()
+                    } else {
+                        self.pick(KEYS).to_string()
+                    };
                     let v = self.value(depth + 1);
                     m.insert(k, v);
                 }
@@ -288,7 +469,9 @@ const NOWHERE: &str = "/nonexistent-kubelint-fuzz/.kubelint.yaml";
 /// machine), which lints [`SAMPLE`].
 pub fn config(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(mut config) = Config::parse(Path::new(NOWHERE), text) else { return };
+    let Ok(mut config) = Config::parse(Path::new(NOWHERE), text) else {
+        return;
+    };
     let local = |p: &std::path::PathBuf| p.is_relative() && !p.components().any(|c| c.as_os_str() == "..");
     config.crds.retain(local);
     config.schema_dirs.retain(local);
@@ -364,7 +547,10 @@ pub fn admission(data: &[u8]) {
     let response = &answer["response"];
     assert_eq!(response["uid"], request["request"]["uid"], "the answer's uid");
     assert!(response["allowed"].is_boolean(), "allowed: {}", response["allowed"]);
-    let safe = |s: &str| !s.chars().any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'));
+    let safe = |s: &str| {
+        !s.chars()
+            .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    };
     let warnings = response["warnings"].as_array().expect("warnings is a list");
     let mut total = 0;
     for w in warnings {
@@ -377,7 +563,10 @@ pub fn admission(data: &[u8]) {
     assert!(total <= MAX_WARNINGS_RUNES, "warnings of {total} runes in all");
     if response["allowed"] == false {
         let m = response["status"]["message"].as_str().expect("a denial has a message");
-        assert!(m.chars().count() <= MAX_MESSAGE_RUNES && safe(m), "status.message {m:?}");
+        assert!(
+            m.chars().count() <= MAX_MESSAGE_RUNES && safe(m),
+            "status.message {m:?}"
+        );
         assert_eq!(response["status"]["code"], 403);
     }
 }
