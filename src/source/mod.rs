@@ -190,7 +190,8 @@ fn load_invalid_utf8(path: PathBuf, bytes: Vec<u8>) -> Loaded {
         "file is not valid UTF-8 text"
     };
     for at in bad {
-        let span = Span::new(at, at + 1);
+        // `shown` has U+FFFD (three bytes) at `at`: the span covers it whole.
+        let span = Span::new(at, at + '\u{FFFD}'.len_utf8() as u32);
         out.findings
             .push(Finding::new(rule, rule.severity, message.to_string(), &display, span));
     }
