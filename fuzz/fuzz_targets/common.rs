@@ -12,8 +12,11 @@ use kubelint::report::{Format, render_to_string};
 use kubelint::{Config, Input, Linter, Report, RunOptions, Severity};
 use serde_json::{Map, Value, json};
 
+/// A fuzz target: the name of its folder under `fixtures/fuzz/`, and its function.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The targets, by name (the folder names under `fixtures/fuzz/`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[Target] = &[
     ("load", load),
     ("rules", rules),
     ("config", config),
@@ -427,7 +430,7 @@ impl<'a> Recipe<'a> {
                 let n = self.byte() % 6;
                 let mut m = Map::new();
                 for _ in 0..n {
-                    let k = if self.byte() % 4 == 0 {
+                    let k = if self.byte().is_multiple_of(4) {
                         self.string()
                     } else {
                         self.pick(KEYS).to_string()
