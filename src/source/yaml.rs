@@ -418,12 +418,7 @@ struct Failure {
 /// value, which saphyr computes from the same text with every continuation line indented
 /// one more space (indentation is folded away, so the value is the same).
 fn lenient_quoted(file: &SourceFile, quote: u32) -> Option<(u32, String)> {
-    let bytes = file.text.as_bytes();
-    let q = *bytes.get(quote as usize)?;
-    if q != b'\'' && q != b'"' {
-        return None;
-    }
-    let end = quoted_end(bytes, quote)? as usize;
+    let end = quoted_end(file.text.as_bytes(), quote)? as usize;
     let source = &file.text[quote as usize..end];
     let doc = format!("x: {}\n", source.replace('\n', "\n "));
     let mut parser = Parser::new_from_str(&doc);
@@ -869,26 +864,18 @@ impl<'f> Builder<'f> {
                     for source in sources {
                         let Value::Map(src) = source.value else { continue };
                         for e in src {
+                            // Newly marked as merged: the key so far was written explicitly.
+                            let explicit = merged.insert(e.key.clone());
                             match find_key(entries, index, &e.key) {
                                 Some(i) => {
-                                    if !merged.contains(&e.key) {
-                                        let first = file.position(entries[i].key_span.start);
-                                        self.problems.push(Problem {
-                                            kind: ProblemKind::DuplicateKey,
-                                            span: k.span,
-                                            message: format!(
-                                                "this merge overrides `{}` set at line {}, column {}: kubectl (go-yaml v2) applies `<<` in document order, so the merged value wins; move the key after the merge",
-                                                e.key, first.line, first.column
-                                            ),
-                                        });
-                                        merged.insert(e.key.clone());
+                                    if explicit {
+                                        self.problems.push(duplicate_key(file, entries[i].key_span, k.span, |at| {
+                                            format!("this merge overrides `{}` set at {at}: kubectl (go-yaml v2) applies `<<` in document order, so the merged value wins; move the key after the merge", e.key)
+                                        }));
                                     }
                                     entries[i] = e;
                                 }
-                                None => {
-                                    merged.insert(e.key.clone());
-                                    push_entry(entries, index, e);
-                                }
+                                None => push_entry(entries, index, e),
                             }
                         }
                     }
@@ -902,15 +889,13 @@ impl<'f> Builder<'f> {
                     match find_key(entries, index, &entry.key) {
                         Some(i) if merged.as_mut().is_some_and(|m| m.remove(&entry.key)) => entries[i] = entry,
                         Some(i) => {
-                            let first = file.position(entries[i].key_span.start);
-                            self.problems.push(Problem {
-                                kind: ProblemKind::DuplicateKey,
-                                span: entry.key_span,
-                                message: format!(
-                                    "duplicate key `{}` (first defined at line {}, column {}); the last value wins",
-                                    entry.key, first.line, first.column
-                                ),
-                            });
+                            self.problems
+                                .push(duplicate_key(file, entries[i].key_span, entry.key_span, |at| {
+                                    format!(
+                                        "duplicate key `{}` (first defined at {at}); the last value wins",
+                                        entry.key
+                                    )
+                                }));
                             entries[i] = entry;
                         }
                         None => push_entry(entries, index, entry),
@@ -919,6 +904,17 @@ impl<'f> Builder<'f> {
             },
         }
         Ok(())
+    }
+}
+
+/// A `duplicate-key` problem at `at` about the key first written at `first`; `message`
+/// gets the first key's place as "line L, column C".
+fn duplicate_key(file: &SourceFile, first: Span, at: Span, message: impl FnOnce(String) -> String) -> Problem {
+    let p = file.position(first.start);
+    Problem {
+        kind: ProblemKind::DuplicateKey,
+        span: at,
+        message: message(format!("line {}, column {}", p.line, p.column)),
     }
 }
 
