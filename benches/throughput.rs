@@ -13,10 +13,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use kubelint::load::{SourceFile, load_file};
 use kubelint::model::Inventory;
 use kubelint::rules::RuleSettings;
 use kubelint::schema::{SchemaOptions, Schemas};
-use kubelint::source::{SourceFile, load_file};
 use kubelint::{Config, Linter};
 use rayon::prelude::*;
 
@@ -303,7 +303,7 @@ fn main() {
             name,
             best_of_3(|| {
                 let mut out = Vec::new();
-                kubelint::report::render(&streamed, &linter, format, &render_options, &mut out).unwrap();
+                kubelint::report::render(&streamed, format, &render_options, &mut out).unwrap();
                 streamed.summary.documents
             }),
         );

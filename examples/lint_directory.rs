@@ -11,7 +11,7 @@ fn run(dir: &str) -> String {
         "{} files, {} objects, {} errors, {} warnings",
         report.summary.files, report.summary.objects, report.summary.errors, report.summary.warnings
     );
-    render_to_string(&report, &linter, Format::Sarif)
+    render_to_string(&report, Format::Sarif)
 }
 
 fn main() {

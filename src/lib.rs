@@ -34,7 +34,7 @@
 //! assert!(report.findings.iter().any(|f| &*f.rule == "privileged-container"));
 //!
 //! // Any output format.
-//! let json = kubelint::report::render_to_string(&report, &linter, kubelint::report::Format::Json);
+//! let json = kubelint::report::render_to_string(&report, kubelint::report::Format::Json);
 //! assert!(json.contains("\"privileged-container\""));
 //! ```
 //!
@@ -43,19 +43,16 @@
 //! (`docs/writing-rules.md`).
 
 pub mod cli;
-pub mod config;
-pub mod finding;
-pub mod limits;
-pub mod linter;
+pub mod engine;
+pub mod load;
 pub mod model;
 pub mod report;
-pub mod rule_tests;
 pub mod rules;
 pub mod schema;
-pub mod source;
+pub mod vocab;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 
-pub use config::{Config, ConfigError};
-pub use finding::{Finding, ObjectRef, Severity};
-pub use linter::{Input, Linter, Report, RunOptions, Summary};
+pub use crate::vocab::{Finding, ObjectRef, Report, Severity, Summary};
+pub use engine::config::{Config, ConfigError};
+pub use engine::{Input, Linter, RunOptions};

@@ -2,7 +2,7 @@
 //! lint steps run with the freshly built binary on PATH. The install step (`cargo install
 //! --path` of the action's own checkout, minutes of release build) is checked, not run.
 
-use kubelint::source::SourceFile;
+use kubelint::load::SourceFile;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -11,7 +11,7 @@ fn action() -> Value {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("action.yml")).unwrap();
     let file = SourceFile::new("action.yml", text);
-    let (docs, problems) = kubelint::source::yaml::parse_stream(&file);
+    let (docs, problems) = kubelint::load::yaml::parse_stream(&file);
     let problems: Vec<String> = problems
         .iter()
         .map(|p| format!("{}: {}", file.position(p.span.start).line, p.message))

@@ -25,8 +25,8 @@ fn deploy_reports_nothing_at_warning_or_above() {
 #[test]
 fn the_mounted_config_is_valid() {
     let text = std::fs::read_to_string(common::root().join("deploy/kubelint-webhook.yaml")).unwrap();
-    let file = kubelint::source::SourceFile::new("deploy.yaml", text);
-    let (docs, _) = kubelint::source::yaml::parse_stream(&file);
+    let file = kubelint::load::SourceFile::new("deploy.yaml", text);
+    let (docs, _) = kubelint::load::yaml::parse_stream(&file);
     let config_map = docs
         .iter()
         .find(|d| d.root.pointer("/metadata/name").and_then(|n| n.as_str()) == Some("kubelint-config"))

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use std::sync::Arc;
 
-use kubelint::source::{SourceFile, load_file};
+use kubelint::load::{SourceFile, load_file};
 use serde_json::Value;
 
 /// The rule a `fixtures/rules/` file tests.
@@ -98,13 +98,13 @@ fn check_naming(file: &Path, rule: &str, report: &Value) -> Vec<String> {
 
 fn actual(file: &Path, report: &Value) -> String {
     let rel = file.strip_prefix(common::root()).unwrap().to_str().unwrap().to_string();
-    let mut s = format!("{}\n", kubelint::rule_tests::HEADER);
+    let mut s = format!("{}\n", kubelint::cli::rule_tests::HEADER);
     for f in report["findings"].as_array().unwrap() {
         assert_eq!(f["file"].as_str().unwrap(), rel);
-        writeln!(s, "{}", kubelint::rule_tests::expectation(f, false)).unwrap();
+        writeln!(s, "{}", kubelint::cli::rule_tests::expectation(f, false)).unwrap();
     }
     for f in report["suppressed"].as_array().unwrap() {
-        writeln!(s, "{}", kubelint::rule_tests::expectation(f, true)).unwrap();
+        writeln!(s, "{}", kubelint::cli::rule_tests::expectation(f, true)).unwrap();
     }
     s
 }

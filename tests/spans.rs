@@ -2,10 +2,10 @@
 //! records is exactly where the renderer wrote it, and the span's text is the value as
 //! written (block and flow styles, plain and quoted scalars, Unicode, CRLF, a BOM).
 
-use kubelint::source::node::pointer_push;
-use kubelint::source::scalar::{Resolved, resolve_plain};
-use kubelint::source::yaml::parse_stream;
-use kubelint::source::{SourceFile, Value};
+use kubelint::load::node::pointer_push;
+use kubelint::load::scalar::{Resolved, resolve_plain};
+use kubelint::load::yaml::parse_stream;
+use kubelint::load::{SourceFile, Value};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use kubelint::config::{NamespaceMode, WebhookSettings};
+use kubelint::engine::config::{NamespaceMode, WebhookSettings};
 use kubelint::model::{Inventory, Object};
 use kubelint::rules::{Context, Family, Rule, RuleInfo};
 use kubelint::webhook::client::{Client, Connection};
@@ -105,8 +105,8 @@ fn review(uid: &str, operation: &str, namespace: &str, object: Value) -> Vec<u8>
 fn seed_deployment() -> Value {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("fixtures/seeds/000-01-inventory-service-deployment.yaml")).unwrap();
-    let file = kubelint::source::SourceFile::new("seed.yaml", text);
-    let (docs, _) = kubelint::source::yaml::parse_stream(&file);
+    let file = kubelint::load::SourceFile::new("seed.yaml", text);
+    let (docs, _) = kubelint::load::yaml::parse_stream(&file);
     docs[0].root.to_json()
 }
 

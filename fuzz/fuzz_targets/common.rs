@@ -65,7 +65,7 @@ subjects: [{kind: Group, name: system:unauthenticated}]
 /// The invariants every report must hold: each finding's span lies inside its file's text
 /// on character boundaries, positions are 1-based and ordered, the summary counts what
 /// the report holds, and every output format renders (JSON and SARIF as valid JSON).
-pub fn check_report(linter: &Linter, report: &Report) {
+pub fn check_report(report: &Report) {
     for f in report.findings.iter().chain(&report.suppressed) {
         let text = &f.file.text;
         let (s, e) = (f.span.start as usize, f.span.end as usize);
@@ -112,13 +112,13 @@ pub fn check_report(linter: &Linter, report: &Report) {
     assert_eq!(report.summary.infos, count(Severity::Info), "summary.infos");
     assert_eq!(report.summary.suppressed, report.suppressed.len(), "summary.suppressed");
     for format in [Format::Json, Format::Sarif] {
-        let out = render_to_string(report, linter, format);
+        let out = render_to_string(report, format);
         if let Err(e) = serde_json::from_str::<Value>(&out) {
             panic!("the {format:?} report is not JSON: {e}");
         }
     }
     for format in [Format::Human, Format::Github] {
-        render_to_string(report, linter, format);
+        render_to_string(report, format);
     }
 }
 
@@ -131,7 +131,7 @@ pub fn load(data: &[u8]) {
         for name in ["fuzz.yaml", "fuzz.json"] {
             let report = linter.lint_str(name, text);
             assert!(report.summary.files == 1, "{name}: {} files", report.summary.files);
-            check_report(linter, &report);
+            check_report(&report);
         }
     }
     let report = linter
@@ -140,7 +140,7 @@ pub fn load(data: &[u8]) {
             bytes: data.to_vec(),
         }])
         .expect("bytes are not a path, so not a usage error");
-    check_report(linter, &report);
+    check_report(&report);
 }
 
 /// Reads bytes as a recipe for a JSON value: the shapes of Kubernetes objects (their
@@ -451,7 +451,7 @@ pub fn rules(data: &[u8]) {
     let mut recipe = Recipe::new(data);
     let object = recipe.object(0);
     let report = linter.lint_value("fuzz.json", &object);
-    check_report(linter, &report);
+    check_report(&report);
     if !recipe.done() {
         let mut items = vec![object];
         while !recipe.done() && items.len() < 8 {
@@ -459,7 +459,7 @@ pub fn rules(data: &[u8]) {
         }
         let list = json!({"apiVersion": "v1", "kind": "List", "items": items});
         let report = linter.lint_value("list.json", &list);
-        check_report(linter, &report);
+        check_report(&report);
     }
 }
 
@@ -481,7 +481,7 @@ pub fn config(data: &[u8]) {
     config.rule_dirs.retain(local);
     let Ok(linter) = Linter::new(config) else { return };
     let report = linter.lint_str("sample.yaml", SAMPLE);
-    check_report(&linter, &report);
+    check_report(&report);
 }
 
 /// `script`: UTF-8 bytes as a Rhai rule script. One that loads joins a linter as an extra
@@ -505,13 +505,13 @@ pub fn script(data: &[u8]) {
         return;
     };
     let report = linter.lint_str("sample.yaml", SAMPLE);
-    check_report(&linter, &report);
+    check_report(&report);
 }
 
 /// The webhook built once: default settings, empty context, denying on errors.
 #[cfg(feature = "webhook")]
 pub fn webhook() -> &'static kubelint::webhook::Webhook {
-    use kubelint::config::WebhookSettings;
+    use kubelint::engine::config::WebhookSettings;
     static HOOK: OnceLock<kubelint::webhook::Webhook> = OnceLock::new();
     HOOK.get_or_init(|| {
         let linter = Linter::new(Config::default()).expect("the default config builds");

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::selector::LabelSelector;
 use super::{Object, builtin_cluster_scoped};
-use crate::source::{Document, Node};
+use crate::load::{Document, Node};
 
 /// All objects of a run, or the objects of one layer over a shared base inventory.
 #[derive(Debug, Default)]
@@ -353,7 +353,7 @@ impl Inventory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{SourceFile, load_file};
+    use crate::load::{SourceFile, load_file};
     use std::sync::Arc;
 
     const INPUT: &str = "\

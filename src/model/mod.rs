@@ -16,8 +16,8 @@ pub use security::{SecurityView, Setting};
 pub use selector::LabelSelector;
 pub use workload::{Container, ContainerKind, PodTemplate};
 
-use crate::finding::ObjectRef;
-use crate::source::{Document, Node};
+use crate::load::{Document, Node};
+use crate::vocab::{At, Finding, ObjectRef, RuleInfo, Severity};
 
 /// The annotation that opts an object out of rules: `kubelint.dev/ignore: "rule-a,rule-b"`.
 pub const IGNORE_ANNOTATION: &str = "kubelint.dev/ignore";
@@ -220,7 +220,7 @@ pub fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
 
 /// The text of a scalar value, as JSON would write it (`None` for collections and null).
 pub fn scalar_text(node: &Node) -> Option<String> {
-    use crate::source::Value;
+    use crate::load::Value;
     match &node.value {
         Value::String(s) => Some(s.clone()),
         Value::Bool(b) => Some(b.to_string()),
@@ -254,4 +254,35 @@ pub fn builtin_cluster_scoped(group: &str, kind: &str) -> bool {
             | ("flowcontrol.apiserver.k8s.io", _)
             | ("resource.k8s.io", "DeviceClass" | "ResourceSlice")
     )
+}
+/// A finding of `rule` at `pointer` of `object` (at the nearest existing parent when the
+/// pointer leads nowhere).
+pub fn finding_at(
+    rule: &'static RuleInfo,
+    severity: Severity,
+    object: &Object,
+    pointer: &str,
+    at: At,
+    message: impl Into<String>,
+) -> Finding {
+    let root = object.node();
+    let mut target = pointer.to_string();
+    let span = loop {
+        let span = match at {
+            At::Key => root.key_span(&target),
+            At::Value => root.pointer(&target).map(|n| n.span),
+        };
+        if let Some(span) = span {
+            break span;
+        }
+        match target.rfind('/') {
+            Some(i) => target.truncate(i),
+            None => break root.span,
+        }
+    };
+    let doc = &object.doc;
+    Finding::new(rule, severity, message, &doc.file, span)
+        .with_object(Some(object.reference()))
+        .with_path(format!("{}{pointer}", doc.prefix))
+        .with_document(doc.index)
 }

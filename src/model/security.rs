@@ -2,7 +2,7 @@
 //! falling back to the pod's for the fields both levels have.
 
 use super::workload::{Container, PodTemplate};
-use crate::source::Node;
+use crate::load::Node;
 
 /// A value and the pointer it was read from.
 #[derive(Clone, Copy, Debug)]

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{scalar_text, string_map};
-use crate::source::Node;
+use crate::load::Node;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Operator {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{Object, string_map};
-use crate::source::Node;
+use crate::load::Node;
 
 /// Where a workload kind keeps its pod template (JSON pointer from the object root;
 /// `""` for a Pod, whose metadata and spec are its own).

@@ -2,9 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::{RenderOptions, relative_path};
-use crate::finding::{Finding, Severity};
-use crate::linter::Report;
+use super::options::{RenderOptions, relative_path};
+use crate::vocab::Report;
+use crate::vocab::{Finding, Severity};
 
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
@@ -40,7 +40,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     for f in &report.findings {
         writeln!(out, "{}", command(f, options))?;
     }
-    for message in super::dropped_messages(report) {
+    for message in super::options::dropped_messages(report) {
         writeln!(
             out,
             "::warning title={}::{}",

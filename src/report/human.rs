@@ -9,10 +9,10 @@ use miette::{
     SourceSpan, SpanContents,
 };
 
-use super::RenderOptions;
-use crate::finding::{Finding, Severity};
-use crate::linter::Report;
-use crate::source::SourceFile;
+use super::options::RenderOptions;
+use crate::vocab::Report;
+use crate::vocab::SourceFile;
+use crate::vocab::{Finding, Severity};
 
 /// Lines of context shown above and below a finding.
 const CONTEXT_LINES: usize = 1;
@@ -50,7 +50,7 @@ struct Excerpt<'a> {
 }
 
 impl<'a> Excerpt<'a> {
-    fn new(file: &'a SourceFile, span: crate::source::Span) -> Excerpt<'a> {
+    fn new(file: &'a SourceFile, span: crate::vocab::Span) -> Excerpt<'a> {
         let text = file.text.as_str();
         let lines = file.lines();
         let len = text.len();
@@ -280,7 +280,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         out.write_all(buf.as_bytes())?;
         writeln!(out)?;
     }
-    for message in super::dropped_messages(report) {
+    for message in super::options::dropped_messages(report) {
         writeln!(out, "note: {message}")?;
     }
     writeln!(out, "{}", summary_line(report, options.timing))
@@ -289,7 +289,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Span;
+    use crate::vocab::Span;
 
     /// One label over a source, as miette renders it.
     struct Probe<'s> {
@@ -387,7 +387,7 @@ mod tests {
                 "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\nspec:\n  containers:\n  - name: c\n    image: nginx\n"
             ));
         }
-        let options = crate::linter::RunOptions {
+        let options = crate::engine::RunOptions {
             only: vec!["latest-tag".into()],
             ..Default::default()
         };

@@ -8,9 +8,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{RenderOptions, relative_path};
-use crate::finding::Finding;
-use crate::linter::Report;
+use super::options::{RenderOptions, relative_path};
+use crate::vocab::Finding;
+use crate::vocab::Report;
 
 /// The version of the JSON shape; bumped on any incompatible change.
 pub const JSON_FORMAT_VERSION: u32 = 1;

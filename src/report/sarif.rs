@@ -11,10 +11,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{RenderOptions, relative_path};
-use crate::finding::{Finding, Severity};
-use crate::linter::{Linter, Report};
-use crate::rules::RuleInfo;
+use super::options::{RenderOptions, relative_path};
+use crate::vocab::{Finding, Severity};
+use crate::vocab::{Report, RuleState};
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -26,8 +25,8 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn rule_descriptor(info: &RuleInfo, linter: &Linter) -> Value {
-    let severity = linter.settings(info.id).map_or(info.severity, |s| s.severity);
+fn rule_descriptor(state: &RuleState) -> Value {
+    let (info, severity) = (state.info, state.severity);
     let mut tags = vec![info.family.as_str().to_string()];
     if info.security_severity.is_some() && info.family.as_str() != "security" {
         tags.push("security".into());
@@ -142,9 +141,9 @@ fn base_uri(options: &RenderOptions) -> String {
     format!("file://{}", uri_path(&s))
 }
 
-pub fn render(report: &Report, linter: &Linter, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let rules = linter.rules();
-    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let rules = &report.rules;
+    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.info.id, i)).collect();
     let mut results: Vec<Value> = report
         .findings
         .iter()
@@ -167,7 +166,7 @@ pub fn render(report: &Report, linter: &Linter, options: &RenderOptions, out: &m
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://github.com/kubelint/kubelint",
-                "rules": rules.iter().map(|r| rule_descriptor(r, linter)).collect::<Vec<_>>(),
+                "rules": rules.iter().map(rule_descriptor).collect::<Vec<_>>(),
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": base_uri(options)}},
             "columnKind": "unicodeCodePoints",

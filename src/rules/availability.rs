@@ -1,8 +1,8 @@
 //! Availability: replicas, rollouts, spreading and autoscaling.
 
 use super::{At, Context, Family, FnRule, ParamInfo, Rule, RuleInfo};
+use crate::load::Node;
 use crate::model::{Inventory, Object, scalar_text};
-use crate::source::Node;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
@@ -35,7 +35,7 @@ pub static REPLICAS_TOO_LOW: RuleInfo = RuleInfo {
 pub static ROLLOUT_UNAVAILABLE_ALL: RuleInfo = RuleInfo {
     id: "rollout-unavailable-all",
     family: Family::Availability,
-    severity: crate::finding::Severity::Error,
+    severity: crate::vocab::Severity::Error,
     title: "A rolling update may take every replica down at once",
     rationale: "When `maxUnavailable` is 100% or at least the replica count, a rollout may stop every old pod before a new one is ready: each deploy is an outage.",
     remediation: "Lower `strategy.rollingUpdate.maxUnavailable` (e.g. `25%` or `0` with `maxSurge: 1`).",

@@ -1,48 +1,7 @@
 //! What a rule's check sees of the run, and how it reports.
 
-use std::collections::BTreeMap;
-
-use crate::finding::{Finding, Severity};
-use crate::model::Object;
-
-use super::RuleInfo;
-
-/// A rule's effective settings after the config is applied.
-#[derive(Clone, Debug)]
-pub struct RuleSettings {
-    pub enabled: bool,
-    pub severity: Severity,
-    /// Parameters, defaults filled in.
-    pub params: BTreeMap<String, serde_json::Value>,
-}
-
-impl RuleSettings {
-    pub fn defaults(info: &RuleInfo) -> RuleSettings {
-        RuleSettings {
-            enabled: info.enabled,
-            severity: info.severity,
-            params: info
-                .params
-                .iter()
-                .map(|p| {
-                    (
-                        p.name.to_string(),
-                        serde_json::from_str(p.default).unwrap_or(serde_json::Value::Null),
-                    )
-                })
-                .collect(),
-        }
-    }
-}
-
-/// Whether a finding points at a key or at its value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum At {
-    /// The key of the entry (for something missing or unwanted as a whole).
-    Key,
-    /// The value.
-    Value,
-}
+use crate::model::{Object, finding_at};
+use crate::vocab::{At, Finding, RuleInfo, RuleSettings};
 
 /// The reporting end of one rule on one object.
 pub struct Context<'a> {
@@ -103,7 +62,7 @@ impl<'a> Context<'a> {
             shared: None,
             scratch: None,
             run: None,
-            max_findings: crate::limits::DEFAULT_FINDINGS_PER_OBJECT,
+            max_findings: crate::vocab::limits::DEFAULT_FINDINGS_PER_OBJECT,
             dropped: 0,
         }
     }
@@ -123,36 +82,4 @@ impl<'a> Context<'a> {
         let finding = finding_at(self.rule, self.settings.severity, self.object, pointer, at, message);
         self.findings.push(finding);
     }
-}
-
-/// A finding of `rule` at `pointer` of `object` (at the nearest existing parent when the
-/// pointer leads nowhere).
-pub fn finding_at(
-    rule: &'static RuleInfo,
-    severity: Severity,
-    object: &Object,
-    pointer: &str,
-    at: At,
-    message: impl Into<String>,
-) -> Finding {
-    let root = object.node();
-    let mut target = pointer.to_string();
-    let span = loop {
-        let span = match at {
-            At::Key => root.key_span(&target),
-            At::Value => root.pointer(&target).map(|n| n.span),
-        };
-        if let Some(span) = span {
-            break span;
-        }
-        match target.rfind('/') {
-            Some(i) => target.truncate(i),
-            None => break root.span,
-        }
-    };
-    let doc = &object.doc;
-    Finding::new(rule, severity, message, &doc.file, span)
-        .with_object(Some(object.reference()))
-        .with_path(format!("{}{pointer}", doc.prefix))
-        .with_document(doc.index)
 }

@@ -1,9 +1,9 @@
 //! Health: liveness, readiness and startup probes.
 
 use super::{At, Context, Family, FnRule, Rule, RuleInfo};
-use crate::finding::Severity;
+use crate::load::{Node, Value};
 use crate::model::{Container, ContainerKind, Inventory, Object};
-use crate::source::{Node, Value};
+use crate::vocab::Severity;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![

@@ -1,9 +1,9 @@
 //! Configuration hygiene: environment, namespaces, services, ingress, jobs, labels.
 
 use super::{At, Context, Family, FnRule, ParamInfo, Rule, RuleInfo};
-use crate::finding::Severity;
+use crate::load::Node;
 use crate::model::{Inventory, Object};
-use crate::source::Node;
+use crate::vocab::Severity;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![

@@ -1,9 +1,9 @@
 //! Images: tags, pull policies, digests and registries.
 
 use super::{At, Context, Family, FnRule, ParamInfo, Rule, RuleInfo};
-use crate::finding::Severity;
+use crate::load::Node;
 use crate::model::{Container, ImageRef, Inventory, Object};
-use crate::source::Node;
+use crate::vocab::Severity;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![

@@ -3,9 +3,9 @@
 //! mTLS coverage is only checked when the inputs hold Istio objects at all.
 
 use super::{At, Context, Family, FnRule, ParamInfo, Rule, RuleInfo};
-use crate::finding::Severity;
+use crate::load::Node;
 use crate::model::{Inventory, LabelSelector, Object};
-use crate::source::Node;
+use crate::vocab::Severity;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
@@ -214,7 +214,7 @@ fn mtls_permissive(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
         .unwrap_or_default()
     {
         if let Some(m @ ("PERMISSIVE" | "DISABLE")) = mode(Some(&e.value)) {
-            let pointer = crate::source::node::pointer_push("/spec/portLevelMtls", &e.key);
+            let pointer = crate::load::node::pointer_push("/spec/portLevelMtls", &e.key);
             cx.report(
                 &format!("{pointer}/mode"),
                 At::Value,

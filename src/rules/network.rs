@@ -3,9 +3,9 @@
 //! with no policy in the inputs is reported as open).
 
 use super::{At, Context, Family, FnRule, Rule, RuleInfo};
-use crate::finding::Severity;
+use crate::load::Node;
 use crate::model::{Inventory, LabelSelector, Object};
-use crate::source::Node;
+use crate::vocab::Severity;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![

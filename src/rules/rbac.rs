@@ -1,9 +1,9 @@
 //! RBAC: what one Role or ClusterRole grants.
 
 use super::{At, Context, Family, FnRule, Rule, RuleInfo};
-use crate::finding::Severity;
+use crate::load::Node;
 use crate::model::{Inventory, Object};
-use crate::source::Node;
+use crate::vocab::Severity;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
@@ -304,7 +304,7 @@ fn rbac_aggregates_to_admin(object: &Object, _: &Inventory, cx: &mut Context<'_>
     for target in ["admin", "edit"] {
         let label = format!("rbac.authorization.k8s.io/aggregate-to-{target}");
         if object.labels.get(&label).map(String::as_str) == Some("true") {
-            let pointer = crate::source::node::pointer_push("/metadata/labels", &label);
+            let pointer = crate::load::node::pointer_push("/metadata/labels", &label);
             cx.report(
                 &pointer,
                 At::Key,

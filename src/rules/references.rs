@@ -4,9 +4,9 @@
 //! `knownNamespacesOnly` limits them to namespaces a Namespace object in the inputs defines.
 
 use super::{At, Context, Family, FnRule, ParamInfo, Rule, RuleInfo};
-use crate::finding::Severity;
+use crate::load::Node;
 use crate::model::{Inventory, Object, scalar_text};
-use crate::source::Node;
+use crate::vocab::Severity;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![

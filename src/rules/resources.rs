@@ -1,9 +1,9 @@
 //! Resources: CPU, memory and ephemeral-storage requests and limits.
 
 use super::{At, Context, Family, FnRule, Rule, RuleInfo};
-use crate::finding::Severity;
+use crate::load::Node;
 use crate::model::{Container, ContainerKind, Inventory, Object, parse_quantity, scalar_text};
-use crate::source::Node;
+use crate::vocab::Severity;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![

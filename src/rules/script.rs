@@ -24,12 +24,12 @@ use std::time::{Duration, Instant};
 use rhai::packages::{Package, StandardPackage};
 use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
 
-use super::context::finding_at;
 use super::{At, Context, Family, ParamInfo, Rule, RuleInfo};
-use crate::finding::{Finding, Severity};
-use crate::limits::{Ranked, Smallest};
+use crate::load::{Node, SourceFile, Span, Value};
+use crate::model::finding_at;
 use crate::model::{ImageRef, Inventory, LabelSelector, Object, parse_quantity};
-use crate::source::{Node, SourceFile, Span, Value};
+use crate::vocab::limits::{Ranked, Smallest};
+use crate::vocab::{Finding, Severity};
 
 /// Operations one script may run on one object.
 pub const MAX_OPERATIONS: u64 = 5_000_000;

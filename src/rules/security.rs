@@ -2,9 +2,9 @@
 //! with the effective value (the container's setting, else the pod's).
 
 use super::{At, Context, Family, FnRule, Rule, RuleInfo};
-use crate::finding::Severity;
+use crate::load::Node;
 use crate::model::{Inventory, Object, SecurityView};
-use crate::source::Node;
+use crate::vocab::Severity;
 
 pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![

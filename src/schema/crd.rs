@@ -11,7 +11,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::source::Node;
+use crate::load::Node;
 
 /// One version of a custom resource kind.
 #[derive(Debug, Clone)]

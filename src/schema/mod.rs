@@ -14,10 +14,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::finding::Severity;
-use crate::model::{Inventory, Object};
-use crate::rules::{At, Context, Family, RuleInfo, RuleSettings};
-use crate::source::Node;
+use crate::load::Node;
+use crate::model::{Inventory, Object, finding_at};
+use crate::vocab::{At, Family, RuleInfo, RuleSettings, Severity};
 use archive::Archive;
 use validate::{Problem, ValidatorCache};
 
@@ -210,7 +209,7 @@ impl CrdSchemas {
 }
 
 fn crd_docs(path: &Path) -> Result<Vec<Node>, String> {
-    let loaded = crate::source::load_path(path, crate::source::DEFAULT_MAX_FILE_SIZE);
+    let loaded = crate::load::load_path(path, crate::load::DEFAULT_MAX_FILE_SIZE);
     if let Some(f) = loaded.findings.iter().find(|f| f.severity == Severity::Error) {
         return Err(format!(
             "{}:{}:{}: {}",
@@ -225,7 +224,7 @@ fn crd_docs(path: &Path) -> Result<Vec<Node>, String> {
 
 fn load_crd_files(path: &Path, into: &mut HashMap<String, Value>) -> Result<(), String> {
     let files = if path.is_dir() {
-        crate::source::discover::discover(&[path.to_path_buf()], &Default::default())?.files
+        crate::load::discover::discover(&[path.to_path_buf()], &Default::default())?.files
     } else if path.is_file() {
         vec![path.to_path_buf()]
     } else {
@@ -330,12 +329,12 @@ impl RunSchemas<'_> {
         &self,
         object: &Object,
         settings: &dyn Fn(&str) -> &'s RuleSettings,
-        out: &mut Vec<crate::finding::Finding>,
+        out: &mut Vec<crate::vocab::Finding>,
     ) -> Checked {
         let mut report = |rule: &'static RuleInfo, pointer: &str, at: At, message: String| {
             let s = settings(rule.id);
             if s.enabled {
-                Context::new(rule, s, object, out).report(pointer, at, message);
+                out.push(finding_at(rule, s.severity, object, pointer, at, message));
             }
         };
         check_metadata(object, &mut report);
@@ -440,7 +439,12 @@ impl RunSchemas<'_> {
             let kinds = archive.kinds_of(api);
             let hint = kinds
                 .iter()
-                .map(|k| (crate::linter::strsim(&k.to_lowercase(), &kind.to_lowercase()), *k))
+                .map(|k| {
+                    (
+                        crate::vocab::suggest::strsim(&k.to_lowercase(), &kind.to_lowercase()),
+                        *k,
+                    )
+                })
                 .filter(|(d, _)| *d <= 3)
                 .min()
                 .map(|(_, k)| format!("; did you mean `{k}`?"))
@@ -471,11 +475,11 @@ fn check_non_finite(node: &Node, report: &mut Reporter<'_>) {
     }
     fn walk<'n>(node: &'n Node, path: &mut Vec<Step<'n>>, report: &mut Reporter<'_>) {
         match &node.value {
-            crate::source::Value::Float(f) if !f.is_finite() => {
+            crate::load::Value::Float(f) if !f.is_finite() => {
                 let mut pointer = String::new();
                 for step in path.iter() {
                     match step {
-                        Step::Key(k) => pointer = crate::source::node::pointer_push(&pointer, k),
+                        Step::Key(k) => pointer = crate::load::node::pointer_push(&pointer, k),
                         Step::Index(i) => pointer.push_str(&format!("/{i}")),
                     }
                 }
@@ -496,14 +500,14 @@ fn check_non_finite(node: &Node, report: &mut Reporter<'_>) {
                     ),
                 );
             }
-            crate::source::Value::Seq(items) => {
+            crate::load::Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
                     path.push(Step::Index(i));
                     walk(item, path, report);
                     path.pop();
                 }
             }
-            crate::source::Value::Map(entries) => {
+            crate::load::Value::Map(entries) => {
                 for e in entries {
                     path.push(Step::Key(&e.key));
                     walk(&e.value, path, report);
@@ -541,7 +545,7 @@ fn check_metadata(object: &Object, report: &mut Reporter<'_>) {
         );
     }
     for e in meta.get("labels").and_then(Node::as_map).unwrap_or_default() {
-        let pointer = crate::source::node::pointer_push("/metadata/labels", &e.key);
+        let pointer = crate::load::node::pointer_push("/metadata/labels", &e.key);
         if let Some(why) = metadata::qualified_name(&e.key) {
             report(
                 &INVALID_METADATA,
@@ -565,7 +569,7 @@ fn check_metadata(object: &Object, report: &mut Reporter<'_>) {
     for e in meta.get("annotations").and_then(Node::as_map).unwrap_or_default() {
         size += e.key.len() + crate::model::scalar_text(&e.value).map_or(0, |v| v.len());
         if let Some(why) = metadata::qualified_name(&e.key) {
-            let pointer = crate::source::node::pointer_push("/metadata/annotations", &e.key);
+            let pointer = crate::load::node::pointer_push("/metadata/annotations", &e.key);
             report(
                 &INVALID_METADATA,
                 &pointer,

@@ -158,7 +158,7 @@ pub enum Problem {
 /// `/spec/template/spec/containers/0/image` → `spec.template.spec.containers[0].image`.
 pub fn dotted(pointer: &str) -> String {
     let mut out = String::new();
-    for token in crate::source::node::pointer_tokens(pointer).unwrap_or_default() {
+    for token in crate::load::node::pointer_tokens(pointer).unwrap_or_default() {
         if token.parse::<usize>().is_ok() {
             out.push_str(&format!("[{token}]"));
         } else {
@@ -200,7 +200,7 @@ fn found(v: &Value) -> String {
 fn is_number_beyond_float64(s: &str) -> bool {
     let cleaned = s.replace('_', "");
     s.len() <= 1000
-        && crate::source::scalar::is_yaml_float(&cleaned)
+        && crate::load::scalar::is_yaml_float(&cleaned)
         && cleaned.parse::<f64>().is_ok_and(f64::is_infinite)
 }
 
@@ -216,7 +216,7 @@ fn integer_format_bound(compiled: &Compiled, schema_path: &str, limit: &Value, f
 /// Follows a keyword location through the schema, jumping across local `$ref`s.
 fn resolve<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
     let mut node = root;
-    for token in crate::source::node::pointer_tokens(path)? {
+    for token in crate::load::node::pointer_tokens(path)? {
         if token == "$ref" {
             let target = node.get("$ref")?.as_str()?.strip_prefix("#")?;
             node = root.pointer(target)?;
@@ -251,7 +251,7 @@ fn accepted_types(node: &Value) -> Vec<String> {
 fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> Option<String> {
     let lower = name.to_lowercase();
     candidates
-        .map(|c| (crate::linter::strsim(&lower, &c.to_lowercase()), c))
+        .map(|c| (crate::vocab::suggest::strsim(&lower, &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c.clone())
@@ -273,7 +273,7 @@ pub fn problems(compiled: &Compiled, instance: &Value) -> Vec<Problem> {
                     .and_then(Value::as_object);
                 for field in unexpected {
                     out.push(Problem::UnknownField {
-                        pointer: crate::source::node::pointer_push(&pointer, field),
+                        pointer: crate::load::node::pointer_push(&pointer, field),
                         field: field.clone(),
                         suggestion: known.and_then(|k| nearest(field, k.keys())),
                     });

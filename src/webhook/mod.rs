@@ -61,9 +61,9 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::config::{NamespaceMode, WebhookSettings};
-use crate::finding::{Finding, Severity};
-use crate::linter::{Linter, PreparedContext};
+use crate::engine::config::{NamespaceMode, WebhookSettings};
+use crate::engine::{Linter, PreparedContext};
+use crate::vocab::{Finding, Severity};
 
 pub mod client;
 pub mod hygiene;
@@ -472,7 +472,7 @@ pub fn router(hook: Arc<Webhook>, limits: &Limits) -> Router {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::engine::config::Config;
 
     fn hook(settings: WebhookSettings) -> Webhook {
         Webhook::new(

@@ -12,7 +12,7 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 
 use super::node::{Entry, Node, Value};
 use super::scalar::{Resolved, resolve_plain};
-use super::text::{SourceFile, Span};
+use crate::vocab::{SourceFile, Span};
 
 /// Deepest nesting accepted; deeper input is a syntax problem (it is never a manifest,
 /// and recursion over it would risk the stack).
@@ -1073,7 +1073,7 @@ mod tests {
         assert_eq!(file.slice(b.span), "é");
         assert_eq!(
             file.position(b.span.start),
-            crate::source::Position { line: 4, column: 4 }
+            crate::load::Position { line: 4, column: 4 }
         );
         assert_eq!(file.position(docs[0].root.key_span("/a").unwrap().start).column, 1);
     }

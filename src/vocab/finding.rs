@@ -5,41 +5,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::source::{Position, SourceFile, Span};
-
-/// How bad a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s {
-            "info" => Some(Severity::Info),
-            "warning" => Some(Severity::Warning),
-            "error" => Some(Severity::Error),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use super::rule::RuleInfo;
+use super::severity::Severity;
+use super::text::{Position, SourceFile, Span};
 
 /// The Kubernetes object a finding is about.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -91,7 +59,7 @@ pub struct Finding {
 impl Finding {
     /// A finding at `span` of `file`; positions are computed from the span.
     pub fn new(
-        rule: &crate::rules::RuleInfo,
+        rule: &RuleInfo,
         severity: Severity,
         message: impl Into<String>,
         file: &Arc<SourceFile>,

@@ -5,20 +5,23 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use crate::config::{Config, ConfigError};
-use crate::finding::{Finding, Severity};
-use crate::limits::{Dropped, FindingLimits, Ranked, Smallest};
+pub mod config;
+
+use self::config::{Config, ConfigError};
+use crate::load::discover::{DiscoverOptions, discover};
+use crate::load::{self, Loaded, SourceFile, Span};
+use crate::model::finding_at;
 use crate::model::{IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, Inventory, Object};
-use crate::rules::context::{ObjectScratch, finding_at};
+use crate::rules::context::ObjectScratch;
 use crate::rules::{self, At, Context, Rule, RuleInfo, RuleRun, RuleSettings};
 use crate::schema::{self, CrdSchemas, RunSchemas, SchemaOptions, Schemas};
-use crate::source::discover::{DiscoverOptions, discover};
-use crate::source::{self, Loaded, SourceFile, Span};
+use crate::vocab::limits::{Dropped, FindingLimits, Ranked, Smallest};
+use crate::vocab::suggest::strsim;
+use crate::vocab::{Finding, Report, RuleState, Severity, Summary};
 
 /// One input: a path on disk (file or folder), text with a name, or raw bytes with a
 /// name (stdin).
@@ -70,7 +73,7 @@ impl Default for RunOptions {
         RunOptions {
             hidden: false,
             no_ignore: false,
-            max_file_size: source::DEFAULT_MAX_FILE_SIZE,
+            max_file_size: load::DEFAULT_MAX_FILE_SIZE,
             exclude: Vec::new(),
             only: Vec::new(),
             kubernetes_version: None,
@@ -81,43 +84,6 @@ impl Default for RunOptions {
             max_findings_per_object: None,
             max_findings_per_run: None,
         }
-    }
-}
-
-/// Counts for the end of a report.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Summary {
-    pub files: usize,
-    pub documents: usize,
-    pub objects: usize,
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    pub suppressed: usize,
-    /// Objects for which no schema was found (their kind is reported as `unknown-kind`).
-    pub without_schema: usize,
-    /// Findings left out of the report by the limits per rule ([`Report::dropped`]).
-    pub dropped: u64,
-    #[serde(skip)]
-    pub elapsed: Duration,
-}
-
-/// The result of a run: findings in report order, the suppressed ones apart.
-#[derive(Clone, Debug, Default)]
-pub struct Report {
-    pub findings: Vec<Finding>,
-    pub suppressed: Vec<Finding>,
-    pub summary: Summary,
-    /// Rules whose findings went beyond a limit, by rule id: what was left out.
-    pub dropped: Vec<Dropped>,
-    /// The limits the run applied.
-    pub limits: FindingLimits,
-}
-
-impl Report {
-    /// Whether any finding is at or above `threshold`.
-    pub fn has_findings_at(&self, threshold: Severity) -> bool {
-        self.findings.iter().any(|f| f.severity >= threshold)
     }
 }
 
@@ -165,6 +131,7 @@ pub struct Linter {
     options: RunOptions,
     rules: Vec<Box<dyn Rule>>,
     catalog: Vec<&'static RuleInfo>,
+    states: Arc<[RuleState]>,
     settings: HashMap<&'static str, RuleSettings>,
     schemas: Schemas,
     /// Scripts that do not compile, reported in every run.
@@ -188,13 +155,13 @@ impl Linter {
     pub fn with_rules(config: Config, options: RunOptions, extra: Vec<Box<dyn Rule>>) -> Result<Linter, ConfigError> {
         let mut rules = rules::builtin_rules();
         rules.extend(extra);
-        let reserved: Vec<&str> = rules::catalog(&rules).iter().map(|r| r.id).collect();
+        let reserved: Vec<&str> = catalog(&rules).iter().map(|r| r.id).collect();
         let dirs: Vec<PathBuf> = config.rule_dirs.iter().chain(&options.rule_dirs).cloned().collect();
         let scripts =
             rules::script::load_all(&dirs, &reserved).map_err(|message| ConfigError { origin: None, message })?;
         rules.extend(scripts.rules.into_iter().map(|r| Box::new(r) as Box<dyn Rule>));
         let script_errors = scripts.errors;
-        let catalog = rules::catalog(&rules);
+        let catalog = catalog(&rules);
         let mut settings: HashMap<&'static str, RuleSettings> = catalog
             .iter()
             .map(|info| (info.id, RuleSettings::defaults(info)))
@@ -244,7 +211,7 @@ impl Linter {
         };
         let schemas = Schemas::new(&schema_options).map_err(|message| ConfigError { origin: None, message })?;
         let excludes: Vec<String> = config.exclude.iter().chain(&options.exclude).cloned().collect();
-        source::discover::build_excludes(&excludes).map_err(|message| ConfigError { origin: None, message })?;
+        load::discover::build_excludes(&excludes).map_err(|message| ConfigError { origin: None, message })?;
         if !options.only.is_empty() {
             for id in &options.only {
                 if !catalog.iter().any(|i| i.id == id) {
@@ -273,11 +240,11 @@ impl Linter {
             findings_per_object: options
                 .max_findings_per_object
                 .or(config.limits.findings_per_object)
-                .unwrap_or(crate::limits::DEFAULT_FINDINGS_PER_OBJECT),
+                .unwrap_or(crate::vocab::limits::DEFAULT_FINDINGS_PER_OBJECT),
             findings_per_run: options
                 .max_findings_per_run
                 .or(config.limits.findings_per_run)
-                .unwrap_or(crate::limits::DEFAULT_FINDINGS_PER_RUN),
+                .unwrap_or(crate::vocab::limits::DEFAULT_FINDINGS_PER_RUN),
         };
         if limits.findings_per_object == 0 || limits.findings_per_run == 0 {
             return Err(ConfigError {
@@ -285,11 +252,23 @@ impl Linter {
                 message: "the limits of findings per rule must be at least 1".into(),
             });
         }
+        let states = catalog
+            .iter()
+            .map(|&info| {
+                let s = &settings[info.id];
+                RuleState {
+                    info,
+                    severity: s.severity,
+                    enabled: s.enabled,
+                }
+            })
+            .collect();
         Ok(Linter {
             config,
             options,
             rules,
             catalog,
+            states,
             settings,
             schemas,
             script_errors,
@@ -363,13 +342,13 @@ impl Linter {
             match input {
                 Input::Path(p) => roots.push(p.clone()),
                 Input::Text { name, text } => {
-                    loaded.push(source::load_file(Arc::new(SourceFile::new(name, text.clone()))));
+                    loaded.push(load::load_file(Arc::new(SourceFile::new(name, text.clone()))));
                 }
                 Input::Bytes { name, bytes } => {
-                    let excludes = source::discover::build_excludes(&options.exclude)
+                    let excludes = load::discover::build_excludes(&options.exclude)
                         .map_err(|message| ConfigError { origin: None, message })?;
-                    if !source::discover::is_excluded(&excludes, std::path::Path::new(name)) {
-                        loaded.push(source::load_bytes(name, bytes.clone(), max));
+                    if !load::discover::is_excluded(&excludes, std::path::Path::new(name)) {
+                        loaded.push(load::load_bytes(name, bytes.clone(), max));
                     }
                 }
             }
@@ -379,7 +358,7 @@ impl Linter {
             let found = discover(&roots, &options).map_err(|message| ConfigError { origin: None, message })?;
             let unreadable = |path: PathBuf, message: String| {
                 let file = Arc::new(SourceFile::new(path, String::new()));
-                let rule = &rules::input::UNREADABLE_FILE;
+                let rule = &load::problems::UNREADABLE_FILE;
                 Loaded {
                     findings: vec![Finding::new(rule, rule.severity, message, &file, Span::default())],
                     ..Loaded::default()
@@ -398,7 +377,7 @@ impl Linter {
             let named: Vec<Result<Loaded, String>> = found
                 .named
                 .par_iter()
-                .map(|p| match source::load_named(p, max) {
+                .map(|p| match load::load_named(p, max) {
                     Err(message) if strict => Err(format!("{}: {message}", p.display())),
                     Err(message) => Ok(unreadable(p.clone(), message)),
                     Ok(l) => Ok(l),
@@ -407,7 +386,7 @@ impl Linter {
             for n in named {
                 loaded.push(n.map_err(|message| ConfigError { origin: None, message })?);
             }
-            loaded.par_extend(found.files.par_iter().map(|p| source::load_path(p, max)));
+            loaded.par_extend(found.files.par_iter().map(|p| load::load_path(p, max)));
         }
         Ok(self
             .check(loaded, files, started, None, None)
@@ -446,13 +425,13 @@ impl Linter {
             .named
             .par_iter()
             .chain(&found.files)
-            .map(|p| source::load_path(p, max))
+            .map(|p| load::load_path(p, max))
             .collect();
         Ok(self.context_of(loaded.into_iter().flat_map(|l| l.documents).collect()))
     }
 
     /// A context of documents already in memory (see [`Linter::load_context`]).
-    pub fn context_of(&self, documents: Vec<crate::source::Document>) -> PreparedContext {
+    pub fn context_of(&self, documents: Vec<crate::load::Document>) -> PreparedContext {
         let inventory = Arc::new(Inventory::build(documents, self.default_namespace()));
         let crds = Arc::new(CrdSchemas::of(&inventory));
         PreparedContext { inventory, crds }
@@ -477,7 +456,7 @@ impl Linter {
         cancel: &AtomicBool,
     ) -> Result<Report, Cancelled> {
         let started = Instant::now();
-        let loaded = source::load_file(Arc::new(SourceFile::new(name, text.to_string())));
+        let loaded = load::load_file(Arc::new(SourceFile::new(name, text.to_string())));
         if cancel.load(Ordering::Relaxed) {
             return Err(Cancelled);
         }
@@ -570,6 +549,7 @@ impl Linter {
             summary,
             dropped,
             limits,
+            rules: Arc::clone(&self.states),
         })
     }
 }
@@ -910,19 +890,15 @@ fn sort_dedup(findings: &mut Vec<Finding>) {
     findings.dedup_by(|a, b| a.report_order(b).is_eq() && a.object == b.object);
 }
 
-/// Edit distance, for "did you mean".
-pub(crate) fn strsim(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+/// Every rule's metadata: input rules, schema rules, then `rules` in order.
+pub fn catalog(rules: &[Box<dyn Rule>]) -> Vec<&'static RuleInfo> {
+    crate::load::problems::ALL
+        .iter()
+        .copied()
+        .chain(crate::schema::ALL.iter().copied())
+        .chain(std::iter::once(&rules::script::RULE_ERROR))
+        .chain(rules.iter().map(|r| r.info()))
+        .collect()
 }
 
 #[cfg(test)]

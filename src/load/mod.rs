@@ -2,8 +2,8 @@
 
 pub mod discover;
 pub mod node;
+pub mod problems;
 pub mod scalar;
-pub mod text;
 pub mod yaml;
 
 #[cfg(test)]
@@ -13,11 +13,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use crate::vocab::text::{LineIndex, Position, SourceFile, Span};
 pub use node::{Entry, Node, Value};
-pub use text::{LineIndex, Position, SourceFile, Span};
 
-use crate::finding::{Finding, Severity};
-use crate::rules::input as rules;
+use self::problems as rules;
+use crate::vocab::{Finding, Severity};
 
 /// One Kubernetes object as written in a file: a whole document, or one item of a
 /// `kind: List` document.
@@ -284,7 +284,7 @@ pub fn load_file(file: Arc<SourceFile>) -> Loaded {
 }
 
 fn classify(file: &Arc<SourceFile>, index: usize, prefix: String, root: Node, out: &mut Loaded) {
-    let note = |rule: &'static crate::rules::RuleInfo, message: String, span: Span| {
+    let note = |rule: &'static crate::vocab::RuleInfo, message: String, span: Span| {
         Finding::new(rule, rule.severity, message, file, span)
             .with_document(index)
             .with_path(prefix.clone())

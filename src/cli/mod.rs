@@ -1,16 +1,18 @@
 //! The command line: `kubelint check`, `kubelint rules`.
 
+pub mod rule_tests;
+
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::Config;
-use crate::finding::Severity;
-use crate::linter::{Input, Linter, RunOptions};
+use crate::engine::config::Config;
+use crate::engine::{Input, Linter, RunOptions};
+use crate::load::DEFAULT_MAX_FILE_SIZE;
 use crate::report::{self, Format, RenderOptions};
-use crate::source::DEFAULT_MAX_FILE_SIZE;
+use crate::vocab::Severity;
 
 /// Exit codes.
 pub const EXIT_OK: u8 = 0;
@@ -279,7 +281,7 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 fn test_rules(dir: &std::path::Path, bless: bool) -> ExitCode {
-    let outcomes = match crate::rule_tests::run(dir, bless) {
+    let outcomes = match crate::cli::rule_tests::run(dir, bless) {
         Ok(o) => o,
         Err(e) => return usage_error(e),
     };
@@ -409,13 +411,13 @@ fn check(args: CheckArgs) -> ExitCode {
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|f| {
             let mut w = std::io::BufWriter::new(f);
-            report::render(&report, &linter, args.format, &render_options, &mut w)?;
+            report::render(&report, args.format, &render_options, &mut w)?;
             w.flush()
         }),
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            report::render(&report, &linter, args.format, &render_options, &mut w).and_then(|_| w.flush())
+            report::render(&report, args.format, &render_options, &mut w).and_then(|_| w.flush())
         }
     };
     if let Err(e) = written
@@ -464,7 +466,7 @@ fn rules(args: RulesArgs) -> ExitCode {
             }
             None => usage_error(format!("unknown rule `{id}`; `kubelint rules` lists them")),
         },
-        Some(RulesCommand::New { id, dir }) => match crate::rule_tests::scaffold(&dir, &id) {
+        Some(RulesCommand::New { id, dir }) => match crate::cli::rule_tests::scaffold(&dir, &id) {
             Ok(files) => {
                 for f in files {
                     let _ = writeln!(out, "wrote {}", f.display());

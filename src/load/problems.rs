@@ -1,7 +1,6 @@
 //! Rules about the input itself. The loader emits them; they have no check function.
 
-use super::{Family, RuleInfo};
-use crate::finding::Severity;
+use crate::vocab::{Family, RuleInfo, Severity};
 
 pub static YAML_SYNTAX: RuleInfo = RuleInfo {
     id: "yaml-syntax",

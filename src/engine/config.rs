@@ -25,8 +25,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::finding::Severity;
-use crate::source::{Node, Position, SourceFile, Value, yaml};
+use crate::load::{Node, Position, SourceFile, Value, yaml};
+use crate::vocab::Severity;
 
 /// The file name looked for, upward from the working directory.
 pub const CONFIG_FILE_NAMES: [&str; 2] = [".kubelint.yaml", ".kubelint.yml"];
@@ -69,7 +69,7 @@ pub struct WebhookSettings {
 }
 
 /// The `limits:` section: how many findings of one rule a run keeps (unset: the defaults
-/// of [`crate::limits`]).
+/// of [`crate::vocab::limits`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LimitSettings {
     pub findings_per_object: Option<usize>,

@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use crate::finding::Finding;
+use crate::vocab::Finding;
 
 /// Findings of one rule on one object, by default. Measured on ~4,400 objects of five
 /// public projects (argo-cd, cert-manager, kubernetes examples, microservices-demo,
@@ -160,16 +160,15 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::source::{SourceFile, Span};
+    use crate::vocab::{RuleInfo, Severity, SourceFile, Span};
+
+    static TEST_RULE: RuleInfo = RuleInfo {
+        id: "test-rule",
+        ..RuleInfo::BASE
+    };
 
     fn finding(file: &Arc<SourceFile>, at: u32) -> Finding {
-        Finding::new(
-            &crate::rules::script::RULE_ERROR,
-            crate::Severity::Error,
-            format!("at {at}"),
-            file,
-            Span::new(at, at),
-        )
+        Finding::new(&TEST_RULE, Severity::Error, format!("at {at}"), file, Span::new(at, at))
     }
 
     #[test]

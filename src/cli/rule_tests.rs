@@ -8,9 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
-use crate::finding::Finding;
-use crate::linter::{Linter, RunOptions};
+use crate::engine::config::Config;
+use crate::engine::{Linter, RunOptions};
+use crate::vocab::Finding;
 
 /// The first line of every `.expected` file.
 pub const HEADER: &str = "# line:column rule severity object path (see tests/fixtures.rs)";

@@ -1,7 +1,7 @@
 //! The document tree: every value keeps the byte span it was read from, and every
 //! mapping entry the span of its key, so a JSON pointer leads to an exact position.
 
-use super::text::Span;
+use crate::vocab::Span;
 
 /// A value read from a document, with its span.
 #[derive(Debug, Clone, PartialEq)]

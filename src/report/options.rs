@@ -1,0 +1,51 @@
+//! What every format shares: how to render, and how paths and left-out findings read.
+
+use std::path::{Path, PathBuf};
+
+use crate::vocab::Report;
+
+/// How to render.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// Colours and hyperlinks (human format only).
+    pub color: bool,
+    /// Include suppressed findings.
+    pub show_suppressed: bool,
+    /// Paths in SARIF are made relative to this folder (`%SRCROOT%`).
+    pub base_dir: PathBuf,
+    /// Print the elapsed time (off for reproducible output).
+    pub timing: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            color: false,
+            show_suppressed: false,
+            base_dir: std::env::current_dir().unwrap_or_default(),
+            timing: true,
+        }
+    }
+}
+
+/// One sentence per rule whose findings went beyond a limit of the run (none when no rule
+/// did): every format says what it left out.
+pub fn dropped_messages(report: &Report) -> Vec<String> {
+    report.dropped.iter().map(|d| d.message(&report.limits)).collect()
+}
+
+/// A path as reports print it: relative to `base` when it is inside it, with `/`.
+pub fn relative_path(path: &Path, base: &Path) -> String {
+    let rel = if path.is_absolute() {
+        path.strip_prefix(base).unwrap_or(path)
+    } else {
+        path
+    };
+    let rel = rel.strip_prefix(".").unwrap_or(rel);
+    let s = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
+}

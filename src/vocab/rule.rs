@@ -1,0 +1,214 @@
+//! Rule metadata: what a rule is called, how severe it is by default, its documentation
+//! and its parameters; and a rule's settings once the config is applied.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::severity::Severity;
+
+/// Where rule documentation lives; a finding's help URL is `{DOCS_BASE}/{id}.md`.
+pub const DOCS_BASE: &str = "https://github.com/kubelint/kubelint/blob/main/docs/rules";
+
+/// Rule families, one file each under `src/rules/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// Problems reading the input itself: syntax, encoding, documents that are not objects.
+    Input,
+    /// Kubernetes and CRD schemas, API versions, metadata.
+    Schema,
+    /// Liveness, readiness and startup probes.
+    Health,
+    /// CPU and memory requests and limits.
+    Resources,
+    /// Security contexts and host access (Pod Security Standards).
+    Security,
+    /// Image tags, pull policies and registries.
+    Images,
+    /// Replicas, rollouts, spreading and autoscaling.
+    Availability,
+    /// Configuration hygiene: env, services, ingress, jobs, labels.
+    Hygiene,
+    /// RBAC roles and bindings.
+    Rbac,
+    /// NetworkPolicy coverage and peers.
+    Network,
+    /// Istio mTLS, authorization and routing.
+    Mesh,
+    /// References between objects: selectors, names, ports.
+    References,
+    /// Rules written as Rhai scripts.
+    Script,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Input => "input",
+            Family::Schema => "schema",
+            Family::Health => "health",
+            Family::Resources => "resources",
+            Family::Security => "security",
+            Family::Images => "images",
+            Family::Availability => "availability",
+            Family::Hygiene => "hygiene",
+            Family::Rbac => "rbac",
+            Family::Network => "network",
+            Family::Mesh => "mesh",
+            Family::References => "references",
+            Family::Script => "script",
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule parameter, settable under `rules.<id>.params` in `.kubelint.yaml`.
+#[derive(Debug, Serialize)]
+pub struct ParamInfo {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// The default, as JSON.
+    pub default: &'static str,
+}
+
+/// Everything a user reads about a rule; the single source of `kubelint rules`,
+/// `docs/rules/<id>.md` and SARIF rule descriptors.
+#[derive(Debug, Serialize)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub family: Family,
+    pub severity: Severity,
+    /// Whether the rule runs without being enabled in the config.
+    pub enabled: bool,
+    /// One line: what is wrong.
+    pub title: &'static str,
+    /// Why it matters.
+    pub rationale: &'static str,
+    /// How to fix it.
+    pub remediation: &'static str,
+    /// A manifest that triggers the rule (empty for input rules that need none).
+    pub example_bad: &'static str,
+    /// The same manifest, fixed.
+    pub example_good: &'static str,
+    pub params: &'static [ParamInfo],
+    /// Settings (YAML, as under `rules.<id>` in `.kubelint.yaml`) under which the examples
+    /// behave as shown, for rules that need parameters; empty for most.
+    pub example_config: &'static str,
+    /// SARIF `security-severity` (0.0–10.0) for rules about security; `None` otherwise.
+    pub security_severity: Option<&'static str>,
+}
+
+impl RuleInfo {
+    /// Defaults for the optional fields of a declaration: `RuleInfo { id: .., ..RuleInfo::BASE }`.
+    pub const BASE: RuleInfo = RuleInfo {
+        id: "",
+        family: Family::Input,
+        severity: Severity::Warning,
+        enabled: true,
+        title: "",
+        rationale: "",
+        remediation: "",
+        example_bad: "",
+        example_good: "",
+        params: &[],
+        example_config: "",
+        security_severity: None,
+    };
+
+    pub fn help_url(&self) -> String {
+        format!("{DOCS_BASE}/{}.md", self.id)
+    }
+
+    /// The rule's documentation page (`docs/rules/<id>.md`).
+    pub fn markdown(&self) -> String {
+        let mut s = format!("# {}\n\n{}\n\n", self.id, self.title);
+        s.push_str(&format!(
+            "- **Family:** {}\n- **Default severity:** {}\n- **Enabled by default:** {}\n\n",
+            self.family,
+            self.severity,
+            if self.enabled { "yes" } else { "no" }
+        ));
+        s.push_str(&format!(
+            "## Why it matters\n\n{}\n\n## How to fix it\n\n{}\n\n",
+            self.rationale, self.remediation
+        ));
+        if !self.example_bad.is_empty() {
+            s.push_str(&format!(
+                "## Example\n\nReported:\n\n```yaml\n{}```\n\n",
+                self.example_bad
+            ));
+        }
+        if !self.example_good.is_empty() {
+            s.push_str(&format!("Fixed:\n\n```yaml\n{}```\n\n", self.example_good));
+        }
+        if !self.params.is_empty() {
+            s.push_str("## Parameters\n\n| name | default | meaning |\n|---|---|---|\n");
+            for p in self.params {
+                s.push_str(&format!("| `{}` | `{}` | {} |\n", p.name, p.default, p.description));
+            }
+            s.push('\n');
+        }
+        let extra: String = self.example_config.lines().map(|l| format!("    {l}\n")).collect();
+        s.push_str(&format!(
+            "## Configuration\n\n```yaml\n# .kubelint.yaml\nrules:\n  {}:\n    enabled: {}\n    severity: {}\n{extra}```\n\nOne object opts out with the annotation `kubelint.dev/ignore: \"{}\"` (on the object or its pod template).\n",
+            self.id, self.enabled, self.severity, self.id
+        ));
+        s
+    }
+}
+
+/// A rule's effective settings after the config is applied.
+#[derive(Clone, Debug)]
+pub struct RuleSettings {
+    pub enabled: bool,
+    pub severity: Severity,
+    /// Parameters, defaults filled in.
+    pub params: BTreeMap<String, serde_json::Value>,
+}
+
+impl RuleSettings {
+    pub fn defaults(info: &RuleInfo) -> RuleSettings {
+        RuleSettings {
+            enabled: info.enabled,
+            severity: info.severity,
+            params: info
+                .params
+                .iter()
+                .map(|p| {
+                    (
+                        p.name.to_string(),
+                        serde_json::from_str(p.default).unwrap_or(serde_json::Value::Null),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Whether a finding points at a key or at its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    /// The key of the entry (for something missing or unwanted as a whole).
+    Key,
+    /// The value.
+    Value,
+}
+
+/// A rule as a run applied it: its declaration and its effective severity and state.
+/// Reports carry the run's rules (SARIF lists them as rule descriptors).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct RuleState {
+    /// The rule's declaration.
+    pub info: &'static RuleInfo,
+    /// The severity its findings get (the config may change the default).
+    pub severity: Severity,
+    /// Whether the rule ran.
+    pub enabled: bool,
+}
