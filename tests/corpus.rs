@@ -56,7 +56,8 @@ fn corpus_is_linted_completely_and_deterministically() {
         })
         .count();
     assert_eq!(report["summary"]["files"].as_u64().unwrap() as usize, expected);
-    assert!(report["summary"]["objects"].as_u64().unwrap() > 4000);
+    // Fragments (Kustomize patches, test assertions) are not objects.
+    assert!(report["summary"]["objects"].as_u64().unwrap() > 3500);
     for f in report["findings"].as_array().unwrap() {
         assert!(f["start"]["line"].as_u64().unwrap() >= 1 && f["start"]["column"].as_u64().unwrap() >= 1);
         assert!(!f["message"].as_str().unwrap().contains("failed on this input"), "{f}");

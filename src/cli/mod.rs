@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::engine::baseline::Baseline;
 use crate::engine::config::Config;
 use crate::engine::{Input, Linter, RunOptions};
 use crate::load::DEFAULT_MAX_FILE_SIZE;
@@ -123,6 +124,14 @@ pub struct CheckArgs {
     /// The path reports give stdin (`-`), also matched against exclude patterns.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// Report (and fail on) only findings that this baseline file does not record; say
+    /// how many recorded ones are fixed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record this run's findings in a baseline file (and exit 0), to adopt kubelint on a
+    /// repository that already has findings.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
     /// Colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -393,10 +402,39 @@ fn check(args: CheckArgs) -> ExitCode {
             inputs.push(Input::Path(p.clone()));
         }
     }
-    let report = match linter.lint_inputs(&inputs) {
+    let baseline = match &args.baseline {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| format!("--baseline {}: {e}", path.display()))
+            .and_then(|text| Baseline::parse(path, &text))
+        {
+            Ok(b) => Some(b),
+            Err(e) => return usage_error(e),
+        },
+        None => None,
+    };
+    let mut report = match linter.lint_inputs(&inputs) {
         Ok(r) => r,
         Err(e) => return usage_error(e),
     };
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::of(&report);
+        if let Err(e) = std::fs::write(path, baseline.to_json()) {
+            return usage_error(format!("--write-baseline {}: {e}", path.display()));
+        }
+        eprintln!(
+            "kubelint: recorded {} in {}; check with `--baseline {}` to see only new ones",
+            match baseline.len() {
+                1 => "1 finding".to_string(),
+                n => format!("{n} findings"),
+            },
+            path.display(),
+            path.display()
+        );
+        return ExitCode::from(EXIT_OK);
+    }
+    if let Some(b) = &baseline {
+        b.apply(&mut report);
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,

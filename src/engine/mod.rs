@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+pub mod baseline;
 pub mod config;
 
 use self::config::{Config, ConfigError};
@@ -427,7 +428,16 @@ impl Linter {
             .chain(&found.files)
             .map(|p| load::load_path(p, max))
             .collect();
-        Ok(self.context_of(loaded.into_iter().flat_map(|l| l.documents).collect()))
+        let patches = patch_files(&loaded);
+        let documents = loaded
+            .into_iter()
+            .flat_map(|mut l| {
+                mark_patches(&mut l, &patches);
+                l.documents
+            })
+            .filter(|d| d.partial.is_none())
+            .collect();
+        Ok(self.context_of(documents))
     }
 
     /// A context of documents already in memory (see [`Linter::load_context`]).
@@ -481,9 +491,23 @@ impl Linter {
         let mut findings = self.script_errors.clone();
         let mut documents = Vec::new();
         let mut documents_read = 0;
-        for l in loaded {
+        let patches = patch_files(&loaded);
+        for mut l in loaded {
+            mark_patches(&mut l, &patches);
             findings.extend(l.findings);
-            documents.extend(l.documents);
+            // One note per file of fragments, at the first, saying how many there are.
+            let fragments = l.documents.iter().filter(|d| d.partial.is_some()).count();
+            let mut noted = false;
+            for d in l.documents {
+                match &d.partial {
+                    Some(reason) if !noted => {
+                        findings.push(partial_note(&d, reason, fragments));
+                        noted = true;
+                    }
+                    Some(_) => {}
+                    None => documents.push(d),
+                }
+            }
             documents_read += l.documents_read;
         }
         let namespace = self.default_namespace();
@@ -510,6 +534,9 @@ impl Linter {
             }
             _ => self.schemas.for_run(&inventory),
         };
+        if context.is_none() {
+            findings.extend(schemas.crd_conflicts().iter().cloned());
+        }
         let settings = |id: &str| &self.settings[id];
         let runs: Vec<RuleRun> = active.iter().map(|_| RuleRun::default()).collect();
         let limits = self.limits;
@@ -542,6 +569,7 @@ impl Linter {
             without_schema,
             dropped: dropped.iter().map(Dropped::total).sum(),
             elapsed: started.elapsed(),
+            ..Summary::default()
         };
         Ok(Report {
             findings,
@@ -694,6 +722,86 @@ fn sorted(sets: HashMap<Arc<str>, Smallest>, cap: usize, dropped: &mut dyn FnMut
     let mut findings: Vec<Finding> = all.into_iter().map(|r| r.finding).collect();
     findings.dedup_by(|a, b| a.report_order(b).is_eq() && a.object == b.object);
     findings
+}
+
+/// Files that the run's Kustomizations and chainsaw tests name as fragments.
+fn patch_files(loaded: &[Loaded]) -> HashMap<PathBuf, load::FragmentRef> {
+    loaded
+        .iter()
+        .flat_map(|l| &l.fragment_files)
+        .map(|p| (p.path.clone(), p.clone()))
+        .collect()
+}
+
+/// Marks the documents of a file that a Kustomization names as a patch as fragments; a
+/// JSON 6902 patch (a list of operations) is said to be one instead of "not a manifest".
+fn mark_patches(l: &mut Loaded, patches: &HashMap<PathBuf, load::FragmentRef>) {
+    let Some(path) = l
+        .documents
+        .first()
+        .map(|d| &d.file.path)
+        .or(l.findings.first().map(|f| &f.file.path))
+    else {
+        return;
+    };
+    let Some(fragment) = patches.get(&load::normalise(path)) else {
+        return;
+    };
+    let reason: Arc<str> = Arc::from(format!(
+        "{} (named in `{}`)",
+        fragment.what,
+        fragment.named_by.display()
+    ));
+    for d in &mut l.documents {
+        d.partial.get_or_insert_with(|| Arc::clone(&reason));
+    }
+    for f in &mut l.findings {
+        if &*f.rule == load::problems::NOT_A_MANIFEST.id {
+            let rule = &load::problems::PARTIAL_OBJECT;
+            let mut note = Finding::new(
+                rule,
+                rule.severity,
+                format!("the document is {reason}: a fragment, checked as YAML only, not as an object"),
+                &f.file,
+                f.span,
+            )
+            .with_path(f.path.clone());
+            note.document = f.document;
+            *f = note;
+        }
+    }
+}
+
+/// The note that says a document is a fragment, at its `kind` (or its first key).
+fn partial_note(doc: &load::Document, reason: &str, in_file: usize) -> Finding {
+    let rule = &load::problems::PARTIAL_OBJECT;
+    let span = doc
+        .root
+        .key_span("/kind")
+        .or_else(|| doc.root.as_map().and_then(|e| e.first()).map(|e| e.key_span))
+        .unwrap_or(doc.root.span);
+    let kind = doc.root.get("kind").and_then(load::Node::as_str).unwrap_or("object");
+    let name = doc.root.pointer("/metadata/name").and_then(load::Node::as_str);
+    let mut what = match name {
+        Some(n) => format!("{kind} `{n}`"),
+        None => kind.to_string(),
+    };
+    if in_file > 1 {
+        let others = in_file - 1;
+        what = format!(
+            "{what} (and {others} other document{} of this file)",
+            if others == 1 { "" } else { "s" }
+        );
+    }
+    Finding::new(
+        rule,
+        rule.severity,
+        format!("{what} is {reason}: a fragment, checked as YAML only, not as an object"),
+        &doc.file,
+        span,
+    )
+    .with_document(doc.index)
+    .with_path(doc.prefix.clone())
 }
 
 /// Keeps, under one key, the finding of the first object (`first`), else the first in

@@ -29,6 +29,10 @@ pub struct Document {
     /// JSON pointer of the object within the document: `""`, or `/items/N` for a list item.
     pub prefix: String,
     pub root: Node,
+    /// Why the document is a fragment of an object rather than an object (a Kustomize
+    /// patch, a kuttl/chainsaw assertion), when it is one: it is then not checked as an
+    /// object.
+    pub partial: Option<Arc<str>>,
 }
 
 /// What loading one file produced.
@@ -38,6 +42,20 @@ pub struct Loaded {
     pub findings: Vec<Finding>,
     /// Non-empty YAML documents read (a `List` counts once).
     pub documents_read: usize,
+    /// Files that this file names as fragments of objects: a Kustomization's patches, a
+    /// chainsaw test's assertions.
+    pub fragment_files: Vec<FragmentRef>,
+}
+
+/// A file that another names as holding fragments of objects, not objects.
+#[derive(Debug, Clone)]
+pub struct FragmentRef {
+    /// The file, resolved against the naming file's folder (lexically normalised).
+    pub path: PathBuf,
+    /// The file that names it.
+    pub named_by: PathBuf,
+    /// What it is: "a Kustomize patch", "a chainsaw test assertion".
+    pub what: &'static str,
 }
 
 /// Files larger than this are reported, not read (`--max-file-size`).
@@ -315,14 +333,33 @@ fn classify(file: &Arc<SourceFile>, index: usize, prefix: String, root: Node, ou
     if api_version.is_some_and(|v| v.starts_with("kustomize.config.k8s.io/"))
         || matches!(file_name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
     {
+        out.fragment_files.extend(kustomize_patches(&file.path, &root));
         let message = "Kustomization: not a Kubernetes object, skipped; lint the built output instead (`kustomize build . | kubelint check -`)";
         out.findings.push(note(&rules::SKIPPED_FILE, message.into(), head));
         return;
     }
+    let harness = match api_version {
+        Some(v) if v.starts_with("chainsaw.kyverno.io/") => Some("chainsaw"),
+        Some(v) if v.starts_with("kuttl.dev/") => Some("kuttl"),
+        _ => None,
+    };
+    if let Some(harness) = harness {
+        if harness == "chainsaw" && kind == Some("Test") {
+            out.fragment_files.extend(chainsaw_assertions(&file.path, &root));
+        }
+        let message = format!(
+            "{harness} {}: a test definition, not a Kubernetes object; skipped",
+            kind.unwrap_or("document")
+        );
+        out.findings.push(note(&rules::SKIPPED_FILE, message, head));
+        return;
+    }
     match (api_version, kind) {
         (Some(_), Some(kind)) => {
-            let is_list = kind.ends_with("List") && root.get("items").and_then(Node::as_seq).is_some();
+            let items = root.get("items");
+            let is_list = kind.ends_with("List") && items.is_some_and(|i| i.as_seq().is_some() || i.is_null());
             if is_list {
+                // `items: null` is an empty list to kubectl (its items decode as none).
                 let Value::Map(entries) = root.value else { return };
                 for entry in entries {
                     if entry.key != "items" {
@@ -334,11 +371,16 @@ fn classify(file: &Arc<SourceFile>, index: usize, prefix: String, root: Node, ou
                     }
                 }
             } else {
+                let partial = partial_by_name(file_name).or_else(|| {
+                    (prefix.is_empty() && root.get("$patch").is_some())
+                        .then(|| Arc::from("a strategic-merge patch (it has a `$patch` directive)"))
+                });
                 out.documents.push(Document {
                     file: Arc::clone(file),
                     index,
                     prefix,
                     root,
+                    partial,
                 });
             }
         }
@@ -361,6 +403,120 @@ fn classify(file: &Arc<SourceFile>, index: usize, prefix: String, root: Node, ou
             out.findings.push(note(&rules::MISSING_TYPE_META, message, span));
         }
     }
+}
+
+/// Test-assertion files of kuttl and chainsaw (`01-assert.yaml`, `02-errors.yaml`,
+/// `00-assert-nodeip.yaml`): the objects they hold are partial by design.
+fn partial_by_name(file_name: &str) -> Option<Arc<str>> {
+    let stem = file_name
+        .strip_suffix(".yaml")
+        .or_else(|| file_name.strip_suffix(".yml"))?;
+    let (step, rest) = stem.split_once('-')?;
+    let kind = ["assert", "errors", "error"]
+        .into_iter()
+        .find(|k| rest == *k || rest.strip_prefix(k).is_some_and(|r| r.starts_with('-')))?;
+    if step.is_empty() || !step.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(Arc::from(format!(
+        "a kuttl test {} (`{file_name}`)",
+        if kind == "assert" {
+            "assertion"
+        } else {
+            "error-assertion"
+        }
+    )))
+}
+
+/// The patch files a Kustomization names: `patchesStrategicMerge` entries that are paths,
+/// and the `path` of `patches` and `patchesJson6902` entries.
+fn kustomize_patches(kustomization: &Path, root: &Node) -> Vec<FragmentRef> {
+    let dir = kustomization.parent().unwrap_or(Path::new(""));
+    let mut paths = Vec::new();
+    let seq = |key: &str| {
+        root.get(key)
+            .and_then(Node::as_seq)
+            .map(|s| s.iter().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    for item in seq("patchesStrategicMerge") {
+        // An inline patch is a multi-line string; a path is one line.
+        if let Some(p) = item.as_str().filter(|p| !p.contains('\n')) {
+            paths.push(p.to_string());
+        }
+    }
+    for key in ["patches", "patchesJson6902"] {
+        for item in seq(key) {
+            if let Some(p) = item.get("path").and_then(Node::as_str) {
+                paths.push(p.to_string());
+            } else if let Some(p) = item.as_str().filter(|p| !p.contains('\n')) {
+                paths.push(p.to_string());
+            }
+        }
+    }
+    paths
+        .into_iter()
+        .filter(|p| !p.contains("://"))
+        .map(|p| FragmentRef {
+            path: normalise(&dir.join(p)),
+            named_by: kustomization.to_path_buf(),
+            what: "a Kustomize patch",
+        })
+        .collect()
+}
+
+/// The files a chainsaw `Test` compares live objects against (`assert` and `error`
+/// operations of its steps): they hold the fields to compare, not whole objects.
+fn chainsaw_assertions(test: &Path, root: &Node) -> Vec<FragmentRef> {
+    let dir = test.parent().unwrap_or(Path::new(""));
+    let mut out = Vec::new();
+    let steps = root
+        .pointer("/spec/steps")
+        .and_then(Node::as_seq)
+        .map(|s| s.iter().collect::<Vec<_>>())
+        .unwrap_or_default();
+    for step in steps {
+        for phase in ["try", "catch", "finally", "cleanup"] {
+            for op in step.get(phase).and_then(Node::as_seq).into_iter().flatten() {
+                for (key, what) in [
+                    ("assert", "a chainsaw test assertion"),
+                    ("error", "a chainsaw test error-assertion"),
+                ] {
+                    if let Some(file) = op.get(key).and_then(|a| a.get("file")).and_then(Node::as_str)
+                        && !file.contains("://")
+                    {
+                        out.push(FragmentRef {
+                            path: normalise(&dir.join(file)),
+                            named_by: test.to_path_buf(),
+                            what,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system (the patch may not exist).
+pub fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                let at_root = matches!(
+                    out.components().next_back(),
+                    None | Some(std::path::Component::ParentDir)
+                );
+                if at_root || !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn article(word: &str) -> &'static str {
@@ -448,5 +604,40 @@ mod tests {
         let l = load("x.yaml", "kind: Pod\nmetadata: {name: p}\n");
         assert_eq!(&*l.findings[0].rule, "missing-type-meta");
         assert_eq!(l.findings[0].start, Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn test_assertion_files_are_recognised_by_name() {
+        for name in [
+            "00-assert.yaml",
+            "01-errors.yml",
+            "02-assert-nodeip.yaml",
+            "10-error.yaml",
+        ] {
+            assert!(partial_by_name(name).is_some(), "{name}");
+        }
+        for name in [
+            "assert.yaml",
+            "00-install.yaml",
+            "x-assert.yaml",
+            "00-asserts.yaml",
+            "00-assert.json",
+        ] {
+            assert!(partial_by_name(name).is_none(), "{name}");
+        }
+    }
+
+    #[test]
+    fn patch_paths_are_resolved_against_the_kustomization() {
+        assert_eq!(normalise(Path::new("a/./b/../c.yaml")), PathBuf::from("a/c.yaml"));
+        assert_eq!(normalise(Path::new("../../x/../y.yaml")), PathBuf::from("../../y.yaml"));
+        let text = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\npatches:\n- path: p1.yaml\n- patch: |-\n    inline\npatchesStrategicMerge:\n- ../p2.yaml\n- |-\n  apiVersion: v1\n  kind: ConfigMap\npatchesJson6902:\n- path: ops.yaml\n  target: {kind: Deployment}\n";
+        let loaded = load_file(Arc::new(SourceFile::new(
+            "k/overlay/kustomization.yaml",
+            text.to_string(),
+        )));
+        let paths: Vec<_> = loaded.fragment_files.iter().map(|f| f.path.clone()).collect();
+        let want = ["k/p2.yaml", "k/overlay/p1.yaml", "k/overlay/ops.yaml"].map(PathBuf::from);
+        assert_eq!(paths, want);
     }
 }

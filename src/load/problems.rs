@@ -82,10 +82,25 @@ pub static SKIPPED_FILE: RuleInfo = RuleInfo {
     family: Family::Input,
     severity: Severity::Info,
     enabled: true,
-    title: "A Kustomization or Helm file was recognised and skipped",
-    rationale: "Kustomization files and Helm charts are recipes for manifests, not manifests: their objects only exist once rendered. kubelint notes each one it skips so nothing is skipped silently.",
-    remediation: "Lint the rendered output: `kustomize build DIR | kubelint check -` or `helm template CHART | kubelint check -`.",
+    title: "A Kustomization, Helm or test-harness file was recognised and skipped",
+    rationale: "Kustomization files and Helm charts are recipes for manifests, not manifests: their objects only exist once rendered. kuttl and chainsaw test definitions drive a test run and are never applied. kubelint notes each one it skips so nothing is skipped silently.",
+    remediation: "Lint the rendered output: `kustomize build DIR | kubelint check -` or `helm template CHART | kubelint check -`. Nothing to fix in a test definition.",
     example_bad: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n",
+    example_good: "",
+    params: &[],
+    example_config: "",
+    security_severity: None,
+};
+
+pub static PARTIAL_OBJECT: RuleInfo = RuleInfo {
+    id: "partial-object",
+    family: Family::Input,
+    severity: Severity::Info,
+    enabled: true,
+    title: "A document is a fragment of an object (a patch or a test assertion), not an object",
+    rationale: "A Kustomize patch, a `$patch` directive and a kuttl or chainsaw assertion file hold only the fields they change or compare: required fields, probes and resources are absent on purpose, and the object they name exists only after rendering or in a live cluster. Checking them as whole objects reports what is not wrong. kubelint recognises them, checks their YAML, and says so.",
+    remediation: "Nothing to fix: a fragment is checked when it is whole. To check the objects that patches produce, lint the rendered output (`kustomize build DIR | kubelint check -`); a test assertion describes a live object and is never applied.",
+    example_bad: "",
     example_good: "",
     params: &[],
     example_config: "",
@@ -123,7 +138,7 @@ pub static UNICODE_LINE_BREAK: RuleInfo = RuleInfo {
 };
 
 /// Every input rule, in documentation order.
-pub static ALL: [&RuleInfo; 8] = [
+pub static ALL: [&RuleInfo; 9] = [
     &YAML_SYNTAX,
     &DUPLICATE_KEY,
     &UNICODE_LINE_BREAK,
@@ -131,5 +146,6 @@ pub static ALL: [&RuleInfo; 8] = [
     &NOT_A_MANIFEST,
     &MISSING_TYPE_META,
     &SKIPPED_FILE,
+    &PARTIAL_OBJECT,
     &UNREADABLE_FILE,
 ];

@@ -238,6 +238,114 @@ struct Repairs {
     predicted: bool,
     /// Every repaired region: opening quote, end, value.
     regions: Vec<(u32, u32, String)>,
+    /// Flow collections put on one line, by the offset of their opening bracket.
+    flows: std::collections::HashSet<u32>,
+}
+
+impl Repairs {
+    /// Puts the flow collection `open..close` on one line: its line breaks and comments
+    /// outside quoted scalars become spaces (same length, so every offset stays). go-yaml
+    /// reads flow collections without regard to indentation; saphyr, as YAML 1.2 says,
+    /// rejects lines indented less than the block they are in.
+    fn flatten(&mut self, file: &SourceFile, open: usize, close: usize) {
+        let mut text = self
+            .patched
+            .take()
+            .map_or_else(|| file.text.clone(), |p| p.text)
+            .into_bytes();
+        let mut i = open;
+        let mut comment = false;
+        while i < close {
+            let b = text[i];
+            if comment {
+                if b == b'\n' || b == b'\r' {
+                    comment = false;
+                    text[i] = b' ';
+                } else if b.is_ascii() {
+                    text[i] = b' ';
+                } else {
+                    // Blank a whole non-ASCII character (its bytes, one by one, stay UTF-8 as spaces).
+                    text[i] = b' ';
+                }
+                i += 1;
+                continue;
+            }
+            match b {
+                b'\'' | b'"' => match quoted_end(file.text.as_bytes(), i as u32) {
+                    Some(end) => i = end as usize,
+                    None => return,
+                },
+                b'#' if i > 0 && matches!(text[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                    comment = true;
+                    text[i] = b' ';
+                    i += 1;
+                }
+                b'\n' | b'\r' => {
+                    text[i] = b' ';
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        let text = String::from_utf8(text).expect("whole characters were replaced by spaces");
+        self.patched = Some(SourceFile::new(&file.path, text));
+    }
+}
+
+/// The innermost flow collection (`[...]` or `{...}`) open at `at`, scanning `text` from
+/// `from` (a line start outside any flow collection): the offsets of its opening bracket
+/// and of its closing one. Quoted scalars and comments are skipped; a bracket opens a
+/// collection only where a token may start (after `: `, `- `, `,`, another bracket, or
+/// at the start of a line's content), as in `key: [a]` but not `key: a[0]`.
+fn enclosing_flow(text: &str, from: usize, at: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut found: Option<usize> = None;
+    let mut i = from;
+    while i < bytes.len() {
+        if i >= at && found.is_none() {
+            found = Some(*stack.last()?);
+        }
+        let b = bytes[i];
+        match b {
+            b'\'' | b'"' if token_start(bytes, i) || !stack.is_empty() => {
+                i = quoted_end(bytes, i as u32)? as usize;
+                continue;
+            }
+            b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' | b'{' if !stack.is_empty() || token_start(bytes, i) => stack.push(i),
+            b']' | b'}' if !stack.is_empty() => {
+                let open = stack.pop()?;
+                if found == Some(open) {
+                    return Some((open, i + 1));
+                }
+                if stack.is_empty() && found.is_some() {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether a token may start at `i` in block context: after `: `, `- `, `? ` or at the
+/// start of a line's content.
+fn token_start(bytes: &[u8], i: usize) -> bool {
+    let mut j = i;
+    while j > 0 && matches!(bytes[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    if j == 0 || matches!(bytes[j - 1], b'\n' | b'\r') {
+        return true;
+    }
+    j < i && matches!(bytes[j - 1], b':' | b'-' | b'?' | b',')
 }
 
 /// Which repairs of quoted scalars a parse makes before the parser asks for them.
@@ -322,6 +430,7 @@ fn parse_with(
         if let Some(Failure {
             byte,
             lenient_quote: true,
+            ..
         }) = failed_at
             && repairs.values.len() < 10_000
             && !repairs.values.contains_key(&byte)
@@ -334,6 +443,18 @@ fn parse_with(
             }
             repairs.add(file, &regions);
             continue; // the same chunk again, with the scalars repaired
+        }
+        if let Some(Failure {
+            byte,
+            indentation: true,
+            ..
+        }) = failed_at
+            && repairs.flows.len() < 10_000
+            && let Some((open, close)) = enclosing_flow(&file.text, start as usize, byte as usize)
+            && repairs.flows.insert(open as u32)
+        {
+            repairs.flatten(file, open, close);
+            continue; // the same chunk again, with the flow collection on one line
         }
         repairs.confirmed.extend(builder.confirmed.iter().copied());
         budget = builder.budget;
@@ -410,6 +531,9 @@ struct Failure {
     byte: u32,
     /// saphyr's "invalid indentation in quoted scalar", which go-yaml accepts.
     lenient_quote: bool,
+    /// saphyr's "invalid indentation" (in a flow construct or not): go-yaml ignores
+    /// indentation inside `[...]` and `{...}`.
+    indentation: bool,
 }
 
 /// go-yaml (and so kubectl) accepts a multi-line quoted scalar whose continuation lines
@@ -609,6 +733,10 @@ impl<'f> Builder<'f> {
                     return Some(Failure {
                         byte: at,
                         lenient_quote: e.info() == "invalid indentation in quoted scalar",
+                        indentation: matches!(
+                            e.info(),
+                            "invalid indentation" | "invalid indentation in flow construct"
+                        ),
                     });
                 }
             };
@@ -652,6 +780,7 @@ impl<'f> Builder<'f> {
                 return Some(Failure {
                     byte: start,
                     lenient_quote: false,
+                    indentation: false,
                 });
             }
         }
@@ -1096,6 +1225,33 @@ mod tests {
         assert_eq!(file.slice(r.pointer("/a/0/d").unwrap().span), "\"x\\\"\n    y\"");
         assert_eq!(file.position(r.key_span("/a/0/k").unwrap().start).line, 6);
         assert_eq!(file.position(r.key_span("/b").unwrap().start).line, 7);
+    }
+
+    #[test]
+    fn flow_collections_ignore_indentation_as_go_yaml_does() {
+        // The closing bracket at the key's indentation, items less indented than the key,
+        // a comment and a quoted item inside: go-yaml (kubectl) accepts all of these.
+        let text = "spec:\n  args: [\n    \"a\", # first\n  b,\n 'c\n  d'\n  ]\n  labels: {\nx: z,\n  }\n  after: 1\nother: a[0]\n";
+        let (docs, problems, file) = parse(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = &docs[0].root;
+        let args: Vec<_> = r
+            .pointer("/spec/args")
+            .unwrap()
+            .as_seq()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(args, ["a", "b", "c d"]);
+        assert_eq!(r.pointer("/spec/labels/x").unwrap().as_str(), Some("z"));
+        assert_eq!(r.pointer("/other").unwrap().as_str(), Some("a[0]"));
+        // Positions are those of the original text.
+        assert_eq!(file.position(r.pointer("/spec/args/1").unwrap().span.start).line, 4);
+        assert_eq!(file.position(r.key_span("/spec/after").unwrap().start).line, 11);
+        // Indentation outside flow collections is still an error.
+        let (_, problems, _) = parse("a:\n    b: 1\n  c: 2\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     #[test]

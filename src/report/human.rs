@@ -247,6 +247,15 @@ pub fn summary_line(report: &Report, timing: bool) -> String {
     if s.dropped > 0 {
         line.push_str(&format!(", {} more not reported (limits per rule)", s.dropped));
     }
+    if s.baselined > 0 {
+        line.push_str(&format!(", {} in the baseline", s.baselined));
+    }
+    if s.baseline_fixed > 0 {
+        line.push_str(&format!(
+            ", {} of the baseline fixed",
+            plural(s.baseline_fixed as usize, "finding", "findings")
+        ));
+    }
     if timing {
         line.push_str(&format!(" in {:.2}s", s.elapsed.as_secs_f64()));
     }

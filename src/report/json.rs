@@ -51,6 +51,9 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
             "dropped": s.dropped,
         },
     });
+    if s.baselined > 0 || s.baseline_fixed > 0 {
+        doc["summary"]["baseline"] = json!({"baselined": s.baselined, "fixed": s.baseline_fixed});
+    }
     if !report.dropped.is_empty() {
         // What the limits per rule left out, and the limits.
         doc["dropped"] = report

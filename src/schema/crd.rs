@@ -63,6 +63,47 @@ pub fn versions(crd: &Node) -> Vec<CrdVersion> {
     out
 }
 
+/// How Kubernetes orders versions: GA before beta before alpha, then by number
+/// (`v2` > `v1` > `v1beta2` > `v1beta1` > `v1alpha1`); names of another form come last.
+pub fn version_priority(version: &str) -> (u8, u32, u32) {
+    let Some(rest) = version.strip_prefix('v') else {
+        return (0, 0, 0);
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let Ok(major) = rest[..digits].parse::<u32>() else {
+        return (0, 0, 0);
+    };
+    let tail = &rest[digits..];
+    let (stage, minor) = if tail.is_empty() {
+        (3, 0)
+    } else if let Some(n) = tail.strip_prefix("beta") {
+        (2, n.parse().unwrap_or(0))
+    } else if let Some(n) = tail.strip_prefix("alpha") {
+        (1, n.parse().unwrap_or(0))
+    } else {
+        return (0, 0, 0);
+    };
+    (stage, major, minor)
+}
+
+/// The newest served version of one CRD's versions.
+pub fn newest_served(versions: &[CrdVersion]) -> Option<&str> {
+    versions
+        .iter()
+        .filter(|v| v.served)
+        .map(|v| v.api_version.split_once('/').map_or(v.api_version.as_str(), |(_, v)| v))
+        .max_by_key(|v| version_priority(v))
+}
+
+/// Which of two CRDs of one kind to believe: the newest served version, then the most
+/// served versions (the larger being the later copy).
+pub fn preference(versions: &[CrdVersion]) -> ((u8, u32, u32), usize) {
+    (
+        newest_served(versions).map_or((0, 0, 0), version_priority),
+        versions.iter().filter(|v| v.served).count(),
+    )
+}
+
 /// The schema of a whole custom resource: `apiVersion`, `kind` and `metadata` are always
 /// allowed at the root.
 fn root_schema(openapi: &Value) -> Value {
@@ -96,6 +137,14 @@ const COPIED: [&str; 12] = [
 
 /// Converts one OpenAPI v3 schema node (and everything below it).
 pub fn convert(s: &Value) -> Value {
+    convert_in(s, false)
+}
+
+/// `branch`: the node is inside `allOf`/`anyOf`/`oneOf`/`not`. A structural schema's
+/// branches only add value validations to fields the main schema declares; they never
+/// close an object, or an object valid against the main schema would fail a branch that
+/// lists only some of its fields.
+fn convert_in(s: &Value, branch: bool) -> Value {
     let Some(src) = s.as_object() else { return json!({}) };
     let mut out = Map::new();
     for key in COPIED {
@@ -116,30 +165,46 @@ pub fn convert(s: &Value) -> Value {
     if let Some(props) = src.get("properties").and_then(Value::as_object) {
         out.insert(
             "properties".into(),
-            Value::Object(props.iter().map(|(k, v)| (k.clone(), convert(v))).collect()),
+            Value::Object(props.iter().map(|(k, v)| (k.clone(), convert_in(v, branch))).collect()),
         );
+        // The API server applies defaults before it validates: a required field with a
+        // `default` is never missing.
+        if let Some(Value::Array(required)) = out.get_mut("required") {
+            required.retain(|r| {
+                r.as_str()
+                    .and_then(|r| props.get(r))
+                    .and_then(|p| p.get("default"))
+                    .is_none()
+            });
+        }
     }
     if let Some(items) = src.get("items") {
-        out.insert("items".into(), convert(items));
+        out.insert("items".into(), convert_in(items, branch));
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(list) = src.get(key).and_then(Value::as_array) {
-            out.insert(key.into(), Value::Array(list.iter().map(convert).collect()));
+            out.insert(
+                key.into(),
+                Value::Array(list.iter().map(|b| convert_in(b, true)).collect()),
+            );
         }
     }
     if let Some(not) = src.get("not") {
-        out.insert("not".into(), convert(not));
+        out.insert("not".into(), convert_in(not, true));
     }
     let preserve = src.get("x-kubernetes-preserve-unknown-fields").and_then(Value::as_bool) == Some(true);
     let embedded = src.get("x-kubernetes-embedded-resource").and_then(Value::as_bool) == Some(true);
     match src.get("additionalProperties") {
         Some(Value::Object(a)) => {
-            out.insert("additionalProperties".into(), convert(&Value::Object(a.clone())));
+            out.insert(
+                "additionalProperties".into(),
+                convert_in(&Value::Object(a.clone()), branch),
+            );
         }
         Some(Value::Bool(b)) => {
             out.insert("additionalProperties".into(), Value::Bool(*b));
         }
-        _ if out.contains_key("properties") && !preserve && !embedded => {
+        _ if out.contains_key("properties") && !preserve && !embedded && !branch => {
             out.insert("additionalProperties".into(), Value::Bool(false));
         }
         _ => {}
@@ -191,5 +256,50 @@ mod tests {
         assert!(s["properties"]["free"].get("additionalProperties").is_none());
         assert_eq!(s["properties"]["count"]["exclusiveMinimum"], 0);
         assert!(s["properties"]["tmpl"]["properties"]["kind"].is_object());
+    }
+
+    /// Gateway API's `addresses`: the branches name one field each; an address with
+    /// `type` and `value` is valid against both the main schema and its branch.
+    #[test]
+    fn branches_do_not_close_objects() {
+        let s = root_schema(&json!({
+            "type": "object",
+            "properties": {"spec": {"type": "object", "properties": {"addresses": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"type": {"type": "string"}, "value": {"type": "string"}},
+                    "oneOf": [
+                        {"properties": {"type": {"enum": ["IPAddress"]}}, "required": ["value"]},
+                        {"properties": {"type": {"enum": ["Hostname"]}}, "required": ["value"]}
+                    ]
+                }
+            }}}}
+        }));
+        let items = &s["properties"]["spec"]["properties"]["addresses"]["items"];
+        assert_eq!(items["additionalProperties"], false, "the main schema is closed");
+        assert!(items["oneOf"][0].get("additionalProperties").is_none(), "{items}");
+        let validator = jsonschema::validator_for(&s).unwrap();
+        let ok = json!({"apiVersion": "g/v1", "kind": "K", "spec": {"addresses": [{"type": "IPAddress", "value": "10.0.0.1"}]}});
+        assert!(validator.is_valid(&ok));
+        let unknown = json!({"apiVersion": "g/v1", "kind": "K", "spec": {"addresses": [{"type": "IPAddress", "value": "1", "port": 1}]}});
+        assert!(
+            !validator.is_valid(&unknown),
+            "fields the main schema does not list are still unknown"
+        );
+    }
+
+    #[test]
+    fn required_fields_with_defaults_are_never_missing() {
+        let s = convert(&json!({"type": "object", "required": ["mode", "name"], "properties": {
+            "mode": {"type": "string", "default": "managed"}, "name": {"type": "string"}}}));
+        assert_eq!(s["required"], json!(["name"]));
+    }
+
+    #[test]
+    fn versions_are_ordered_as_kubernetes_orders_them() {
+        let mut v = ["v1alpha1", "v1", "v2beta1", "v1beta2", "v2", "v1beta1", "foo"];
+        v.sort_by_key(|v| std::cmp::Reverse(version_priority(v)));
+        assert_eq!(v, ["v2", "v1", "v2beta1", "v1beta2", "v1beta1", "v1alpha1", "foo"]);
     }
 }

@@ -90,14 +90,26 @@ pub static INVALID_METADATA: RuleInfo = RuleInfo {
     ..RuleInfo::BASE
 };
 
+pub static CRD_CONFLICT: RuleInfo = RuleInfo {
+    id: "crd-conflict",
+    family: Family::Schema,
+    title: "Two CustomResourceDefinitions in the input define the same kind differently",
+    rationale: "A cluster holds one CRD per resource: which of two differing copies is applied decides what the API server accepts. An old copy left in a repository (a vendored chart, a test fixture) silently disagrees with the current one. kubelint validates custom resources against one copy, chosen by rule (the newest served version, then the most versions, then the first in path order), and says which.",
+    remediation: "Remove or update the stale copy, or exclude the folder that holds it (`--exclude`).",
+    example_bad: "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}\n---\n# an old copy, vendored with a chart\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1alpha1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: {type: object}\n",
+    example_good: "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}\n",
+    ..RuleInfo::BASE
+};
+
 /// Every schema rule, in documentation order.
-pub static ALL: [&RuleInfo; 6] = [
+pub static ALL: [&RuleInfo; 7] = [
     &SCHEMA_VIOLATION,
     &UNKNOWN_FIELD,
     &UNKNOWN_KIND,
     &DEPRECATED_API,
     &REMOVED_API,
     &INVALID_METADATA,
+    &CRD_CONFLICT,
 ];
 
 /// Where schemas come from.
@@ -178,6 +190,8 @@ impl Schemas {
 /// The CRDs among a run's objects, by version, and their compiled validators.
 pub struct CrdSchemas {
     crds: HashMap<String, crd::CrdVersion>,
+    /// CRDs that define a kind again, differently from the copy used (`crd-conflict`).
+    pub conflicts: Vec<crate::vocab::Finding>,
     /// (group, kind) -> served versions, for "that version is not served".
     crd_versions: HashMap<(String, String), Vec<String>>,
     cache: ValidatorCache,
@@ -188,8 +202,56 @@ impl CrdSchemas {
     pub fn of(inventory: &Inventory) -> CrdSchemas {
         let mut crds = HashMap::new();
         let mut crd_versions: HashMap<(String, String), Vec<String>> = HashMap::new();
+        // Every CRD object by the (group, kind) it defines, in inventory (path) order.
+        let mut by_kind: Vec<((String, String), Vec<(&Object, Vec<crd::CrdVersion>)>)> = Vec::new();
         for o in inventory.of_kind("apiextensions.k8s.io", "CustomResourceDefinition") {
-            for v in crd::versions(o.node()) {
+            let versions = crd::versions(o.node());
+            let Some(first) = versions.first() else { continue };
+            let gk = (
+                first.api_version.split_once('/').map_or("", |(g, _)| g).to_string(),
+                first.kind.clone(),
+            );
+            match by_kind.iter_mut().find(|(k, _)| *k == gk) {
+                Some((_, list)) => list.push((o, versions)),
+                None => by_kind.push((gk, vec![(o, versions)])),
+            }
+        }
+        let mut conflicts = Vec::new();
+        for (_, mut defs) in by_kind {
+            let best = (0..defs.len())
+                .max_by(|&a, &b| {
+                    crd::preference(&defs[a].1)
+                        .cmp(&crd::preference(&defs[b].1))
+                        .then(b.cmp(&a))
+                })
+                .expect("at least one definition");
+            let (chosen, versions) = defs.swap_remove(best);
+            for (other, other_versions) in &defs {
+                let differs = other_versions.len() != versions.len()
+                    || other_versions
+                        .iter()
+                        .zip(&versions)
+                        .any(|(a, b)| a.api_version != b.api_version || a.schema != b.schema || a.served != b.served);
+                if differs {
+                    let doc = &chosen.doc;
+                    let message = format!(
+                        "this CRD defines {} again, differently from `{}` (line {}); custom resources are validated against that copy (newest served version `{}`)",
+                        versions[0].kind,
+                        doc.file.path.display(),
+                        doc.file.position(chosen.node().span.start).line,
+                        crd::newest_served(&versions).unwrap_or("none"),
+                    );
+                    conflicts.push(finding_at(
+                        &CRD_CONFLICT,
+                        CRD_CONFLICT.severity,
+                        other,
+                        "/spec/versions",
+                        At::Key,
+                        message,
+                    ));
+                }
+            }
+            for v in versions {
                 let (group, version) = v.api_version.split_once('/').unwrap_or_default();
                 if v.served {
                     crd_versions
@@ -202,6 +264,7 @@ impl CrdSchemas {
         }
         CrdSchemas {
             crds,
+            conflicts,
             crd_versions,
             cache: ValidatorCache::default(),
         }
@@ -305,6 +368,11 @@ pub enum Checked {
 }
 
 impl RunSchemas<'_> {
+    /// CRDs of the run that define a kind again, differently (`crd-conflict` findings).
+    pub fn crd_conflicts(&self) -> &[crate::vocab::Finding] {
+        &self.crds.conflicts
+    }
+
     pub fn compiled(&self) -> usize {
         self.crds.cache.compiled()
     }
@@ -390,7 +458,7 @@ impl RunSchemas<'_> {
                 return Checked::NoSchema;
             }
         };
-        for p in validate::problems(&compiled, &object.node().to_json()) {
+        for p in validate::problems(&compiled, &validate::as_decoded(object.node())) {
             match p {
                 Problem::UnknownField {
                     pointer,

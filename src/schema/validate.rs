@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
+use crate::load::Node;
+
 /// A compiled schema.
 pub struct Compiled {
     pub validator: jsonschema::Validator,
@@ -314,19 +316,27 @@ pub fn problems(compiled: &Compiled, instance: &Value) -> Vec<Problem> {
             }
             ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. } => {
                 // The keyword location names the `oneOf` list; its parent holds the alternatives.
-                let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
-                let types = resolve(&compiled.schema, parent)
-                    .map(accepted_types)
-                    .unwrap_or_default();
-                let expected = if types.is_empty() {
-                    "a value matching the schema".to_string()
+                let (parent, keyword) = schema_path.rsplit_once('/').unwrap_or(("", "oneOf"));
+                let node = resolve(&compiled.schema, parent);
+                let types = node.map(accepted_types).unwrap_or_default();
+                let found_type = type_name(error.instance());
+                let alternatives = node
+                    .and_then(|n| n.get(keyword))
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
+                let expected = if types.is_empty()
+                    || types
+                        .iter()
+                        .any(|t| t == found_type || (t == "number" && found_type == "integer"))
+                {
+                    // The type is right: the value fails every alternative's other constraints.
+                    format!(
+                        "the {found_type} matches none of the {alternatives} forms the schema allows here (`{keyword}`): check the fields each form requires"
+                    )
                 } else {
-                    types.join(" or ")
+                    format!("expected {}, found {}", types.join(" or "), found(error.instance()))
                 };
-                Problem::Invalid {
-                    expected: format!("expected {expected}, found {}", found(error.instance())),
-                    pointer,
-                }
+                Problem::Invalid { expected, pointer }
             }
             ValidationErrorKind::Minimum { limit } => Problem::Invalid {
                 expected: integer_format_bound(compiled, &schema_path, limit, &found(error.instance()))
@@ -378,6 +388,25 @@ pub fn problems(compiled: &Compiled, instance: &Value) -> Vec<Problem> {
         out.push(problem);
     }
     out
+}
+
+/// The object as the API server validates it: a field set to `null` is unset (JSON
+/// decoding leaves it at its zero value, and a CRD's structural pruning drops it unless
+/// the schema says `nullable: true`), so it is dropped from mappings before validation. A
+/// required field written as `null` is then reported as missing, as the API server does.
+pub fn as_decoded(node: &Node) -> Value {
+    use crate::load::Value as V;
+    match &node.value {
+        V::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .filter(|e| !e.value.is_null())
+                .map(|e| (e.key.clone(), as_decoded(&e.value)))
+                .collect(),
+        ),
+        V::Seq(items) => Value::Array(items.iter().map(as_decoded).collect()),
+        _ => node.to_json(),
+    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,10 @@ pub struct Summary {
     pub without_schema: usize,
     /// Findings left out of the report by the limits per rule ([`Report::dropped`]).
     pub dropped: u64,
+    /// Findings left out because a baseline records them (`--baseline`).
+    pub baselined: usize,
+    /// Findings a baseline records that no longer appear.
+    pub baseline_fixed: u64,
     #[serde(skip)]
     pub elapsed: Duration,
 }
