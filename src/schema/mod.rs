@@ -187,6 +187,12 @@ impl Schemas {
     }
 }
 
+/// A (group, kind) pair.
+type GroupKind = (String, String);
+
+/// One CRD object and the versions it defines.
+type Definition<'a> = (&'a Object, Vec<crd::CrdVersion>);
+
 /// The CRDs among a run's objects, by version, and their compiled validators.
 pub struct CrdSchemas {
     crds: HashMap<String, crd::CrdVersion>,
@@ -203,7 +209,7 @@ impl CrdSchemas {
         let mut crds = HashMap::new();
         let mut crd_versions: HashMap<(String, String), Vec<String>> = HashMap::new();
         // Every CRD object by the (group, kind) it defines, in inventory (path) order.
-        let mut by_kind: Vec<((String, String), Vec<(&Object, Vec<crd::CrdVersion>)>)> = Vec::new();
+        let mut by_kind: Vec<(GroupKind, Vec<Definition<'_>>)> = Vec::new();
         for o in inventory.of_kind("apiextensions.k8s.io", "CustomResourceDefinition") {
             let versions = crd::versions(o.node());
             let Some(first) = versions.first() else { continue };
