@@ -1,16 +1,19 @@
-//! `action.yml` is a well-formed composite action, and the commands it runs work here: the
-//! lint steps run with the freshly built binary on PATH. The install step (`cargo install
-//! --path` of the action's own checkout, minutes of release build) is checked, not run.
+//! `action.yml` is a well-formed composite action that a cautious team can adopt: no input
+//! is expanded inside a script (script injection), the binary is cached and installed from
+//! a release asset or a locked build, SARIF is uploaded when asked, and the scripts it runs
+//! work here: the metadata and lint steps run with the freshly built binary on PATH, inputs
+//! passed through `env:` as GitHub passes them. The install step (minutes of release build,
+//! or a download) is checked, not run.
 
-use kubelint::load::SourceFile;
+mod common;
+
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn action() -> Value {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(root.join("action.yml")).unwrap();
-    let file = SourceFile::new("action.yml", text);
+    let text = std::fs::read_to_string(common::root().join("action.yml")).unwrap();
+    let file = kubelint::vocab::SourceFile::new("action.yml", text);
     let (docs, problems) = kubelint::load::yaml::parse_stream(&file);
     let problems: Vec<String> = problems
         .iter()
@@ -20,73 +23,163 @@ fn action() -> Value {
     docs[0].root.to_json()
 }
 
-fn substitute(cmd: &str, inputs: &[(&str, &str)], temp: &str) -> String {
-    let mut out = cmd
-        .replace("${{ github.action_path }}", env!("CARGO_MANIFEST_DIR"))
-        .replace("${{ runner.temp }}", temp);
-    for (k, v) in inputs {
-        out = out.replace(&format!("${{{{ inputs.{k} }}}}"), v);
-    }
-    assert!(!out.contains("${{"), "unsubstituted expression in {out}");
-    out
+fn steps(a: &Value) -> &Vec<Value> {
+    a["runs"]["steps"].as_array().unwrap()
+}
+
+fn step<'a>(a: &'a Value, name: &str) -> &'a Value {
+    steps(a)
+        .iter()
+        .find(|s| s["name"].as_str().is_some_and(|n| n.starts_with(name)))
+        .unwrap_or_else(|| panic!("no step `{name}`"))
 }
 
 #[test]
-fn action_is_well_formed() {
+fn no_expression_is_expanded_inside_a_script() {
     let a = action();
-    assert_eq!(a["runs"]["using"], "composite");
-    for input in ["paths", "config", "kubernetes-version", "fail-on", "sarif-file"] {
+    for s in steps(&a) {
+        if let Some(run) = s["run"].as_str() {
+            assert!(
+                !run.contains("${{"),
+                "step `{}` expands an expression in its script:\n{run}",
+                s["name"]
+            );
+            assert_eq!(s["shell"], "bash", "step `{}`", s["name"]);
+        }
+    }
+    for input in [
+        "paths",
+        "config",
+        "kubernetes-version",
+        "fail-on",
+        "baseline",
+        "sarif-file",
+        "upload-sarif",
+        "category",
+    ] {
         assert!(a["inputs"][input]["description"].is_string(), "input {input}");
     }
-    for step in a["runs"]["steps"].as_array().unwrap() {
-        assert_eq!(step["shell"], "bash");
-        assert!(step["run"].is_string() && step["name"].is_string());
-    }
-    let install = a["runs"]["steps"][0]["run"].as_str().unwrap();
-    assert!(install.contains("cargo install --locked --path \"${{ github.action_path }}\""));
 }
 
 #[test]
-fn the_lint_steps_run_and_fail_on_errors() {
+fn the_binary_is_cached_and_installed_from_a_release_or_a_locked_build() {
     let a = action();
-    let repo = tempfile::tempdir().unwrap();
-    std::fs::write(
-        repo.path().join("pod.yaml"),
-        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, image: nginx:1.27.2, securityContext: {privileged: true}}\n",
-    )
-    .unwrap();
+    let cache = step(&a, "Restore the kubelint binary");
+    assert!(cache["uses"].as_str().unwrap().starts_with("actions/cache@"));
+    assert_eq!(cache["with"]["key"], "${{ steps.meta.outputs.key }}");
+    let install = step(&a, "Install kubelint");
+    assert_eq!(install["if"], "steps.cache.outputs.cache-hit != 'true'");
+    let run = install["run"].as_str().unwrap();
+    assert!(
+        run.contains("releases/download/v$KUBELINT_VERSION/kubelint-$target.tar.gz"),
+        "{run}"
+    );
+    assert!(
+        run.contains("cargo install --locked --path \"$ACTION_PATH\" --root \"$KUBELINT_ROOT\""),
+        "{run}"
+    );
+}
+
+#[test]
+fn sarif_is_uploaded_when_asked_with_a_category() {
+    let a = action();
+    let upload = step(&a, "Upload SARIF");
+    assert!(
+        upload["uses"]
+            .as_str()
+            .unwrap()
+            .starts_with("github/codeql-action/upload-sarif@")
+    );
+    assert!(upload["if"].as_str().unwrap().contains("inputs.upload-sarif == 'true'"));
+    assert_eq!(upload["with"]["category"], "${{ inputs.category }}");
+    assert_eq!(upload["with"]["sarif_file"], "${{ inputs.sarif-file }}");
+}
+
+/// Runs one step's script as the runner would: its `env:` with the expressions replaced.
+fn run_step(s: &Value, dir: &Path, inputs: &[(&str, &str)], extra_env: &[(&str, &str)]) -> std::process::Output {
     let bin_dir = PathBuf::from(env!("CARGO_BIN_EXE_kubelint"))
         .parent()
         .unwrap()
         .to_path_buf();
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let mut c = Command::new("bash");
+    c.arg("-c")
+        .arg(s["run"].as_str().unwrap())
+        .current_dir(dir)
+        .env("PATH", &path);
+    for (k, v) in s["env"].as_object().into_iter().flatten() {
+        let mut v = v
+            .as_str()
+            .unwrap()
+            .replace("${{ github.action_path }}", env!("CARGO_MANIFEST_DIR"));
+        for (name, value) in inputs {
+            v = v.replace(&format!("${{{{ inputs.{name} }}}}"), value);
+        }
+        assert!(!v.contains("${{"), "unsubstituted expression in env {k}: {v}");
+        c.env(k, v);
+    }
+    for (k, v) in extra_env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn the_metadata_and_lint_steps_run_and_fail_on_errors() {
+    let a = action();
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    std::fs::write(
+        dir.join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, image: nginx:1.27.2, securityContext: {privileged: true}}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.join("more")).unwrap();
+    std::fs::write(
+        dir.join("more/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    )
+    .unwrap();
+    let output = dir.join("github-output");
+    let summary = dir.join("summary.md");
+    let out = run_step(
+        step(&a, "Locate kubelint"),
+        dir,
+        &[],
+        &[
+            ("GITHUB_OUTPUT", output.to_str().unwrap()),
+            ("RUNNER_OS", "Linux"),
+            ("RUNNER_ARCH", "X64"),
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        outputs.contains(&format!("version={}\n", env!("CARGO_PKG_VERSION"))),
+        "{outputs}"
+    );
+    assert!(
+        outputs.contains(&format!("key=kubelint-{}-Linux-X64-", env!("CARGO_PKG_VERSION"))),
+        "{outputs}"
+    );
+
     let inputs = [
-        ("paths", "."),
+        ("paths", "pod.yaml more"),
         ("config", ""),
         ("kubernetes-version", "1.36"),
+        ("baseline", ""),
         ("fail-on", "error"),
         ("sarif-file", "out.sarif"),
     ];
-    let temp = repo.path().to_str().unwrap();
-    let mut codes = Vec::new();
-    for step in &a["runs"]["steps"].as_array().unwrap()[1..] {
-        let cmd = substitute(step["run"].as_str().unwrap(), &inputs, temp);
-        let mut c = Command::new("bash");
-        c.arg("-c")
-            .arg(&cmd)
-            .current_dir(repo.path())
-            .env("PATH", &path)
-            .env_remove("KUBELINT_CONFIG");
-        if let Some(env) = step["env"].as_object() {
-            for (k, v) in env {
-                c.env(k, substitute(v.as_str().unwrap(), &inputs, temp));
-            }
-        }
-        let out = c.output().unwrap();
-        codes.push((out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned()));
-    }
-    assert_eq!(codes[0].0, Some(0), "the SARIF step never fails the build");
-    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(repo.path().join("out.sarif")).unwrap()).unwrap();
+    let env = [("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())];
+    let out = run_step(step(&a, "Lint (SARIF"), dir, &inputs, &env);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the SARIF step never fails the build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("out.sarif")).unwrap()).unwrap();
     assert!(
         sarif["runs"][0]["results"]
             .as_array()
@@ -94,13 +187,50 @@ fn the_lint_steps_run_and_fail_on_errors() {
             .iter()
             .any(|r| r["ruleId"] == "privileged-container")
     );
-    assert_eq!(codes[1].0, Some(1), "fail-on error fails the step");
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(summary.starts_with("### kubelint\n```\n"), "{summary}");
+    assert!(summary.contains("pod.yaml:6:"), "{summary}");
+    assert!(summary.contains("error[privileged-container]"), "{summary}");
+
+    let out = run_step(step(&a, "Lint (annotations)"), dir, &inputs, &[]);
+    assert_eq!(out.status.code(), Some(1), "fail-on error fails the step");
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        codes[1]
-            .1
-            .lines()
-            .any(|l| l.starts_with("::error file=pod.yaml,line=6,")),
-        "{}",
-        codes[1].1
+        stdout.lines().any(|l| l.starts_with("::error file=pod.yaml,line=6,")),
+        "{stdout}"
     );
+}
+
+#[test]
+fn inputs_cannot_inject_commands() {
+    let a = action();
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    std::fs::write(
+        dir.join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    )
+    .unwrap();
+    let evil = "$(touch pwned-1)";
+    let inputs = [
+        ("paths", "cm.yaml `touch pwned-2`"),
+        ("config", evil),
+        ("kubernetes-version", "1.36; touch pwned-3"),
+        ("baseline", ""),
+        ("fail-on", "error"),
+        ("sarif-file", "out.sarif"),
+    ];
+    for name in ["Lint (SARIF", "Lint (annotations)"] {
+        let out = run_step(step(&a, name), dir, &inputs, &[]);
+        // The odd values reach kubelint as plain arguments: a usage error, nothing run.
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for n in 1..=3 {
+        assert!(!dir.join(format!("pwned-{n}")).exists(), "input {n} ran a command");
+    }
 }

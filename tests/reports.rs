@@ -42,6 +42,11 @@ fn github_snapshot() {
 }
 
 #[test]
+fn compact_snapshot() {
+    settings().bind(|| insta::assert_snapshot!(run("compact", &["--show-suppressed"])));
+}
+
+#[test]
 fn sarif_snapshot() {
     settings().bind(|| insta::assert_snapshot!(run("sarif", &[])));
 }

@@ -464,7 +464,7 @@ fn check(args: CheckArgs) -> ExitCode {
         return usage_error(format!("cannot write the report: {e}"));
     }
     if args.output.is_some() && args.format != Format::Human {
-        eprintln!("{}", report::human::summary_line(&report, true));
+        eprintln!("{}", report::summary_line(&report, true));
     }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),

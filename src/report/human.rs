@@ -9,7 +9,7 @@ use miette::{
     SourceSpan, SpanContents,
 };
 
-use super::options::RenderOptions;
+use super::options::{RenderOptions, summary_line};
 use crate::vocab::Report;
 use crate::vocab::SourceFile;
 use crate::vocab::{Finding, Severity};
@@ -219,49 +219,6 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The last line of human output.
-pub fn summary_line(report: &Report, timing: bool) -> String {
-    let s = &report.summary;
-    let mut line = format!(
-        "kubelint: {}, {}, {}: {}, {}, {}",
-        plural(s.files, "file", "files"),
-        plural(s.documents, "document", "documents"),
-        plural(s.objects, "object", "objects"),
-        plural(s.errors, "error", "errors"),
-        plural(s.warnings, "warning", "warnings"),
-        plural(s.infos, "info", "info"),
-    );
-    if s.suppressed > 0 {
-        line.push_str(&format!(", {} suppressed", s.suppressed));
-    }
-    if s.without_schema > 0 {
-        line.push_str(&format!(
-            ", {} without a schema",
-            plural(s.without_schema, "object", "objects")
-        ));
-    }
-    if s.dropped > 0 {
-        line.push_str(&format!(", {} more not reported (limits per rule)", s.dropped));
-    }
-    if s.baselined > 0 {
-        line.push_str(&format!(", {} in the baseline", s.baselined));
-    }
-    if s.baseline_fixed > 0 {
-        line.push_str(&format!(
-            ", {} of the baseline fixed",
-            plural(s.baseline_fixed as usize, "finding", "findings")
-        ));
-    }
-    if timing {
-        line.push_str(&format!(" in {:.2}s", s.elapsed.as_secs_f64()));
-    }
-    line
-}
-
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let theme = if options.color {
         GraphicalTheme::unicode()
@@ -292,6 +249,8 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     for message in super::options::dropped_messages(report) {
         writeln!(out, "note: {message}")?;
     }
+    // Many findings: where they are, before the total.
+    write!(out, "{}", super::compact::groups(report, options))?;
     writeln!(out, "{}", summary_line(report, options.timing))
 }
 

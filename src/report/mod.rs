@@ -1,13 +1,14 @@
 //! Stage 5: rendering a [`Report`] for people and tools. One file per format; each is
 //! a function from the report to bytes, tested by exact-output snapshots.
 
+pub mod compact;
 pub mod github;
 pub mod human;
 pub mod json;
 mod options;
 pub mod sarif;
 
-pub use options::{RenderOptions, dropped_messages, relative_path};
+pub use options::{RenderOptions, dropped_messages, relative_path, summary_line};
 
 use std::io::{self, Write};
 
@@ -24,6 +25,9 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations on the pull request).
     Github,
+    /// One line per finding (`file:line:column: severity[rule] message`), then counts per
+    /// rule and per file.
+    Compact,
 }
 
 /// Writes `report` in `format`.
@@ -33,6 +37,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Json => json::render(report, options, out),
         Format::Sarif => sarif::render(report, options, out),
         Format::Github => github::render(report, options, out),
+        Format::Compact => compact::render(report, options, out),
     }
 }
 

@@ -49,3 +49,47 @@ pub fn relative_path(path: &Path, base: &Path) -> String {
         s.into_owned()
     }
 }
+
+/// The summary line that ends human and compact output (and goes to stderr when the
+/// report is written to a file).
+pub fn summary_line(report: &Report, timing: bool) -> String {
+    let s = &report.summary;
+    let mut line = format!(
+        "kubelint: {}, {}, {}: {}, {}, {}",
+        plural(s.files, "file", "files"),
+        plural(s.documents, "document", "documents"),
+        plural(s.objects, "object", "objects"),
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        plural(s.infos, "info", "info"),
+    );
+    if s.suppressed > 0 {
+        line.push_str(&format!(", {} suppressed", s.suppressed));
+    }
+    if s.without_schema > 0 {
+        line.push_str(&format!(
+            ", {} without a schema",
+            plural(s.without_schema, "object", "objects")
+        ));
+    }
+    if s.dropped > 0 {
+        line.push_str(&format!(", {} more not reported (limits per rule)", s.dropped));
+    }
+    if s.baselined > 0 {
+        line.push_str(&format!(", {} in the baseline", s.baselined));
+    }
+    if s.baseline_fixed > 0 {
+        line.push_str(&format!(
+            ", {} of the baseline fixed",
+            plural(s.baseline_fixed as usize, "finding", "findings")
+        ));
+    }
+    if timing {
+        line.push_str(&format!(" in {:.2}s", s.elapsed.as_secs_f64()));
+    }
+    line
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
