@@ -11,24 +11,25 @@ const MB: usize = 1 << 20;
 /// 4x the input may take at most this many times as long.
 const MAX_RATIO: f64 = 9.0;
 
-fn best_of_two(text: &str) -> Duration {
-    (0..2)
-        .map(|_| {
-            let file = std::sync::Arc::new(SourceFile::new("shape.yaml", text.to_string()));
-            let t = Instant::now();
-            let loaded = load_file(file);
-            let d = t.elapsed();
-            std::hint::black_box(loaded);
-            d
-        })
-        .min()
-        .unwrap()
+fn time(text: &str) -> Duration {
+    let file = std::sync::Arc::new(SourceFile::new("shape.yaml", text.to_string()));
+    let t = Instant::now();
+    let loaded = load_file(file);
+    let d = t.elapsed();
+    std::hint::black_box(loaded);
+    d
 }
 
 fn assert_linear(name: &str, make: impl Fn(usize) -> String) {
     let (small, large) = (make(MB / 2), make(2 * MB));
     assert!(large.len() >= 3 * small.len(), "{name}: generator did not scale");
-    let (t1, t4) = (best_of_two(&small), best_of_two(&large));
+    let t1 = time(&small).min(time(&small));
+    // The better of two runs of the large input; the second is only needed when the first
+    // is over the ratio (the verdict is the same as always running both).
+    let mut t4 = time(&large);
+    if t4.as_secs_f64() / t1.as_secs_f64().max(1e-4) >= MAX_RATIO {
+        t4 = t4.min(time(&large));
+    }
     let ratio = t4.as_secs_f64() / t1.as_secs_f64().max(1e-4);
     assert!(
         ratio < MAX_RATIO,
