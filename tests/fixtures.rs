@@ -1,61 +1,76 @@
 //! Every manifest under `fixtures/` has the findings it must produce written beside it,
-//! in `<file>.expected`: one line per finding, `line:column rule severity object path`
-//! (`object` is `Kind/namespace/name`, `-` for none; suppressed findings are prefixed
-//! with `suppressed`). The test runs the real binary on each file alone and compares.
-//! `KUBELINT_BLESS=1 cargo test --test fixtures` rewrites the files; review the diff.
+//! in `<file>.expected`. `KUBELINT_BLESS=1 cargo test --test fixtures` rewrites the
+//! files; review the diff.
 //!
-//! `fixtures/rules/<rule-id>.yaml` test one rule alone (`--only <rule-id>`, with
-//! `<rule-id>.kubelint.yaml` as config when present). Objects named `fire-*` must be
-//! reported by the rule and every other object must not (`ok-*` ones are the cases that
-//! must not fire; others support the cross-object cases); every object rule has one.
+//! **Rule fixtures**: one folder per rule, `fixtures/rules/<rule-id>/`, holding one or more
+//! manifests (`<rule-id>.yaml`, …), each with its `.expected`, and optionally
+//! `<rule-id>.kubelint.yaml`, the config they run under. They run in-process through the
+//! library: a [`Linter`] with `RunOptions { only: vec![<rule-id>], .. }` (input rules always
+//! run). Objects named `fire-*` must be reported by the rule and every other object must not
+//! (`ok-*` ones are the cases that must not fire; others support the cross-object cases);
+//! each folder has both. Every finding is written as two lines:
+//!
+//! ```text
+//! <file>:<line>:<column> <rule> <severity> <Kind/namespace/name> <JSON path>
+//!     <message>
+//! ```
+//!
+//! (`-` for an empty part; suppressed findings are prefixed with `suppressed`; in the
+//! message, `\` and line breaks are escaped as `\\` and `\n`). Every finding's help must be
+//! its rule's declared remediation. Every built-in object rule has a folder, and every folder
+//! names a rule.
+//!
+//! **Other fixtures** (`fixtures/input`, `fixtures/schema`, `fixtures/seeds`, …) test the
+//! command line as a whole: the real binary runs on each file alone (`--no-config`) and its
+//! JSON report is compared, one line per finding: `line:column rule severity object path`.
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::Path;
-
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use kubelint::cli::rule_tests::{HEADER, expectation, finding_expectation};
 use kubelint::load::{SourceFile, load_file};
+use kubelint::{Config, Finding, Linter, Report, RunOptions};
 use serde_json::Value;
 
-/// The rule a `fixtures/rules/` file tests.
-fn rule_under_test(file: &Path) -> Option<String> {
-    let parent = file.parent()?;
-    (parent == common::root().join("fixtures/rules")).then(|| file.file_stem().unwrap().to_str().unwrap().to_string())
+/// The first line of a rule fixture's `.expected`.
+const RULE_HEADER: &str =
+    "# file:line:column rule severity object path, then the message indented (see tests/fixtures.rs)";
+
+fn rules_dir() -> PathBuf {
+    common::root().join("fixtures/rules")
 }
 
-fn run(file: &Path) -> Value {
-    let rel = file.strip_prefix(common::root()).unwrap().to_str().unwrap().to_string();
-    let mut args = vec!["check".to_string(), rel.clone()];
-    args.extend(["--format", "json", "--show-suppressed", "--fail-on", "never"].map(String::from));
-    match rule_under_test(file) {
-        Some(rule) => {
-            args.extend(["--only".to_string(), rule.clone()]);
-            let config = format!("fixtures/rules/{rule}.kubelint.yaml");
-            if common::root().join(&config).is_file() {
-                args.extend(["--config".to_string(), config]);
-            } else {
-                args.push("--no-config".into());
-            }
-        }
-        None => args.push("--no-config".into()),
+fn relative(path: &Path) -> String {
+    path.strip_prefix(common::root()).unwrap().to_str().unwrap().to_string()
+}
+
+/// Compares `got` with `<file>.expected` (or writes it when blessing).
+fn compare(file: &Path, got: &str, failures: &mut Vec<String>) {
+    let expected_path = file.with_file_name(format!("{}.expected", file.file_name().unwrap().to_str().unwrap()));
+    if common::blessing() {
+        std::fs::write(&expected_path, got).unwrap();
+        return;
     }
-    let out = common::kubelint().args(&args).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{rel}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    common::json(&out)
+    match std::fs::read_to_string(&expected_path) {
+        Ok(want) if want == got => {}
+        Ok(want) => failures.push(format!("{}:\n--- expected\n{want}--- actual\n{got}", file.display())),
+        Err(_) => failures.push(format!(
+            "{}: no {} (bless with KUBELINT_BLESS=1)",
+            file.display(),
+            expected_path.display()
+        )),
+    }
 }
 
-/// `fire-*` objects get the rule, all others do not.
-fn check_naming(file: &Path, rule: &str, report: &Value) -> Vec<String> {
+/// Names of the objects in `file`.
+fn object_names(file: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(file).unwrap();
     let loaded = load_file(Arc::new(SourceFile::new(file, text)));
-    let names: Vec<String> = loaded
+    loaded
         .documents
         .iter()
         .filter_map(|d| {
@@ -64,17 +79,20 @@ fn check_naming(file: &Path, rule: &str, report: &Value) -> Vec<String> {
                 .and_then(|n| n.as_str())
                 .map(str::to_string)
         })
-        .collect();
-    let hit: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
+        .collect()
+}
+
+/// `fire-*` objects get the rule, all others do not.
+fn check_naming(file: &Path, rule: &str, report: &Report) -> Vec<String> {
+    let hit: Vec<&str> = report
+        .findings
         .iter()
-        .filter(|f| f["rule"] == rule)
-        .filter_map(|f| f["object"]["name"].as_str())
+        .filter(|f| &*f.rule == rule)
+        .filter_map(|f| f.object.as_ref()?.name.as_deref())
         .collect();
     let mut problems = Vec::new();
     let (mut fire, mut ok) = (0, 0);
-    for name in &names {
+    for name in &object_names(file) {
         if name.starts_with("fire-") {
             fire += 1;
             if !hit.contains(&name.as_str()) {
@@ -96,23 +114,160 @@ fn check_naming(file: &Path, rule: &str, report: &Value) -> Vec<String> {
     problems
 }
 
-fn actual(file: &Path, report: &Value) -> String {
-    let rel = file.strip_prefix(common::root()).unwrap().to_str().unwrap().to_string();
-    let mut s = format!("{}\n", kubelint::cli::rule_tests::HEADER);
-    for f in report["findings"].as_array().unwrap() {
-        assert_eq!(f["file"].as_str().unwrap(), rel);
-        writeln!(s, "{}", kubelint::cli::rule_tests::expectation(f, false)).unwrap();
-    }
-    for f in report["suppressed"].as_array().unwrap() {
-        writeln!(s, "{}", kubelint::cli::rule_tests::expectation(f, true)).unwrap();
+/// A rule fixture's findings in the `.expected` form.
+fn rule_expectations(file: &Path, report: &Report) -> String {
+    let name = file.file_name().unwrap().to_str().unwrap();
+    let mut s = format!("{RULE_HEADER}\n");
+    let all = report
+        .findings
+        .iter()
+        .map(|f| (f, false))
+        .chain(report.suppressed.iter().map(|f| (f, true)));
+    for (f, suppressed) in all {
+        assert_eq!(f.file.path, Path::new(&relative(file)), "{}", f.message);
+        let message = f.message.replace('\\', "\\\\").replace('\n', "\\n");
+        writeln!(
+            s,
+            "{}{name}:{}\n    {message}",
+            if suppressed { "suppressed " } else { "" },
+            finding_expectation(f, false)
+        )
+        .unwrap();
     }
     s
 }
 
+/// Every finding's help is its rule's declared remediation, and not empty.
+fn check_help(file: &Path, report: &Report) -> Vec<String> {
+    let remediation: BTreeMap<&str, &str> = report.rules.iter().map(|r| (r.info.id, r.info.remediation)).collect();
+    let check = |f: &Finding| {
+        let want = remediation.get(&*f.rule).copied().unwrap_or_default();
+        (want.is_empty() || f.help != want).then(|| {
+            format!(
+                "{}: the help of a `{}` finding is {:?}, not the rule's remediation {want:?}",
+                file.display(),
+                f.rule,
+                f.help
+            )
+        })
+    };
+    report
+        .findings
+        .iter()
+        .chain(&report.suppressed)
+        .filter_map(check)
+        .collect()
+}
+
+/// Runs one rule's fixture folder in-process.
+fn run_rule_folder(dir: &Path, rule: &str, failures: &mut Vec<String>) {
+    let config_path = dir.join(format!("{rule}.kubelint.yaml"));
+    let config = if config_path.is_file() {
+        Config::load(&config_path).unwrap_or_else(|e| panic!("{}: {e}", config_path.display()))
+    } else {
+        Config::default()
+    };
+    let options = RunOptions {
+        only: vec![rule.to_string()],
+        ..RunOptions::default()
+    };
+    let linter = Linter::with_options(config, options).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let mut manifests: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_str().unwrap();
+            (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
+                && !name.ends_with(".kubelint.yaml")
+        })
+        .collect();
+    manifests.sort();
+    if manifests.is_empty() {
+        failures.push(format!("{}: no manifest", dir.display()));
+    }
+    for file in manifests {
+        let report = linter.lint_paths(&[relative(&file)]);
+        assert!(report.dropped.is_empty(), "{}: findings were dropped", file.display());
+        failures.extend(check_naming(&file, rule, &report));
+        failures.extend(check_help(&file, &report));
+        compare(&file, &rule_expectations(&file, &report), failures);
+    }
+}
+
+/// Runs the binary on one file alone and parses its JSON report.
+fn run_binary(file: &Path) -> Value {
+    let rel = relative(file);
+    let args = [
+        "check",
+        &rel,
+        "--format",
+        "json",
+        "--show-suppressed",
+        "--fail-on",
+        "never",
+        "--no-config",
+    ];
+    let out = common::kubelint().args(args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{rel}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    common::json(&out)
+}
+
+fn binary_expectations(file: &Path, report: &Value) -> String {
+    let rel = relative(file);
+    let mut s = format!("{HEADER}\n");
+    for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["file"].as_str().unwrap(), rel);
+        writeln!(s, "{}", expectation(f, false)).unwrap();
+    }
+    for f in report["suppressed"].as_array().unwrap() {
+        writeln!(s, "{}", expectation(f, true)).unwrap();
+    }
+    s
+}
+
+/// The rule ids of the folders under `fixtures/rules/`, sorted.
+fn rule_folders() -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(rules_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            assert!(p.is_dir(), "{}: fixtures/rules/ holds one folder per rule", p.display());
+            p.file_name().unwrap().to_str().unwrap().to_string()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[test]
-fn every_fixture_produces_exactly_its_expected_findings() {
+fn every_rule_fixture_produces_exactly_its_expected_findings() {
+    let linter = Linter::new(Config::default()).unwrap();
+    let known: Vec<&str> = linter.rules().iter().map(|r| r.id).collect();
+    let folders = rule_folders();
+    assert!(folders.len() >= 80, "rule fixtures are missing: {}", folders.len());
+    let mut failures = Vec::new();
+    for rule in &folders {
+        if !known.contains(&rule.as_str()) {
+            failures.push(format!("fixtures/rules/{rule}/ names no rule"));
+            continue;
+        }
+        run_rule_folder(&rules_dir().join(rule), rule, &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_other_fixture_produces_exactly_its_expected_findings() {
     let dir = common::root().join("fixtures");
-    let files = common::files_with(&dir, &["yaml", "yml", "json"]);
+    let files: Vec<PathBuf> = common::files_with(&dir, &["yaml", "yml", "json"])
+        .into_iter()
+        .filter(|f| !f.starts_with(rules_dir()))
+        .collect();
     assert!(files.len() >= 30, "fixtures are missing: {}", files.len());
     let mut failures = Vec::new();
     for file in files {
@@ -121,38 +276,75 @@ fn every_fixture_produces_exactly_its_expected_findings() {
         {
             continue;
         }
-        let expected_path = file.with_file_name(format!("{}.expected", file.file_name().unwrap().to_str().unwrap()));
-        let report = run(&file);
-        if let Some(rule) = rule_under_test(&file) {
-            failures.extend(check_naming(&file, &rule, &report));
-        }
-        let got = actual(&file, &report);
-        if common::blessing() {
-            std::fs::write(&expected_path, &got).unwrap();
-            continue;
-        }
-        match std::fs::read_to_string(&expected_path) {
-            Ok(want) if want == got => {}
-            Ok(want) => failures.push(format!("{}:\n--- expected\n{want}--- actual\n{got}", file.display())),
-            Err(_) => failures.push(format!(
-                "{}: no {} (bless with KUBELINT_BLESS=1)",
-                file.display(),
-                expected_path.display()
-            )),
-        }
+        let report = run_binary(&file);
+        compare(&file, &binary_expectations(&file, &report), &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
-fn every_object_rule_has_a_fixture() {
+fn every_object_rule_has_a_fixture_folder() {
+    let folders = rule_folders();
     let missing: Vec<&str> = kubelint::rules::builtin_rules()
         .iter()
         .map(|r| r.info().id)
-        .filter(|id| !common::root().join(format!("fixtures/rules/{id}.yaml")).is_file())
+        .filter(|id| !folders.iter().any(|f| f == id))
         .collect();
     assert!(
         missing.is_empty(),
-        "rules without fixtures/rules/<id>.yaml: {missing:?}"
+        "rules without a fixtures/rules/<id>/ folder: {missing:?}"
     );
+}
+
+/// `RuleInfo::kinds` lets the engine skip objects of other kinds, which is only sound when
+/// the rule never reports on them: every built-in rule runs here, without the engine's
+/// skipping, on every object of every rule fixture folder (under that folder's config), and
+/// must report nothing on an object outside its declared kinds.
+#[test]
+fn declared_kinds_cover_every_finding() {
+    use kubelint::model::Inventory;
+    use kubelint::rules::Context;
+    let rules = kubelint::rules::builtin_rules();
+    let (mut checked, mut problems) = (0, Vec::new());
+    for folder in rule_folders() {
+        let dir = rules_dir().join(&folder);
+        let config_path = dir.join(format!("{folder}.kubelint.yaml"));
+        let config = if config_path.is_file() {
+            Config::load(&config_path).unwrap()
+        } else {
+            Config::default()
+        };
+        let linter = Linter::new(config).unwrap();
+        let documents = common::files_with(&dir, &["yaml"])
+            .into_iter()
+            .filter(|p| !p.to_str().unwrap().ends_with(".kubelint.yaml"))
+            .flat_map(|p| {
+                let text = std::fs::read_to_string(&p).unwrap();
+                load_file(Arc::new(SourceFile::new(p, text))).documents
+            })
+            .collect();
+        let inventory = Inventory::build(documents, "default");
+        for rule in &rules {
+            let info = rule.info();
+            let mut settings = linter.settings(info.id).unwrap().clone();
+            settings.enabled = true;
+            for object in &inventory.objects {
+                if info.applies_to(&object.kind, object.pod_template().is_some()) {
+                    continue;
+                }
+                checked += 1;
+                let mut out = Vec::new();
+                let mut cx = Context::new(info, &settings, object, &mut out);
+                rule.check(object, &inventory, &mut cx);
+                for f in out {
+                    problems.push(format!(
+                        "{}: {} reports on a {} outside its kinds {:?}: {}",
+                        folder, info.id, object.kind, info.kinds, f.message
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "too few objects outside the rules' kinds: {checked}");
+    assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -263,14 +263,13 @@ fn bad_scripts_are_reported_with_their_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nometa.rhai"));
 }
 
+/// (The built-in rules' fixtures, one folder per rule, run in-process in `tests/fixtures.rs`.)
 #[test]
-fn shipped_rules_and_builtin_fixtures_pass_the_harness() {
-    for dir in ["rules", "fixtures/rules"] {
-        let out = common::kubelint().args(["test-rules", dir]).output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert_eq!(out.status.code(), Some(0), "{dir}:\n{text}");
-        assert!(text.lines().last().unwrap().ends_with(" passed, 0 failed"), "{text}");
-    }
+fn shipped_rules_pass_the_harness() {
+    let out = common::kubelint().args(["test-rules", "rules"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "rules:\n{text}");
+    assert!(text.lines().last().unwrap().ends_with(" passed, 0 failed"), "{text}");
 }
 
 #[test]

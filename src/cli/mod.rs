@@ -486,9 +486,14 @@ fn rules(args: RulesArgs) -> ExitCode {
             let width = linter.rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
             for r in linter.rules() {
                 let state = if r.enabled { "" } else { " (off by default)" };
+                let kinds = if r.kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", r.kinds.join(", "))
+                };
                 let _ = writeln!(
                     out,
-                    "{:<width$}  {:<7}  {:<8}  {}{state}",
+                    "{:<width$}  {:<7}  {:<8}  {}{state}{kinds}",
                     r.id,
                     r.severity.as_str(),
                     r.family.as_str(),

@@ -3,8 +3,8 @@
 //! one per line (`line:column rule severity Kind/namespace/name path`, `-` for an empty part,
 //! lines starting with `#` ignored, suppressed findings prefixed with `suppressed`);
 //! `DIR/<rule-id>.kubelint.yaml`, when present, is the config. Each fixture runs with only its
-//! rule (and the input rules), with the scripts of `DIR` loaded. Built-in rules' fixtures
-//! (`fixtures/rules/`) use the same harness.
+//! rule (and the input rules), with the scripts of `DIR` loaded. (Built-in rules' fixtures,
+//! `fixtures/rules/<rule-id>/`, run in `tests/fixtures.rs`, which also asserts messages.)
 
 use std::path::{Path, PathBuf};
 

@@ -21,7 +21,7 @@ use crate::rules::context::ObjectScratch;
 use crate::rules::{self, At, Context, Rule, RuleInfo, RuleRun, RuleSettings};
 use crate::schema::{self, CrdSchemas, RunSchemas, SchemaOptions, Schemas};
 use crate::vocab::limits::{Dropped, FindingLimits, Ranked, Smallest};
-use crate::vocab::suggest::strsim;
+use crate::vocab::suggest::did_you_mean;
 use crate::vocab::{Finding, Report, RuleState, Severity, Summary};
 
 /// One input: a path on disk (file or folder), text with a name, or raw bytes with a
@@ -169,11 +169,9 @@ impl Linter {
             .collect();
         for (id, rc) in &config.rules {
             let Some(info) = catalog.iter().find(|i| i.id == id) else {
-                let mut known: Vec<_> = catalog.iter().map(|i| i.id).collect();
-                known.sort_by_key(|k| strsim(k, id));
                 return Err(ConfigError {
                     origin: rc.origin.clone(),
-                    message: format!("unknown rule `{id}` (did you mean `{}`?)", known[0]),
+                    message: format!("unknown rule `{id}`{}", suggestion(id, catalog.iter().map(|i| i.id))),
                 });
             };
             let s = settings.get_mut(info.id).expect("every catalog rule has settings");
@@ -184,17 +182,28 @@ impl Linter {
                 s.severity = sev;
             }
             for (name, value) in &rc.params {
-                if !info.params.iter().any(|p| p.name == name) {
+                let Some(param) = info.params.iter().find(|p| p.name == name) else {
                     let names: Vec<_> = info.params.iter().map(|p| p.name).collect();
                     return Err(ConfigError {
                         origin: rc.origin.clone(),
                         message: format!(
-                            "rule `{id}` has no parameter `{name}` (its parameters: {})",
+                            "rule `{id}` has no parameter `{name}`{} (its parameters: {})",
+                            suggestion(name, names.iter().copied()),
                             if names.is_empty() {
                                 "none".to_string()
                             } else {
                                 names.join(", ")
                             }
+                        ),
+                    });
+                };
+                if !param.ty.accepts(value) {
+                    return Err(ConfigError {
+                        origin: rc.origin.clone(),
+                        message: format!(
+                            "rule `{id}` parameter `{name}` must be {}, not {}",
+                            param.ty.with_article(),
+                            crate::vocab::ParamType::describe(value)
                         ),
                     });
                 }
@@ -218,7 +227,10 @@ impl Linter {
                 if !catalog.iter().any(|i| i.id == id) {
                     return Err(ConfigError {
                         origin: None,
-                        message: format!("--only: unknown rule `{id}`"),
+                        message: format!(
+                            "--only: unknown rule `{id}`{}",
+                            suggestion(id, catalog.iter().map(|i| i.id))
+                        ),
                     });
                 }
             }
@@ -538,6 +550,7 @@ impl Linter {
             findings.extend(schemas.crd_conflicts().iter().cloned());
         }
         let settings = |id: &str| &self.settings[id];
+        let known: Vec<&'static str> = self.settings.keys().copied().collect();
         let runs: Vec<RuleRun> = active.iter().map(|_| RuleRun::default()).collect();
         let limits = self.limits;
         // Per-object results are folded into bounded sets as they come, so a run holds at
@@ -545,7 +558,11 @@ impl Linter {
         let mut collected = inventory
             .objects
             .par_iter()
-            .map(|o| check_object(o, &inventory, &schemas, &settings, &active, &runs, limits, cancel))
+            .map(|o| {
+                check_object(
+                    o, &inventory, &schemas, &settings, &active, &runs, limits, cancel, &known,
+                )
+            })
             .try_fold(Collected::default, |mut acc, c| {
                 acc.add_checked(c?, self, limits);
                 Ok(acc)
@@ -889,6 +906,7 @@ fn check_object<'s>(
     runs: &[RuleRun],
     limits: FindingLimits,
     cancel: Option<&AtomicBool>,
+    known: &[&'static str],
 ) -> Result<Checked, Cancelled> {
     let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     if cancelled() {
@@ -903,12 +921,21 @@ fn check_object<'s>(
             schema::Checked::Validated
         }
     };
+    let unknown_ignored = settings(load::problems::UNKNOWN_RULE_IN_IGNORE.id);
+    if unknown_ignored.enabled {
+        unknown_ignored_rules(object, known, unknown_ignored, &mut out);
+    }
     let scratch = ObjectScratch::default();
+    // A rule's declared kinds ([`RuleInfo::kinds`]): it is not run on other objects.
+    let is_workload = object.pod_template().is_some();
     // Findings a rule left out itself (a script keeps no more than the limit), by rule.
     let mut dropped_early: Vec<(&'static str, u64)> = Vec::new();
     for ((rule, settings), run) in active.iter().zip(runs) {
         if cancelled() {
             return Err(Cancelled);
+        }
+        if !rule.info().applies_to(&object.kind, is_workload) {
+            continue;
         }
         let before = out.len();
         let mut cx = Context::new(rule.info(), settings, object, &mut out);
@@ -999,6 +1026,52 @@ fn sort_dedup(findings: &mut Vec<Finding>) {
 }
 
 /// Every rule's metadata: input rules, schema rules, then `rules` in order.
+/// ` (did you mean `x`?)` when one of `candidates` is close to `name`, else nothing.
+fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(name, candidates)
+        .map(|c| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}
+
+/// `unknown-rule-in-ignore` findings: ids in the object's (or its pod template's)
+/// `kubelint.dev/ignore` annotation that name no rule of this linter.
+fn unknown_ignored_rules(object: &Object, known: &[&'static str], settings: &RuleSettings, out: &mut Vec<Finding>) {
+    let rule = &load::problems::UNKNOWN_RULE_IN_IGNORE;
+    let key = IGNORE_ANNOTATION.replace('/', "~1");
+    let mut places = vec![(
+        object.annotations.get(IGNORE_ANNOTATION).cloned(),
+        "/metadata/annotations".to_string(),
+    )];
+    if let Some(t) = object.pod_template()
+        && !t.pointer.is_empty()
+    {
+        places.push((
+            t.annotations().get(IGNORE_ANNOTATION).cloned(),
+            format!("{}/metadata/annotations", t.pointer),
+        ));
+    }
+    for (value, annotations) in places {
+        let Some(value) = value else { continue };
+        for id in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if id == "all" || id == "*" || known.contains(&id) {
+                continue;
+            }
+            let message = format!(
+                "`{IGNORE_ANNOTATION}` names `{id}`, which is not a rule, so it silences nothing{}",
+                suggestion(id, known.iter().copied())
+            );
+            out.push(finding_at(
+                rule,
+                settings.severity,
+                object,
+                &format!("{annotations}/{key}"),
+                At::Value,
+                message,
+            ));
+        }
+    }
+}
+
 pub fn catalog(rules: &[Box<dyn Rule>]) -> Vec<&'static RuleInfo> {
     crate::load::problems::ALL
         .iter()
@@ -1035,6 +1108,67 @@ mod tests {
         assert!(Linter::new(c).err().unwrap().message.contains("no parameter `x`"));
     }
 
+    #[test]
+    fn parameters_are_typed_and_misspellings_get_suggestions() {
+        let err = |text: &str| {
+            let c = Config::parse(std::path::Path::new("k.yaml"), text).unwrap();
+            Linter::new(c).err().expect(text)
+        };
+        let e = err("rules:\n  replicas-too-low:\n    params: {minReplicas: \"3\"}\n");
+        assert_eq!(
+            e.message,
+            "rule `replicas-too-low` parameter `minReplicas` must be an integer, not the string `3`"
+        );
+        let origin = e.origin.unwrap();
+        assert_eq!((origin.file.to_str().unwrap(), origin.position.line), ("k.yaml", 2));
+        let e = err("rules:\n  required-labels:\n    params: {labels: app}\n");
+        assert!(
+            e.message
+                .contains("`labels` must be a list of strings, not the string `app`"),
+            "{e}"
+        );
+        let e = err("rules:\n  required-labels:\n    params: {labels: [app, 3]}\n");
+        assert!(e.message.contains("not a list with items that are not strings"), "{e}");
+        let e = err("rules:\n  service-account-missing:\n    params: {knownNamespacesOnly: 1}\n");
+        assert!(e.message.contains("must be a boolean, not the integer `1`"), "{e}");
+        let e = err("rules:\n  replicas-too-low:\n    params: {minReplica: 3}\n");
+        assert!(
+            e.message
+                .contains("no parameter `minReplica` (did you mean `minReplicas`?)"),
+            "{e}"
+        );
+        let e = err("rules:\n  zzzzzzzzzzzz: off\n");
+        assert_eq!(e.message, "unknown rule `zzzzzzzzzzzz`");
+        // Well-typed values pass.
+        let c = Config::parse(
+            std::path::Path::new("k.yaml"),
+            "rules:\n  replicas-too-low:\n    params: {minReplicas: 3}\n  required-labels:\n    params: {labels: [app]}\n",
+        )
+        .unwrap();
+        assert!(Linter::new(c).is_ok());
+    }
+
+    #[test]
+    fn unknown_ids_in_ignore_annotations_are_reported() {
+        let linter = Linter::new(Config::default()).unwrap();
+        let r = linter.lint_str(
+            "x.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    kubelint.dev/ignore: \"latset-tag, host-pid\"\nspec: {containers: [{name: a, image: nginx}]}\n",
+        );
+        let f: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| &*f.rule == "unknown-rule-in-ignore")
+            .collect();
+        assert_eq!(f.len(), 1, "{:?}", r.findings);
+        assert_eq!(
+            f[0].message,
+            "`kubelint.dev/ignore` names `latset-tag`, which is not a rule, so it silences nothing (did you mean `latest-tag`?)"
+        );
+        assert_eq!((f[0].start.line, f[0].start.column), (6, 26));
+        assert_eq!(f[0].severity, Severity::Warning);
+    }
+
     fn only(rules: &[&str], config: Config) -> Linter {
         let options = RunOptions {
             only: rules.iter().map(|r| r.to_string()).collect(),
@@ -1066,6 +1200,17 @@ spec: {hostPID: true, containers: [{name: a, image: x}]}
             },
         );
         assert!(err.err().unwrap().message.contains("unknown rule `nope`"));
+        let err = Linter::with_options(
+            Config::default(),
+            RunOptions {
+                only: vec!["latset-tag".into()],
+                ..RunOptions::default()
+            },
+        );
+        assert_eq!(
+            err.err().unwrap().message,
+            "--only: unknown rule `latset-tag` (did you mean `latest-tag`?)"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub static YAML_SYNTAX: RuleInfo = RuleInfo {
     example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata: [unclosed\n",
     example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: closed\n",
     params: &[],
+    kinds: &[],
     example_config: "",
     security_severity: None,
 };
@@ -28,6 +29,7 @@ pub static DUPLICATE_KEY: RuleInfo = RuleInfo {
     example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  name: settings-v2\n",
     example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-v2\n",
     params: &[],
+    kinds: &[],
     example_config: "",
     security_severity: None,
 };
@@ -43,6 +45,7 @@ pub static ALIAS_LIMIT: RuleInfo = RuleInfo {
     example_bad: "",
     example_good: "",
     params: &[],
+    kinds: &[],
     example_config: "",
     security_severity: None,
 };
@@ -58,6 +61,7 @@ pub static NOT_A_MANIFEST: RuleInfo = RuleInfo {
     example_bad: "replicaCount: 3\nimage: nginx\n",
     example_good: "",
     params: &[],
+    kinds: &[],
     example_config: "",
     security_severity: None,
 };
@@ -73,6 +77,7 @@ pub static MISSING_TYPE_META: RuleInfo = RuleInfo {
     example_bad: "kind: ConfigMap\nmetadata:\n  name: web\ndata:\n  mode: fast\n",
     example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  mode: fast\n",
     params: &[],
+    kinds: &[],
     example_config: "",
     security_severity: None,
 };
@@ -88,6 +93,7 @@ pub static SKIPPED_FILE: RuleInfo = RuleInfo {
     example_bad: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n",
     example_good: "",
     params: &[],
+    kinds: &[],
     example_config: "",
     security_severity: None,
 };
@@ -105,6 +111,7 @@ pub static PARTIAL_OBJECT: RuleInfo = RuleInfo {
     params: &[],
     example_config: "",
     security_severity: None,
+    kinds: &[],
 };
 
 pub static UNREADABLE_FILE: RuleInfo = RuleInfo {
@@ -118,6 +125,7 @@ pub static UNREADABLE_FILE: RuleInfo = RuleInfo {
     example_bad: "",
     example_good: "",
     params: &[],
+    kinds: &[],
     example_config: "",
     security_severity: None,
 };
@@ -133,12 +141,26 @@ pub static UNICODE_LINE_BREAK: RuleInfo = RuleInfo {
     example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings # owner: web\u{2028}  namespace: kube-system\ndata:\n  mode: fast\n",
     example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings # owner: web\ndata:\n  mode: fast\n",
     params: &[],
+    kinds: &[],
     example_config: "",
     security_severity: Some("8.0"),
 };
 
+/// Reported by the engine (it knows the rule ids), on the annotation's value.
+pub static UNKNOWN_RULE_IN_IGNORE: RuleInfo = RuleInfo {
+    id: "unknown-rule-in-ignore",
+    family: Family::Input,
+    severity: Severity::Warning,
+    title: "An ignore annotation names a rule that does not exist",
+    rationale: "`kubelint.dev/ignore` silences the rules it names, so a misspelled id (`latset-tag`) silences nothing: the finding it was meant to silence stays, or comes back once the object changes, and the annotation looks like a reviewed exception that is not there.",
+    remediation: "Correct the rule id in `kubelint.dev/ignore` (`kubelint rules` lists them), or remove it; ids are separated by commas, and `all` silences every rule.",
+    example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    kubelint.dev/ignore: latset-tag\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n",
+    example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    kubelint.dev/ignore: latest-tag\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n",
+    ..RuleInfo::BASE
+};
+
 /// Every input rule, in documentation order.
-pub static ALL: [&RuleInfo; 9] = [
+pub static ALL: [&RuleInfo; 10] = [
     &YAML_SYNTAX,
     &DUPLICATE_KEY,
     &UNICODE_LINE_BREAK,
@@ -148,4 +170,5 @@ pub static ALL: [&RuleInfo; 9] = [
     &SKIPPED_FILE,
     &PARTIAL_OBJECT,
     &UNREADABLE_FILE,
+    &UNKNOWN_RULE_IN_IGNORE,
 ];

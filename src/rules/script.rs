@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use rhai::packages::{Package, StandardPackage};
 use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
 
-use super::{At, Context, Family, ParamInfo, Rule, RuleInfo};
+use super::{At, Context, Family, ParamInfo, ParamType, Rule, RuleInfo};
 use crate::load::{Node, SourceFile, Span, Value};
 use crate::model::finding_at;
 use crate::model::{ImageRef, Inventory, LabelSelector, Object, parse_quantity};
@@ -700,10 +700,14 @@ impl ScriptRule {
                 .read_lock::<Map>()
                 .ok_or_else(|| bad("meta `params` must be a map of defaults"))?
                 .iter()
-                .map(|(k, v)| ParamInfo {
-                    name: leak(k.to_string()),
-                    description: "set by the script",
-                    default: leak(to_json(v).to_string()),
+                .map(|(k, v)| {
+                    let default = to_json(v);
+                    ParamInfo {
+                        name: leak(k.to_string()),
+                        ty: ParamType::of_default(&default),
+                        description: "set by the script",
+                        default: leak(default.to_string()),
+                    }
                 })
                 .collect(),
             None => Vec::new(),
@@ -719,6 +723,13 @@ impl ScriptRule {
             example_bad: leak(text_field("example_bad", false)?.unwrap_or_default()),
             example_good: leak(text_field("example_good", false)?.unwrap_or_default()),
             params: Box::leak(params.into_boxed_slice()),
+            kinds: Box::leak(
+                kinds
+                    .iter()
+                    .map(|k| leak(k.clone()))
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice(),
+            ),
             ..RuleInfo::BASE
         };
         Ok(Ok(ScriptRule {

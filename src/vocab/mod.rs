@@ -15,6 +15,6 @@ pub mod text;
 pub use finding::{Finding, ObjectRef};
 pub use limits::{Dropped, FindingLimits};
 pub use report::{Report, Summary};
-pub use rule::{At, DOCS_BASE, Family, ParamInfo, RuleInfo, RuleSettings, RuleState};
+pub use rule::{At, DOCS_BASE, Family, ParamInfo, ParamType, RuleInfo, RuleSettings, RuleState, WORKLOADS};
 pub use severity::Severity;
 pub use text::{LineIndex, Position, SourceFile, Span};

@@ -69,14 +69,108 @@ impl fmt::Display for Family {
     }
 }
 
+/// The type of a rule parameter's value; the config is checked against it when a
+/// linter is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ParamType {
+    /// `true` or `false`.
+    Bool,
+    /// A whole number.
+    Integer,
+    /// A string.
+    String,
+    /// A list of strings.
+    StringList,
+    /// Any value (parameters of scripted rules whose default is not one of the above).
+    Any,
+}
+
+impl ParamType {
+    /// Whether `value` is of this type.
+    pub fn accepts(self, value: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match self {
+            ParamType::Bool => value.is_boolean(),
+            ParamType::Integer => value.is_i64() || value.is_u64(),
+            ParamType::String => value.is_string(),
+            ParamType::StringList => value.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+            ParamType::Any => true,
+        }
+    }
+
+    /// The type of a default value, for parameters declared by example (scripted rules):
+    /// `Any` unless the value is a boolean, an integer, a string or a non-empty list of strings.
+    pub fn of_default(value: &serde_json::Value) -> ParamType {
+        match value {
+            serde_json::Value::Array(a) if !a.is_empty() && ParamType::StringList.accepts(value) => {
+                ParamType::StringList
+            }
+            v if v.is_boolean() => ParamType::Bool,
+            v if v.is_i64() || v.is_u64() => ParamType::Integer,
+            v if v.is_string() => ParamType::String,
+            _ => ParamType::Any,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamType::Bool => "boolean",
+            ParamType::Integer => "integer",
+            ParamType::String => "string",
+            ParamType::StringList => "list of strings",
+            ParamType::Any => "any",
+        }
+    }
+
+    /// The type with its article, for messages: `an integer`, `a list of strings`.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            ParamType::Bool => "a boolean",
+            ParamType::Integer => "an integer",
+            ParamType::String => "a string",
+            ParamType::StringList => "a list of strings",
+            ParamType::Any => "any value",
+        }
+    }
+
+    /// What a JSON value is, in the words of [`ParamType::as_str`] (for error messages).
+    pub fn describe(value: &serde_json::Value) -> String {
+        use serde_json::Value;
+        match value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => format!("the boolean `{b}`"),
+            Value::Number(n) if n.is_f64() => format!("the number `{n}`"),
+            Value::Number(n) => format!("the integer `{n}`"),
+            Value::String(s) => format!("the string `{s}`"),
+            Value::Array(a) if a.iter().all(Value::is_string) => "a list of strings".into(),
+            Value::Array(_) => "a list with items that are not strings".into(),
+            Value::Object(_) => "a map".into(),
+        }
+    }
+}
+
+impl fmt::Display for ParamType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A rule parameter, settable under `rules.<id>.params` in `.kubelint.yaml`.
 #[derive(Debug, Serialize)]
 pub struct ParamInfo {
     pub name: &'static str,
+    /// The type a configured value must have.
+    #[serde(rename = "type")]
+    pub ty: ParamType,
     pub description: &'static str,
     /// The default, as JSON.
     pub default: &'static str,
 }
+
+/// The shorthand in [`RuleInfo::kinds`] for every object with a pod template (Pods,
+/// Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, …).
+pub const WORKLOADS: &str = "workloads";
 
 /// Everything a user reads about a rule; the single source of `kubelint rules`,
 /// `docs/rules/<id>.md` and SARIF rule descriptors.
@@ -98,6 +192,10 @@ pub struct RuleInfo {
     /// The same manifest, fixed.
     pub example_good: &'static str,
     pub params: &'static [ParamInfo],
+    /// The kinds of object the rule looks at: kind names (`"Service"`) or [`WORKLOADS`]
+    /// (`"workloads"`: any object with a pod template); empty for any kind. The engine
+    /// skips other objects, so a rule must never report on an object of another kind.
+    pub kinds: &'static [&'static str],
     /// Settings (YAML, as under `rules.<id>` in `.kubelint.yaml`) under which the examples
     /// behave as shown, for rules that need parameters; empty for most.
     pub example_config: &'static str,
@@ -118,9 +216,39 @@ impl RuleInfo {
         example_bad: "",
         example_good: "",
         params: &[],
+        kinds: &[],
         example_config: "",
         security_severity: None,
     };
+
+    /// Whether the rule looks at objects of `kind` (`has_pod_template`: the object is a
+    /// workload, see [`WORKLOADS`]).
+    pub fn applies_to(&self, kind: &str, has_pod_template: bool) -> bool {
+        self.kinds.is_empty()
+            || self
+                .kinds
+                .iter()
+                .any(|k| *k == kind || (*k == WORKLOADS && has_pod_template))
+    }
+
+    /// [`RuleInfo::kinds`] for people: `any kind`, or the kinds joined with commas.
+    pub fn kinds_text(&self) -> String {
+        if self.kinds.is_empty() {
+            "any kind".to_string()
+        } else {
+            self.kinds
+                .iter()
+                .map(|k| {
+                    if *k == WORKLOADS {
+                        "workloads (objects with a pod template)".to_string()
+                    } else {
+                        format!("`{k}`")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    }
 
     pub fn help_url(&self) -> String {
         format!("{DOCS_BASE}/{}.md", self.id)
@@ -130,10 +258,11 @@ impl RuleInfo {
     pub fn markdown(&self) -> String {
         let mut s = format!("# {}\n\n{}\n\n", self.id, self.title);
         s.push_str(&format!(
-            "- **Family:** {}\n- **Default severity:** {}\n- **Enabled by default:** {}\n\n",
+            "- **Family:** {}\n- **Default severity:** {}\n- **Enabled by default:** {}\n- **Applies to:** {}\n\n",
             self.family,
             self.severity,
-            if self.enabled { "yes" } else { "no" }
+            if self.enabled { "yes" } else { "no" },
+            self.kinds_text()
         ));
         s.push_str(&format!(
             "## Why it matters\n\n{}\n\n## How to fix it\n\n{}\n\n",
@@ -149,9 +278,12 @@ impl RuleInfo {
             s.push_str(&format!("Fixed:\n\n```yaml\n{}```\n\n", self.example_good));
         }
         if !self.params.is_empty() {
-            s.push_str("## Parameters\n\n| name | default | meaning |\n|---|---|---|\n");
+            s.push_str("## Parameters\n\n| name | type | default | meaning |\n|---|---|---|---|\n");
             for p in self.params {
-                s.push_str(&format!("| `{}` | `{}` | {} |\n", p.name, p.default, p.description));
+                s.push_str(&format!(
+                    "| `{}` | {} | `{}` | {} |\n",
+                    p.name, p.ty, p.default, p.description
+                ));
             }
             s.push('\n');
         }

@@ -1,0 +1,13 @@
+//! What a built-in rule file needs, in one import: `use crate::rules::prelude::*;`.
+//!
+//! A rule file (`src/rules/<family>/<rule_id>.rs`) declares `pub(crate) static RULE: RuleInfo`
+//! and `pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>)`;
+//! `build.rs` registers it.
+
+pub use super::containers;
+pub use super::context::Context;
+pub use crate::load::{Node, Value};
+pub use crate::model::{
+    Container, ContainerKind, ImageRef, Inventory, LabelSelector, Object, SecurityView, parse_quantity, scalar_text,
+};
+pub use crate::vocab::{At, Family, ParamInfo, ParamType, RuleInfo, Severity, WORKLOADS};

@@ -1,0 +1,39 @@
+//! `service-account-missing`: A pod runs as a ServiceAccount that is not in the inputs.
+
+use super::common::{KNOWN_ONLY, skip_namespace};
+use crate::rules::prelude::*;
+
+pub(crate) static RULE: RuleInfo = RuleInfo {
+    id: "service-account-missing",
+    family: Family::References,
+    severity: Severity::Info,
+    title: "A pod runs as a ServiceAccount that is not in the inputs",
+    rationale: "A pod naming a ServiceAccount that does not exist is never created (the admission controller rejects it). Inputs are often partial, hence info; `knownNamespacesOnly` limits the check to namespaces the inputs define.",
+    remediation: "Add the ServiceAccount, or fix `serviceAccountName`.",
+    example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n    - name: web\n      image: nginx:1.27.2\n",
+    example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n    - name: web\n      image: nginx:1.27.2\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n",
+    params: &[KNOWN_ONLY],
+    kinds: &[WORKLOADS],
+    ..RuleInfo::BASE
+};
+
+pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
+    let Some(t) = object.pod_template() else { return };
+    if skip_namespace(object, inventory, cx) {
+        return;
+    }
+    let Some(name) = t.spec.and_then(|s| s.get("serviceAccountName")).and_then(Node::as_str) else {
+        return;
+    };
+    if name != "default"
+        && inventory
+            .find("ServiceAccount", object.namespace.as_deref(), name)
+            .is_none()
+    {
+        cx.report(
+            &format!("{}/serviceAccountName", t.spec_pointer()),
+            At::Value,
+            format!("no ServiceAccount `{name}` among the inputs"),
+        );
+    }
+}

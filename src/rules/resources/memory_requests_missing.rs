@@ -1,0 +1,20 @@
+//! `memory-requests-missing`: A container has no memory request.
+
+use super::common::{NO_RESOURCES, WITH_RESOURCES, missing};
+use crate::rules::prelude::*;
+
+pub(crate) static RULE: RuleInfo = RuleInfo {
+    id: "memory-requests-missing",
+    family: Family::Resources,
+    title: "A container has no memory request",
+    rationale: "Without a memory request the scheduler can pack the pod onto a node that cannot hold it, and under memory pressure the kubelet evicts pods without requests first.",
+    remediation: "Set `resources.requests.memory` to the container's working set (e.g. `128Mi`).",
+    example_bad: NO_RESOURCES,
+    example_good: WITH_RESOURCES,
+    kinds: &[WORKLOADS],
+    ..RuleInfo::BASE
+};
+
+pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
+    missing(object, cx, "requests", "memory");
+}

@@ -1,0 +1,54 @@
+//! `dangerous-capabilities`: A container adds Linux capabilities beyond the baseline set.
+
+use super::common::{capability_list, each_container};
+use crate::rules::prelude::*;
+
+pub(crate) static RULE: RuleInfo = RuleInfo {
+    id: "dangerous-capabilities",
+    family: Family::Security,
+    severity: Severity::Error,
+    title: "A container adds Linux capabilities beyond the baseline set",
+    rationale: "Capabilities such as SYS_ADMIN, NET_ADMIN, SYS_PTRACE or ALL give a container most of root's power over the node's kernel; the baseline Pod Security Standard allows only a small default set to be added.",
+    remediation: "Remove the capability from `securityContext.capabilities.add`; if the workload truly needs it, isolate it and suppress this rule for that object with a reason.",
+    example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: net\nspec:\n  containers:\n    - name: net\n      image: busybox:1.36\n      securityContext:\n        capabilities:\n          add: [NET_ADMIN, SYS_ADMIN]\n",
+    example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: net\nspec:\n  containers:\n    - name: net\n      image: busybox:1.36\n      securityContext:\n        capabilities:\n          drop: [ALL]\n          add: [NET_BIND_SERVICE]\n",
+    security_severity: Some("8.0"),
+    kinds: &[WORKLOADS],
+    ..RuleInfo::BASE
+};
+
+pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
+    each_container(object, |c, sc| {
+        let Some((s, added)) = capability_list(sc, "add") else {
+            return;
+        };
+        for (i, cap) in added.iter().enumerate() {
+            let Some(name) = cap.as_str() else { continue };
+            let bare = name.trim_start_matches("CAP_");
+            if !BASELINE_CAPABILITIES.contains(&bare) {
+                cx.report(
+                    &format!("{}/{i}", sc.pointer("capabilities/add", &s)),
+                    At::Value,
+                    format!("{} adds the capability {name}", c.describe()),
+                );
+            }
+        }
+    });
+}
+
+/// Capabilities the baseline Pod Security Standard allows to be added.
+const BASELINE_CAPABILITIES: [&str; 13] = [
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];

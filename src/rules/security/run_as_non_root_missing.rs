@@ -1,0 +1,27 @@
+//! `run-as-non-root-missing`: A container may run as root.
+
+use super::common::{BARE, RESTRICTED, each_container, require_bool};
+use crate::rules::prelude::*;
+
+pub(crate) static RULE: RuleInfo = RuleInfo {
+    id: "run-as-non-root-missing",
+    family: Family::Security,
+    title: "A container may run as root",
+    rationale: "With neither `runAsNonRoot: true` nor a non-zero `runAsUser` (on the container or the pod), the container runs as whatever user its image names, often root; a container breakout then starts as root on the node. The restricted standard requires non-root.",
+    remediation: "Set `runAsNonRoot: true` in the pod's `securityContext` (and a numeric `runAsUser` if the image names a user by name).",
+    example_bad: BARE,
+    example_good: RESTRICTED,
+    security_severity: Some("6.0"),
+    kinds: &[WORKLOADS],
+    ..RuleInfo::BASE
+};
+
+pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
+    each_container(object, |c, sc| {
+        let user = sc.get("runAsUser").and_then(|s| s.node.as_i64());
+        if user.is_some_and(|u| u >= 0) {
+            return; // non-root by uid, or uid 0: `run-as-root-user`'s business
+        }
+        require_bool(cx, c, sc, "runAsNonRoot", true, "may run as root");
+    });
+}
