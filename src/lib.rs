@@ -57,7 +57,7 @@
 //! # Cargo features
 //!
 //! - `cli` (default): the `kubelint` binary (clap); enables `human`.
-//! - `human`: [`report::Format::Human`], diagnostics with source snippets (miette).
+//! - `human`: `report::Format::Human`, diagnostics with source snippets (miette).
 //! - `scripts` (default): Rhai rules, including the scripts shipped with kubelint.
 //!   Without it, a config or options that name rule folders are a [`ConfigError`].
 //! - `webhook`: `kubelint serve`, the validating admission webhook (enables `cli`).

@@ -78,8 +78,8 @@ pub struct WebhookSettings {
     pub deny_on: Option<Severity>,
 }
 
-/// The `limits:` section: how many findings of one rule a run keeps (unset: the defaults
-/// of [`crate::vocab::limits`]).
+/// The `limits:` section: how many findings of one rule a run keeps (unset: the defaults,
+/// [`FindingLimits::default`](crate::FindingLimits::default)).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LimitSettings {

@@ -66,6 +66,7 @@ pub(crate) mod resources;
 pub(crate) mod script;
 pub(crate) mod security;
 
+#[doc(inline)]
 pub use crate::load::{Entry, Node, Value};
 pub use crate::model::{Inventory, Object};
 pub use crate::vocab::{At, Family, ParamInfo, RuleInfo, RuleSettings, RuleState};
