@@ -13,11 +13,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kubelint::load::{SourceFile, load_file};
-use kubelint::model::Inventory;
-use kubelint::rules::RuleSettings;
-use kubelint::schema::{SchemaOptions, Schemas};
+// The loader is internal (hidden, no stability promise): its stage is timed alone.
+use kubelint::load::load_file;
+use kubelint::rules::Family;
 use kubelint::{Config, Linter};
+use kubelint::{Input, RunOptions, SourceFile};
 use rayon::prelude::*;
 
 const DOCS_PER_FILE: usize = 10;
@@ -239,38 +239,27 @@ fn main() {
                 .sum()
         }),
     );
-    // Schema validation alone, on the loaded inventory (built-in kinds and custom resources).
-    let loaded: Vec<_> = texts
-        .par_iter()
-        .map(|(p, t)| load_file(Arc::new(SourceFile::new(p, t.clone()))))
-        .collect();
-    let inventory = Inventory::build(loaded.into_iter().flat_map(|l| l.documents).collect(), "default");
-    let schemas = Schemas::new(&SchemaOptions::default()).unwrap();
-    let run = schemas.for_run(&inventory);
-    let settings: std::collections::HashMap<&str, RuleSettings> = kubelint::schema::ALL
+    // The schema rules alone (built-in kinds and custom resources), from texts in memory:
+    // loading, indexing and schema validation, no other rule.
+    let schema_rules: Vec<&str> = Linter::new(Config::default())
+        .unwrap()
+        .rules()
         .iter()
-        .map(|r| (r.id, RuleSettings::defaults(r)))
+        .filter(|r| r.family == Family::Schema)
+        .map(|r| r.id)
         .collect();
-    let lookup = |id: &str| &settings[id];
-    let (t, n) = best_of_3(|| {
-        let findings: usize = inventory
-            .objects
-            .par_iter()
-            .map(|o| {
-                let mut out = Vec::new();
-                run.check(o, &lookup, &mut out);
-                out.len()
-            })
-            .sum();
-        assert_eq!(findings, 0, "the generated documents are valid");
-        inventory.objects.len()
-    });
-    report("schema validation only, all threads", (t, n));
-    println!(
-        "schemas compiled: {} built-in + {} CRD, for {} objects",
-        schemas.compiled(),
-        run.compiled(),
-        inventory.objects.len()
+    let schema_only = Linter::with_options(Config::default(), RunOptions::default().only(schema_rules)).unwrap();
+    let inputs: Vec<Input> = texts
+        .iter()
+        .map(|(p, t)| Input::text(p.to_string_lossy(), t.clone()))
+        .collect();
+    report(
+        "schema rules only (load..report), all threads",
+        best_of_3(|| {
+            let r = schema_only.lint_inputs(&inputs).unwrap();
+            assert_eq!(r.findings.len(), 0, "the generated documents are valid");
+            r.summary.objects
+        }),
     );
     let linter = Linter::new(Config::default()).unwrap();
     report(
@@ -291,10 +280,7 @@ fn main() {
         stream.len() as f64 / 1e6,
         streamed.findings.len()
     );
-    let render_options = kubelint::report::RenderOptions {
-        timing: false,
-        ..Default::default()
-    };
+    let render_options = kubelint::report::RenderOptions::default().with_timing(false);
     for (name, format) in [
         ("render human, one stream", kubelint::report::Format::Human),
         ("render github, one stream", kubelint::report::Format::Github),

@@ -2,8 +2,7 @@
 //! team owns them in the `example.com/team` annotation.
 //! `cargo run --example custom_rule`
 
-use kubelint::model::{Inventory, Object};
-use kubelint::rules::{At, Context, Family, Rule, RuleInfo};
+use kubelint::rules::{At, Context, Family, Inventory, Object, Rule, RuleInfo};
 use kubelint::{Config, Linter, RunOptions, Severity};
 
 static TEAM_ANNOTATION: RuleInfo = RuleInfo {
@@ -31,10 +30,7 @@ impl Rule for TeamAnnotation {
 }
 
 fn run() -> Vec<(String, u32)> {
-    let options = RunOptions {
-        only: vec!["team-annotation".into()],
-        ..RunOptions::default()
-    };
+    let options = RunOptions::default().only(["team-annotation"]);
     let linter = Linter::with_rules(Config::default(), options, vec![Box::new(TeamAnnotation)]).expect("valid");
     let report = linter.lint_str(
         "d.yaml",

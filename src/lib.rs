@@ -1,16 +1,14 @@
-//! kubelint: a Kubernetes manifest and policy linter.
+//! kubelint: a Kubernetes manifest and policy linter, as a library.
 //!
 //! One pass over a repository: every YAML/JSON document is loaded with exact positions,
 //! checked by the rules, and reported as human diagnostics, JSON, SARIF or GitHub
-//! annotations. The pipeline is `discover → load → inventory → check → report`:
+//! annotations. The binary (`kubelint`) is a thin layer over this API.
 //!
-//! - [`source`]: the parallel walk and the YAML loader that keeps a span for every value;
-//! - [`model`]: objects, pod templates, label selectors and the inventory index;
-//! - [`rules`]: rule metadata and the built-in checks;
-//! - [`report`]: the output formats;
-//! - [`Linter`]: the whole pipeline behind one value, built once and shared by threads.
+//! # Linting
 //!
-//! Build a [`Linter`] once (it is `Send + Sync`) and lint strings, folders or JSON values:
+//! Build a [`Linter`] once from a [`Config`] (and [`RunOptions`]); it is `Send + Sync`,
+//! so one linter serves many runs from many threads. Each run returns a [`Report`]:
+//! [`Finding`]s in report order, a [`Summary`], and what the limits left out.
 //!
 //! ```
 //! use kubelint::{Config, Linter, Severity};
@@ -33,26 +31,67 @@
 //! let report = linter.lint_value("pod.json", &pod);
 //! assert!(report.findings.iter().any(|f| &*f.rule == "privileged-container"));
 //!
-//! // Any output format.
+//! // Any output format, or the report itself as JSON through serde.
 //! let json = kubelint::report::render_to_string(&report, kubelint::report::Format::Json);
 //! assert!(json.contains("\"privileged-container\""));
+//! let value = serde_json::to_value(&report.findings[0]).unwrap();
+//! assert_eq!(value["file"], "pod.json");
 //! ```
 //!
-//! Custom rules written in Rust join the built-in ones through [`Linter::with_rules`]
-//! (`examples/custom_rule.rs`); rules written as Rhai scripts load from folders
-//! (`docs/writing-rules.md`).
+//! Several in-memory documents are one run, so cross-object rules see them together
+//! ([`Linter::lint_inputs`] with [`Input`]s); [`Linter::lint_streaming`] hands over each
+//! file's findings as soon as that file is checked; [`Linter::lint_in_context`] checks
+//! one document against objects loaded once ([`PreparedContext`], the admission
+//! webhook's path).
+//!
+//! # Rules
+//!
+//! [`Linter::rules`] lists every rule's metadata ([`rules::RuleInfo`]). Rules written in
+//! Rust implement [`rules::Rule`] and join the built-in ones through
+//! [`Linter::with_rules`]: they see a read-only view of each object
+//! ([`rules::Object`], [`rules::Node`]) and of all objects ([`rules::Inventory`]), and
+//! report through a [`rules::Context`]. With the `scripts` feature, rules written as
+//! Rhai scripts load from folders ([`RunOptions::rule_dirs`], `ruleDirs:` in the config)
+//! or from text ([`RunOptions::script`]); `docs/writing-rules.md` describes them.
+//!
+//! # Cargo features
+//!
+//! - `cli` (default): the `kubelint` binary (clap); enables `human`.
+//! - `human`: `report::Format::Human`, diagnostics with source snippets (miette).
+//! - `scripts` (default): Rhai rules, including the scripts shipped with kubelint.
+//!   Without it, a config or options that name rule folders are a [`ConfigError`].
+//! - `webhook`: `kubelint serve`, the validating admission webhook (enables `cli`).
+//!
+//! With `default-features = false` the library needs neither clap, miette, rhai nor an
+//! async runtime.
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
-pub mod engine;
+mod engine;
+#[doc(hidden)]
 pub mod load;
-pub mod model;
+mod model;
 pub mod report;
 pub mod rules;
-pub mod schema;
-pub mod vocab;
+mod schema;
+mod vocab;
 #[cfg(feature = "webhook")]
+#[doc(hidden)]
 pub mod webhook;
 
-pub use crate::vocab::{Finding, ObjectRef, Report, Severity, Summary};
-pub use engine::config::{Config, ConfigError};
-pub use engine::{Input, Linter, RunOptions};
+/// The configuration: `.kubelint.yaml` and the types it is made of.
+pub mod config {
+    pub use crate::engine::config::{
+        CONFIG_FILE_NAMES, Config, ConfigError, LimitSettings, NamespaceMode, Origin, RuleConfig, WebhookSettings,
+    };
+}
+
+pub use crate::engine::baseline::{Applied as BaselineApplied, Baseline};
+pub use crate::engine::config::{Config, ConfigError};
+pub use crate::engine::{Cancelled, FileFindings, Input, Linter, PreparedContext, RunOptions};
+pub use crate::vocab::{
+    Dropped, Finding, FindingLimits, ObjectRef, Position, Report, Severity, SourceFile, Span, Summary,
+};

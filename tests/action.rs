@@ -13,7 +13,7 @@ use std::process::Command;
 
 fn action() -> Value {
     let text = std::fs::read_to_string(common::root().join("action.yml")).unwrap();
-    let file = kubelint::vocab::SourceFile::new("action.yml", text);
+    let file = kubelint::SourceFile::new("action.yml", text);
     let (docs, problems) = kubelint::load::yaml::parse_stream(&file);
     let problems: Vec<String> = problems
         .iter()

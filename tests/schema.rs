@@ -162,19 +162,6 @@ fn kubernetes_version_and_strictness() {
     assert_eq!((code, report["findings"].as_array().unwrap().len()), (0, 0));
 }
 
-#[test]
-fn each_kind_is_compiled_once_however_many_objects_and_runs() {
-    let linter = kubelint::Linter::new(kubelint::Config::default()).unwrap();
-    let docs: String = (0..200)
-        .map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\nspec: {{ports: [{{port: 80}}]}}\n---\n"))
-        .collect();
-    let first = linter.lint_str("many.yaml", &docs);
-    assert_eq!(first.summary.objects, 400);
-    assert_eq!(linter.schemas().compiled(), 2);
-    linter.lint_str("again.yaml", &docs);
-    assert_eq!(linter.schemas().compiled(), 2, "a second run reuses the validators");
-}
-
 /// A Deployment whose `replicas` is `value`, in YAML and in JSON.
 fn deployment(value: &str) -> (String, String) {
     let yaml = format!(

@@ -12,9 +12,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use kubelint::engine::config::{NamespaceMode, WebhookSettings};
-use kubelint::model::{Inventory, Object};
-use kubelint::rules::{Context, Family, Rule, RuleInfo};
+use kubelint::config::{NamespaceMode, WebhookSettings};
+use kubelint::rules::{Context, Family, Inventory, Object, Rule, RuleInfo};
 use kubelint::webhook::client::{Client, Connection};
 use kubelint::webhook::hygiene::{MAX_MESSAGE_RUNES, MAX_WARNING_RUNES, MAX_WARNINGS_RUNES};
 use kubelint::webhook::metrics::sample;

@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use kubelint::report::{Format, render_to_string};
 use kubelint::{Config, Input, Linter, Report, RunOptions, Severity};
@@ -487,31 +487,26 @@ pub fn config(data: &[u8]) {
 /// `script`: UTF-8 bytes as a Rhai rule script. One that loads joins a linter as an extra
 /// rule (as a `ruleDirs` script would) and runs on [`SAMPLE`].
 pub fn script(data: &[u8]) {
-    use kubelint::rules::script::{ScriptRule, sandboxed_engine};
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let engine = Arc::new(sandboxed_engine());
-    let rule = match ScriptRule::load(&engine, Path::new("fuzz.rhai"), text) {
-        Ok(Ok(rule)) => rule,
-        Ok(Err(finding)) => {
-            // A script that does not compile: one rule-error inside the script.
-            let e = finding.span.end as usize;
-            assert!(e <= finding.file.text.len() && finding.file.text.is_char_boundary(e));
-            assert!(finding.start.line >= 1 && finding.start.line as usize <= text.lines().count().max(1) + 1);
-            return;
-        }
-        Err(_) => return,
-    };
-    let Ok(linter) = Linter::with_rules(Config::default(), RunOptions::default(), vec![Box::new(rule)]) else {
+    // A script whose metadata is missing or invalid does not build a linter.
+    let Ok(linter) = Linter::with_options(Config::default(), RunOptions::default().script("fuzz.rhai", text)) else {
         return;
     };
     let report = linter.lint_str("sample.yaml", SAMPLE);
+    // A script that does not compile: one rule-error inside the script.
+    for finding in report.findings.iter().filter(|f| f.file.path == Path::new("fuzz.rhai")) {
+        assert_eq!(&*finding.rule, "rule-error");
+        let e = finding.span.end as usize;
+        assert!(e <= finding.file.text.len() && finding.file.text.is_char_boundary(e));
+        assert!(finding.start.line >= 1 && finding.start.line as usize <= text.lines().count().max(1) + 1);
+    }
     check_report(&report);
 }
 
 /// The webhook built once: default settings, empty context, denying on errors.
 #[cfg(feature = "webhook")]
 pub fn webhook() -> &'static kubelint::webhook::Webhook {
-    use kubelint::engine::config::WebhookSettings;
+    use kubelint::config::WebhookSettings;
     static HOOK: OnceLock<kubelint::webhook::Webhook> = OnceLock::new();
     HOOK.get_or_init(|| {
         let linter = Linter::new(Config::default()).expect("the default config builds");

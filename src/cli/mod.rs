@@ -1,4 +1,5 @@
-//! The command line: `kubelint check`, `kubelint rules`.
+//! The command line: `kubelint check`, `kubelint rules`. Not part of the library's API:
+//! public (and hidden) only for the binary and kubelint's own tests.
 
 pub mod rule_tests;
 
@@ -227,6 +228,11 @@ pub enum RulesCommand {
     },
 }
 
+/// The binary: parses the process's arguments and runs.
+pub fn main() -> ExitCode {
+    run(Cli::parse())
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(*args),
@@ -353,6 +359,10 @@ fn repo_rule_dir(args: &CheckArgs) -> Option<PathBuf> {
     } else {
         base.join("rules")
     };
+    // Without scripted rules, a `rules/` folder found by convention is not an error.
+    if !cfg!(feature = "scripts") {
+        return None;
+    }
     let has_scripts = std::fs::read_dir(&dir)
         .map(|mut entries| entries.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "rhai"))))
         .unwrap_or(false);
@@ -377,6 +387,7 @@ fn check(args: CheckArgs) -> ExitCode {
         rule_dirs: repo_rule_dir(&args).into_iter().chain(args.rule_dirs.clone()).collect(),
         max_findings_per_object: args.max_findings_per_object.map(|n| n as usize),
         max_findings_per_run: args.max_findings_per_run.map(|n| n as usize),
+        scripts: Vec::new(),
     };
     let linter = match Linter::with_options(config, options) {
         Ok(l) => l,
@@ -423,7 +434,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         eprintln!(
             "kubelint: recorded {} in {}; check with `--baseline {}` to see only new ones",
-            match baseline.len() {
+            match baseline.recorded() {
                 1 => "1 finding".to_string(),
                 n => format!("{n} findings"),
             },

@@ -44,6 +44,7 @@ struct Entry {
 
 /// What applying a baseline did to a report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Applied {
     /// Findings left out because the baseline records them.
     pub baselined: usize,
@@ -101,13 +102,8 @@ impl Baseline {
     }
 
     /// Findings recorded (counting repeats).
-    pub fn len(&self) -> u64 {
+    pub fn recorded(&self) -> u64 {
         self.entries.values().map(|e| e.count).sum()
-    }
-
-    /// Whether nothing is recorded.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 
     /// The file's text.
@@ -190,15 +186,12 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Config, Linter};
+    use crate::{Config, Linter, RunOptions};
 
     const ONE: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers:\n  - {name: web, image: nginx:latest}\n";
 
     fn lint(text: &str) -> Report {
-        let options = crate::RunOptions {
-            only: vec!["latest-tag".into(), "privileged-container".into()],
-            ..Default::default()
-        };
+        let options = RunOptions::default().only(["latest-tag", "privileged-container"]);
         Linter::with_options(Config::default(), options)
             .unwrap()
             .lint_str("pod.yaml", text)
@@ -207,7 +200,7 @@ mod tests {
     #[test]
     fn recorded_findings_survive_line_shifts_and_new_ones_are_reported() {
         let baseline = Baseline::of(&lint(ONE));
-        assert_eq!(baseline.len(), 1);
+        assert_eq!(baseline.recorded(), 1);
         // Comments above shift every line; a new privileged container is a new finding.
         let later = format!(
             "# moved down\n# by two lines\n{}  - {{name: tool, image: busybox:1.36, securityContext: {{privileged: true}}}}\n",
@@ -227,7 +220,7 @@ mod tests {
     fn fixed_findings_are_counted_and_repeats_count() {
         let two = format!("{ONE}  - {{name: side, image: redis:latest}}\n");
         let baseline = Baseline::of(&lint(&two));
-        assert_eq!(baseline.len(), 2);
+        assert_eq!(baseline.recorded(), 2);
         let mut report = lint(
             "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers:\n  - {name: web, image: nginx:1.27.2}\n",
         );

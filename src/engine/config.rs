@@ -8,13 +8,14 @@
 //!     severity: warning
 //!     enabled: true
 //!     params: {}
-//! exclude:
+//! exclude:                     # relative to this file's folder
 //!   - vendor/**
 //! namespace: team-a
 //! kubernetesVersion: "1.37"    # schemas and API deprecations of this version
 //! strict: true                 # report unknown fields
 //! crds: [crds/]                # CRD files or folders, relative to this file
 //! schemaDirs: [schemas/]       # JSON schemas naming their x-kubernetes-group-version-kind
+//! ruleDirs: [policies/]        # folders of Rhai rule scripts (feature `scripts`)
 //! limits:                      # findings kept per rule (the others are counted)
 //!   findingsPerObject: 100     # on one object
 //!   findingsPerRun: 20000      # in one run
@@ -33,9 +34,13 @@ pub const CONFIG_FILE_NAMES: [&str; 2] = [".kubelint.yaml", ".kubelint.yml"];
 
 /// A rule's entry in the config.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct RuleConfig {
+    /// `on`/`off`, or `enabled:`; unset: the rule's default.
     pub enabled: Option<bool>,
+    /// A severity; unset: the rule's default.
     pub severity: Option<Severity>,
+    /// `params:`, as JSON values.
     pub params: BTreeMap<String, serde_json::Value>,
     /// Where the entry was written, for errors found later (unknown rule, bad parameter).
     pub origin: Option<Origin>,
@@ -43,13 +48,17 @@ pub struct RuleConfig {
 
 /// A place in the config file.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Origin {
+    /// The config file.
     pub file: PathBuf,
+    /// The line and column in it.
     pub position: Position,
 }
 
 /// How the admission webhook treats a namespace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum NamespaceMode {
     /// Deny requests with findings at or above the threshold.
     Enforce,
@@ -59,6 +68,7 @@ pub enum NamespaceMode {
 
 /// The `webhook:` section.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct WebhookSettings {
     /// Namespaces whose requests are allowed without linting.
     pub exempt_namespaces: Vec<String>,
@@ -68,19 +78,40 @@ pub struct WebhookSettings {
     pub deny_on: Option<Severity>,
 }
 
-/// The `limits:` section: how many findings of one rule a run keeps (unset: the defaults
-/// of [`crate::vocab::limits`]).
+/// The `limits:` section: how many findings of one rule a run keeps (unset: the defaults,
+/// [`FindingLimits::default`](crate::FindingLimits::default)).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LimitSettings {
+    /// `findingsPerObject`.
     pub findings_per_object: Option<usize>,
+    /// `findingsPerRun`.
     pub findings_per_run: Option<usize>,
 }
 
-/// The linter's configuration.
+/// The linter's configuration: what `.kubelint.yaml` says ([`Config::load`],
+/// [`Config::parse`]), or [`Config::default`] changed field by field. Paths in it are
+/// relative to the config file's folder.
+///
+/// ```
+/// use kubelint::{Config, Linter};
+///
+/// let config = Config::parse(std::path::Path::new("repo/.kubelint.yaml"), "rules:\n  latest-tag: error\n").unwrap();
+/// let linter = Linter::new(config).unwrap();
+/// let state = linter.rule_states().iter().find(|s| s.info.id == "latest-tag").unwrap();
+/// assert_eq!(state.severity, kubelint::Severity::Error);
+///
+/// let e = Config::parse(std::path::Path::new("k.yaml"), "rules:\n  latest-tg: off\n").unwrap();
+/// let e = Linter::new(e).err().unwrap();
+/// assert_eq!(e.to_string(), "k.yaml:2:3: unknown rule `latest-tg` (did you mean `latest-tag`?)");
+/// ```
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Config {
+    /// Per-rule settings, by rule id.
     pub rules: BTreeMap<String, RuleConfig>,
-    /// Glob patterns to leave out of the walk.
+    /// Glob patterns to leave out of the walk, relative to the config file's folder
+    /// ([`Config::source`]'s parent; the working directory when there is no source).
     pub exclude: Vec<String>,
     /// Namespace for objects that name none (`default` when unset).
     pub namespace: Option<String>,
@@ -102,11 +133,25 @@ pub struct Config {
     pub source: Option<PathBuf>,
 }
 
-/// A config that cannot be used; the CLI exits with code 2.
+/// A config or options that cannot be used (the CLI exits with code 2): the message, and
+/// where in the config file the problem was written when it was.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ConfigError {
+    /// The file, line and column, when the problem is in a config file.
     pub origin: Option<Origin>,
+    /// What is wrong.
     pub message: String,
+}
+
+impl ConfigError {
+    /// An error with no place in a config file.
+    pub fn new(message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            origin: None,
+            message: message.into(),
+        }
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -143,6 +188,7 @@ impl Config {
         None
     }
 
+    /// Reads and parses a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             origin: None,
@@ -242,10 +288,10 @@ impl Config {
                         let s = i
                             .as_str()
                             .ok_or_else(|| err(i.span.start, "a path must be a string".into()))?;
-                        let list = if e.key == "crds" {
-                            &mut config.crds
-                        } else {
-                            &mut config.schema_dirs
+                        let list = match e.key.as_str() {
+                            "crds" => &mut config.crds,
+                            "schemaDirs" => &mut config.schema_dirs,
+                            _ => &mut config.rule_dirs,
                         };
                         list.push(base.join(s));
                     }
@@ -427,6 +473,9 @@ mod tests {
         assert_eq!(c.strict, Some(false));
         assert_eq!(c.crds, vec![PathBuf::from("conf/crds/a.yaml")]);
         assert_eq!(c.schema_dirs, vec![PathBuf::from("conf/s")]);
+        let c = Config::parse(Path::new("conf/.kubelint.yaml"), "ruleDirs: [policies]\n").unwrap();
+        assert_eq!(c.rule_dirs, vec![PathBuf::from("conf/policies")]);
+        assert!(c.schema_dirs.is_empty() && c.crds.is_empty());
     }
 
     #[test]

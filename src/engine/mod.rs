@@ -10,7 +10,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 pub mod baseline;
-pub mod config;
+pub(crate) mod config;
 
 use self::config::{Config, ConfigError};
 use crate::load::discover::{DiscoverOptions, discover};
@@ -25,30 +25,92 @@ use crate::vocab::suggest::did_you_mean;
 use crate::vocab::{Finding, Report, RuleState, Severity, Summary};
 
 /// One input: a path on disk (file or folder), text with a name, or raw bytes with a
-/// name (stdin).
+/// name (stdin). The name is the path reports show (and what `kustomization.yaml` and
+/// exclude patterns see).
+///
+/// ```
+/// use kubelint::{Config, Input, Linter};
+///
+/// let linter = Linter::new(Config::default()).unwrap();
+/// let report = linter
+///     .lint_inputs(&[
+///         Input::text("deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"),
+///         Input::bytes("svc.yaml", b"apiVersion: v1\nkind: Service\nmetadata: {name: web}\n".to_vec()),
+///     ])
+///     .unwrap();
+/// assert_eq!(report.summary.files, 2);
+/// assert_eq!(report.summary.objects, 2);
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Input {
+    /// A file or a folder (walked: `.yaml`, `.yml` and `.json` files, ignore files honoured).
     Path(PathBuf),
+    /// A document stream already decoded.
     Text {
+        /// The path reports show.
         name: String,
+        /// The YAML or JSON text.
         text: String,
     },
     /// A stream as read (stdin): bounded by the run's `max_file_size`, decoded per
     /// document (a document that is not UTF-8 is a finding, the others are checked), and
     /// left out when `name` matches an exclude pattern.
     Bytes {
+        /// The path reports show.
         name: String,
+        /// The bytes as read.
         bytes: Vec<u8>,
     },
 }
 
-/// Options of a run that are not rule settings.
+impl Input {
+    /// A file or folder on disk.
+    pub fn path(path: impl Into<PathBuf>) -> Input {
+        Input::Path(path.into())
+    }
+
+    /// Text named `name`.
+    pub fn text(name: impl Into<String>, text: impl Into<String>) -> Input {
+        Input::Text {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Bytes named `name` (decoded per document; see [`Input::Bytes`]).
+    pub fn bytes(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Input {
+        Input::Bytes {
+            name: name.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// Options of a linter that are not rule settings: what the command line adds to the
+/// config. Start from [`RunOptions::default`] and chain the setters; fields may be added
+/// in any release, so a struct literal is not possible outside kubelint.
+///
+/// ```
+/// use kubelint::{Config, Linter, RunOptions};
+///
+/// let options = RunOptions::default()
+///     .only(["latest-tag"])
+///     .kubernetes_version("1.35")
+///     .max_findings_per_object(10);
+/// let linter = Linter::with_options(Config::default(), options).unwrap();
+/// assert_eq!(linter.limits().findings_per_object, 10);
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RunOptions {
+    /// Walk hidden files and folders too.
     pub hidden: bool,
+    /// Ignore `.gitignore`, `.ignore` and `.kubelintignore` files.
     pub no_ignore: bool,
+    /// Larger files are an `unreadable-file` finding instead of being read.
     pub max_file_size: u64,
-    /// Extra exclude globs (added to the config's).
+    /// Extra exclude globs (added to the config's), relative to the working directory.
     pub exclude: Vec<String>,
     /// Run only these object rules (enabling them if they are off by default); input
     /// rules always run. Empty: every enabled rule.
@@ -61,8 +123,11 @@ pub struct RunOptions {
     pub crds: Vec<PathBuf>,
     /// More schema folders (added to the config's).
     pub schema_dirs: Vec<PathBuf>,
-    /// Folders of Rhai rule scripts (added to the config's `ruleDirs`).
+    /// Folders of Rhai rule scripts (added to the config's `ruleDirs`; feature `scripts`).
     pub rule_dirs: Vec<PathBuf>,
+    /// Rhai rule scripts given as text: (name, text), loaded after the folders' (feature
+    /// `scripts`).
+    pub scripts: Vec<(PathBuf, String)>,
     /// Findings of one rule on one object (overrides the config's `limits`).
     pub max_findings_per_object: Option<usize>,
     /// Findings of one rule in one run (overrides the config's `limits`).
@@ -82,15 +147,117 @@ impl Default for RunOptions {
             crds: Vec::new(),
             schema_dirs: Vec::new(),
             rule_dirs: Vec::new(),
+            scripts: Vec::new(),
             max_findings_per_object: None,
             max_findings_per_run: None,
         }
     }
 }
 
+impl RunOptions {
+    /// Walk hidden files and folders too.
+    pub fn hidden(mut self, hidden: bool) -> Self {
+        self.hidden = hidden;
+        self
+    }
+
+    /// Ignore `.gitignore`, `.ignore` and `.kubelintignore` files.
+    pub fn no_ignore(mut self, no_ignore: bool) -> Self {
+        self.no_ignore = no_ignore;
+        self
+    }
+
+    /// The largest file read (bytes).
+    pub fn max_file_size(mut self, bytes: u64) -> Self {
+        self.max_file_size = bytes;
+        self
+    }
+
+    /// Adds an exclude glob.
+    pub fn exclude(mut self, pattern: impl Into<String>) -> Self {
+        self.exclude.push(pattern.into());
+        self
+    }
+
+    /// Runs only these object rules (see [`RunOptions::only`](RunOptions#structfield.only)).
+    pub fn only<I, S>(mut self, rules: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.only = rules.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The target Kubernetes version (`"1.37"`).
+    pub fn kubernetes_version(mut self, version: impl Into<String>) -> Self {
+        self.kubernetes_version = Some(version.into());
+        self
+    }
+
+    /// `false` turns `unknown-field` off.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = Some(strict);
+        self
+    }
+
+    /// Adds a CRD file or folder.
+    pub fn crd(mut self, path: impl Into<PathBuf>) -> Self {
+        self.crds.push(path.into());
+        self
+    }
+
+    /// Adds a folder of JSON schemas.
+    pub fn schema_dir(mut self, path: impl Into<PathBuf>) -> Self {
+        self.schema_dirs.push(path.into());
+        self
+    }
+
+    /// Adds a folder of Rhai rule scripts (feature `scripts`; without it, building the
+    /// linter fails).
+    pub fn rule_dir(mut self, path: impl Into<PathBuf>) -> Self {
+        self.rule_dirs.push(path.into());
+        self
+    }
+
+    /// Adds a Rhai rule script given as text; `name` is the path its findings show
+    /// (feature `scripts`; without it, building the linter fails). A script that does not
+    /// compile is a `rule-error` finding in every run; one whose `meta()` is invalid fails
+    /// the build of the linter.
+    pub fn script(mut self, name: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        self.scripts.push((name.into(), text.into()));
+        self
+    }
+
+    /// Findings of one rule kept on one object.
+    pub fn max_findings_per_object(mut self, n: usize) -> Self {
+        self.max_findings_per_object = Some(n);
+        self
+    }
+
+    /// Findings of one rule kept in one run.
+    pub fn max_findings_per_run(mut self, n: usize) -> Self {
+        self.max_findings_per_run = Some(n);
+        self
+    }
+}
+
+/// The findings of one file, handed over by [`Linter::lint_streaming`] as soon as the file
+/// is checked.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct FileFindings {
+    /// The file's path, as reports show it.
+    pub path: PathBuf,
+    /// Its findings, in report order: loading problems and every object's findings, with
+    /// the config's severities, without the suppressed ones, at most the limit per object
+    /// for each rule (the run-wide limit applies to the final [`Report`] only).
+    pub findings: Vec<Finding>,
+}
+
 /// Objects that other objects are judged against (the admission webhook's `--context`):
 /// loaded, indexed and with their CRDs gathered once by [`Linter::load_context`] or
-/// [`Linter::context_of`]. Share it (`Arc`) between threads and runs; a run in it
+/// [`Linter::prepare_context`]. Share it (`Arc`) between threads and runs; a run in it
 /// ([`Linter::lint_in_context`]) pays for its own objects only, not for the context's.
 pub struct PreparedContext {
     inventory: Arc<Inventory>,
@@ -112,6 +279,14 @@ impl PreparedContext {
 /// A run that stopped before its end because its cancel flag was set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the run was cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}
 
 /// A configured linter: build once, use for many runs, from many threads.
 ///
@@ -146,6 +321,7 @@ impl Linter {
         Linter::with_options(config, RunOptions::default())
     }
 
+    /// A linter with the built-in rules and `options` (what the command line adds).
     pub fn with_options(config: Config, options: RunOptions) -> Result<Linter, ConfigError> {
         Linter::with_rules(config, options, Vec::new())
     }
@@ -158,10 +334,30 @@ impl Linter {
         rules.extend(extra);
         let reserved: Vec<&str> = catalog(&rules).iter().map(|r| r.id).collect();
         let dirs: Vec<PathBuf> = config.rule_dirs.iter().chain(&options.rule_dirs).cloned().collect();
-        let scripts =
-            rules::script::load_all(&dirs, &reserved).map_err(|message| ConfigError { origin: None, message })?;
-        rules.extend(scripts.rules.into_iter().map(|r| Box::new(r) as Box<dyn Rule>));
-        let script_errors = scripts.errors;
+        #[cfg(feature = "scripts")]
+        let script_errors = {
+            let scripts = rules::script::load_all(&dirs, &options.scripts, &reserved)
+                .map_err(|message| ConfigError { origin: None, message })?;
+            rules.extend(scripts.rules.into_iter().map(|r| Box::new(r) as Box<dyn Rule>));
+            scripts.errors
+        };
+        #[cfg(not(feature = "scripts"))]
+        let script_errors = {
+            if let Some(dir) = dirs.first() {
+                return Err(ConfigError::new(format!(
+                    "rule folder {}: kubelint was built without scripted rules (feature `scripts`)",
+                    dir.display()
+                )));
+            }
+            if let Some((name, _)) = options.scripts.first() {
+                return Err(ConfigError::new(format!(
+                    "rule script {}: kubelint was built without scripted rules (feature `scripts`)",
+                    name.display()
+                )));
+            }
+            let _ = &reserved;
+            Vec::new()
+        };
         let catalog = catalog(&rules);
         let mut settings: HashMap<&'static str, RuleSettings> = catalog
             .iter()
@@ -220,8 +416,8 @@ impl Linter {
             schema_dirs: config.schema_dirs.iter().chain(&options.schema_dirs).cloned().collect(),
         };
         let schemas = Schemas::new(&schema_options).map_err(|message| ConfigError { origin: None, message })?;
-        let excludes: Vec<String> = config.exclude.iter().chain(&options.exclude).cloned().collect();
-        load::discover::build_excludes(&excludes).map_err(|message| ConfigError { origin: None, message })?;
+        load::discover::build_excludes(&config.exclude).map_err(|message| ConfigError { origin: None, message })?;
+        load::discover::build_excludes(&options.exclude).map_err(|message| ConfigError { origin: None, message })?;
         if !options.only.is_empty() {
             for id in &options.only {
                 if !catalog.iter().any(|i| i.id == id) {
@@ -299,17 +495,25 @@ impl Linter {
         &self.catalog
     }
 
+    /// Every rule as this linter runs it (enabled or not, effective severity), in the
+    /// order of [`Linter::rules`].
+    pub fn rule_states(&self) -> &[RuleState] {
+        &self.states
+    }
+
     /// A rule's effective settings.
     pub fn settings(&self, id: &str) -> Option<&RuleSettings> {
         self.settings.get(id)
     }
 
+    /// The config the linter was built from.
     pub fn config(&self) -> &Config {
         &self.config
     }
 
     /// The schemas this linter validates against.
-    pub fn schemas(&self) -> &Schemas {
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn schemas(&self) -> &Schemas {
         &self.schemas
     }
 
@@ -344,9 +548,60 @@ impl Linter {
         self.lint(inputs, true)
     }
 
+    /// Lints like [`Linter::lint_inputs`], and hands each file's findings to `on_file` as
+    /// soon as that file is checked, on the calling thread, while the other files are
+    /// still being checked. Returns the same report as [`Linter::lint_inputs`].
+    ///
+    /// Order and guarantees:
+    /// - all inputs are loaded first (cross-object rules need every object), then files
+    ///   are checked in parallel; `on_file` is called once for every file that has objects
+    ///   or findings, in the order the files finish (not a fixed order);
+    /// - a [`FileFindings`] is complete: every finding of that file (loading problems and
+    ///   all its objects' findings, cross-object ones included), in report order, with the
+    ///   config's severities, suppressed ones left out;
+    /// - what concerns the run as a whole comes last, in the returned [`Report`] only: the
+    ///   run-wide limit per rule ([`FindingLimits::findings_per_run`]), `rule-error`s
+    ///   about rule scripts, and the summary.
+    ///
+    /// ```
+    /// use kubelint::{Config, Input, Linter};
+    ///
+    /// let linter = Linter::new(Config::default()).unwrap();
+    /// let pod = |name: &str| format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec: {{containers: [{{name: a, image: nginx}}]}}\n");
+    /// let inputs = [Input::text("a.yaml", pod("a")), Input::text("b.yaml", pod("b"))];
+    /// let mut seen = Vec::new();
+    /// let report = linter
+    ///     .lint_streaming(&inputs, |file| seen.push((file.path, file.findings.len())))
+    ///     .unwrap();
+    /// seen.sort();
+    /// assert_eq!(seen.len(), 2);
+    /// assert_eq!(seen.iter().map(|(_, n)| n).sum::<usize>(), report.findings.len());
+    /// ```
+    ///
+    /// [`FindingLimits::findings_per_run`]: crate::FindingLimits#structfield.findings_per_run
+    pub fn lint_streaming(
+        &self,
+        inputs: &[Input],
+        mut on_file: impl FnMut(FileFindings),
+    ) -> Result<Report, ConfigError> {
+        let started = Instant::now();
+        let (loaded, files) = self.load_inputs(inputs, true)?;
+        Ok(self
+            .check(loaded, files, started, None, None, Some(&mut on_file))
+            .expect("a run without a cancel flag is not cancelled"))
+    }
+
     /// `strict`: a path in `inputs` that cannot be read is an error, not a finding.
     fn lint(&self, inputs: &[Input], strict: bool) -> Result<Report, ConfigError> {
         let started = Instant::now();
+        let (loaded, files) = self.load_inputs(inputs, strict)?;
+        Ok(self
+            .check(loaded, files, started, None, None, None)
+            .expect("a run without a cancel flag is not cancelled"))
+    }
+
+    /// Loads `inputs`: the files read, and how many there were.
+    fn load_inputs(&self, inputs: &[Input], strict: bool) -> Result<(Vec<Loaded>, usize), ConfigError> {
         let options = self.discover_options();
         let max = self.options.max_file_size;
         let mut roots = Vec::new();
@@ -358,9 +613,9 @@ impl Linter {
                     loaded.push(load::load_file(Arc::new(SourceFile::new(name, text.clone()))));
                 }
                 Input::Bytes { name, bytes } => {
-                    let excludes = load::discover::build_excludes(&options.exclude)
+                    let excludes = load::discover::Excludes::new(&options)
                         .map_err(|message| ConfigError { origin: None, message })?;
-                    if !load::discover::is_excluded(&excludes, std::path::Path::new(name)) {
+                    if !excludes.matches(std::path::Path::new(name)) {
                         loaded.push(load::load_bytes(name, bytes.clone(), max));
                     }
                 }
@@ -401,21 +656,22 @@ impl Linter {
             }
             loaded.par_extend(found.files.par_iter().map(|p| load::load_path(p, max)));
         }
-        Ok(self
-            .check(loaded, files, started, None, None)
-            .expect("a run without a cancel flag is not cancelled"))
+        Ok((loaded, files))
     }
 
     /// The walk's options: the config's and the run's excludes, hidden files, ignore files.
     fn discover_options(&self) -> DiscoverOptions {
         DiscoverOptions {
-            exclude: self
-                .config
-                .exclude
-                .iter()
-                .chain(&self.options.exclude)
-                .cloned()
-                .collect(),
+            exclude: self.options.exclude.clone(),
+            // The config's patterns are relative to its folder.
+            based_exclude: Some((
+                self.config
+                    .source
+                    .as_deref()
+                    .and_then(std::path::Path::parent)
+                    .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf),
+                self.config.exclude.clone(),
+            )),
             hidden: self.options.hidden,
             no_ignore: self.options.no_ignore,
         }
@@ -452,8 +708,28 @@ impl Linter {
         Ok(self.context_of(documents))
     }
 
+    /// A context of any inputs (paths, texts, bytes; see [`Linter::load_context`]).
+    /// Documents that do not load are left out of it; a named path that cannot be read
+    /// is an error.
+    ///
+    /// ```
+    /// use kubelint::{Config, Input, Linter};
+    ///
+    /// let linter = Linter::new(Config::default()).unwrap();
+    /// let context = linter
+    ///     .prepare_context(&[Input::text("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n")])
+    ///     .unwrap();
+    /// assert_eq!(context.len(), 1);
+    /// let report = linter.lint_in_context(&context, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n");
+    /// assert_eq!(report.summary.objects, 1, "only the new object is checked");
+    /// ```
+    pub fn prepare_context(&self, inputs: &[Input]) -> Result<PreparedContext, ConfigError> {
+        let (loaded, _) = self.load_inputs(inputs, true)?;
+        Ok(self.context_of(loaded.into_iter().flat_map(|l| l.documents).collect()))
+    }
+
     /// A context of documents already in memory (see [`Linter::load_context`]).
-    pub fn context_of(&self, documents: Vec<crate::load::Document>) -> PreparedContext {
+    pub(crate) fn context_of(&self, documents: Vec<crate::load::Document>) -> PreparedContext {
         let inventory = Arc::new(Inventory::build(documents, self.default_namespace()));
         let crds = Arc::new(CrdSchemas::of(&inventory));
         PreparedContext { inventory, crds }
@@ -482,7 +758,7 @@ impl Linter {
         if cancel.load(Ordering::Relaxed) {
             return Err(Cancelled);
         }
-        self.check(vec![loaded], 1, started, Some(context), Some(cancel))
+        self.check(vec![loaded], 1, started, Some(context), Some(cancel), None)
     }
 
     /// Namespace for objects that name none.
@@ -491,7 +767,8 @@ impl Linter {
     }
 
     /// Lints already-loaded files; `context` objects are in the inventory but are not
-    /// checked. Stops early when `cancel` is set.
+    /// checked. Stops early when `cancel` is set. With `stream`, files are checked one task
+    /// each and handed over as each is done ([`Linter::lint_streaming`]).
     fn check(
         &self,
         loaded: Vec<Loaded>,
@@ -499,6 +776,7 @@ impl Linter {
         started: Instant,
         context: Option<&PreparedContext>,
         cancel: Option<&AtomicBool>,
+        stream: Option<&mut dyn FnMut(FileFindings)>,
     ) -> Result<Report, Cancelled> {
         let mut findings = self.script_errors.clone();
         let mut documents = Vec::new();
@@ -555,19 +833,26 @@ impl Linter {
         let limits = self.limits;
         // Per-object results are folded into bounded sets as they come, so a run holds at
         // most the limit per rule, however many objects it checks.
-        let mut collected = inventory
-            .objects
-            .par_iter()
-            .map(|o| {
-                check_object(
-                    o, &inventory, &schemas, &settings, &active, &runs, limits, cancel, &known,
-                )
-            })
-            .try_fold(Collected::default, |mut acc, c| {
-                acc.add_checked(c?, self, limits);
-                Ok(acc)
-            })
-            .try_reduce(Collected::default, |a, b| Ok(a.merge(b, limits)))?;
+        let check_one = |o: &Object| {
+            check_object(
+                o, &inventory, &schemas, &settings, &active, &runs, limits, cancel, &known,
+            )
+        };
+        let mut collected = match stream {
+            None => inventory
+                .objects
+                .par_iter()
+                .map(check_one)
+                .try_fold(Collected::default, |mut acc, c| {
+                    acc.add_checked(c?, self, limits);
+                    Ok(acc)
+                })
+                .try_reduce(Collected::default, |a, b| Ok(a.merge(b, limits)))?,
+            Some(on_file) => {
+                let input_findings = &findings[self.script_errors.len()..];
+                self.check_by_file(&inventory, input_findings, &check_one, on_file)?
+            }
+        };
         // Input findings (and scripts that do not compile).
         sort_dedup(&mut findings);
         for f in findings {
@@ -595,6 +880,88 @@ impl Linter {
             dropped,
             limits,
             rules: Arc::clone(&self.states),
+        })
+    }
+}
+
+impl Linter {
+    /// The findings a file's batch shows: the config's switches and severities applied,
+    /// `rule-error`s (about scripts) left for the report.
+    fn streamed(&self, f: &Finding) -> Option<Finding> {
+        if &*f.rule == rules::RULE_ERROR.id {
+            return None;
+        }
+        let mut f = f.clone();
+        if let Some(s) = self.settings.get(&*f.rule) {
+            if !s.enabled {
+                return None;
+            }
+            f.severity = s.severity;
+        }
+        Some(f)
+    }
+
+    /// Checks the objects file by file (one task per file), hands each file's findings to
+    /// `on_file` on this thread as each file is done, and collects them for the report.
+    fn check_by_file(
+        &self,
+        inventory: &Inventory,
+        input_findings: &[Finding],
+        check_one: &(dyn Fn(&Object) -> Result<Checked, Cancelled> + Sync),
+        on_file: &mut dyn FnMut(FileFindings),
+    ) -> Result<Collected, Cancelled> {
+        let limits = self.limits;
+        // Files in input order: their objects and their loading findings.
+        type Group<'o> = (Arc<SourceFile>, Vec<&'o Object>, Vec<&'o Finding>);
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        let mut index: HashMap<*const SourceFile, usize> = HashMap::new();
+        let mut group = |file: &Arc<SourceFile>| -> usize {
+            *index.entry(Arc::as_ptr(file)).or_insert_with(|| {
+                groups.push((Arc::clone(file), Vec::new(), Vec::new()));
+                groups.len() - 1
+            })
+        };
+        let objects: Vec<usize> = inventory.objects.iter().map(|o| group(&o.doc.file)).collect();
+        let loading: Vec<usize> = input_findings.iter().map(|f| group(&f.file)).collect();
+        for (o, g) in inventory.objects.iter().zip(objects) {
+            groups[g].1.push(o);
+        }
+        for (f, g) in input_findings.iter().zip(loading) {
+            groups[g].2.push(f);
+        }
+        let (tx, rx) = std::sync::mpsc::channel::<FileFindings>();
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(move || {
+                groups
+                    .into_par_iter()
+                    .map_with(tx, |tx, (file, objects, loading)| {
+                        let mut acc = Collected::default();
+                        let mut batch: Vec<Finding> = loading.iter().filter_map(|f| self.streamed(f)).collect();
+                        for o in objects {
+                            let checked = check_one(o)?;
+                            batch.extend(checked.reported.iter().filter_map(|f| self.streamed(f)));
+                            acc.add_checked(checked, self, limits);
+                        }
+                        sort_dedup(&mut batch);
+                        // `unknown-kind` once per kind and file, as in the report.
+                        let mut kinds = std::collections::HashSet::new();
+                        batch.retain(|f| {
+                            &*f.rule != schema::UNKNOWN_KIND.id
+                                || kinds.insert(f.object.as_ref().map(|o| (o.api_version.clone(), o.kind.clone())))
+                        });
+                        // The receiver lives until every sender is gone.
+                        let _ = tx.send(FileFindings {
+                            path: file.path.clone(),
+                            findings: batch,
+                        });
+                        Ok(acc)
+                    })
+                    .try_reduce(Collected::default, |a, b| Ok(a.merge(b, limits)))
+            });
+            for file in rx {
+                on_file(file);
+            }
+            worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
     }
 }
@@ -641,7 +1008,7 @@ impl Collected {
         }
         let ranked = Ranked { finding: f, object };
         let f = &ranked.finding;
-        if !suppressed && &*f.rule == rules::script::RULE_ERROR.id {
+        if !suppressed && &*f.rule == rules::RULE_ERROR.id {
             let key = (
                 f.file.path.clone(),
                 f.span.start,
@@ -885,10 +1252,10 @@ struct Checked {
 
 /// A `rule-error` for a rule (or the schema check) that panicked on an object.
 fn panicked(what: &str, object: &Object, payload: &(dyn std::any::Any + Send)) -> Finding {
-    let rule = &rules::script::RULE_ERROR;
+    let rule = &rules::RULE_ERROR;
     let message = format!(
         "{what} panicked on this object ({}); the other rules still ran. This is a bug: please report it",
-        rules::script::panic_message(payload)
+        rules::panic_message(payload)
     );
     finding_at(rule, rule.severity, object, "/metadata/name", At::Value, message)
 }
@@ -1006,7 +1373,7 @@ fn check_object<'s>(
 fn cap_per_rule(findings: &mut Vec<Finding>, cap: usize) -> Vec<(Arc<str>, u64)> {
     let mut counts: HashMap<Arc<str>, u64> = HashMap::new();
     findings.retain(|f| {
-        if &*f.rule == rules::script::RULE_ERROR.id {
+        if &*f.rule == rules::RULE_ERROR.id {
             return true;
         }
         let n = counts.entry(Arc::clone(&f.rule)).or_default();
@@ -1072,12 +1439,12 @@ fn unknown_ignored_rules(object: &Object, known: &[&'static str], settings: &Rul
     }
 }
 
-pub fn catalog(rules: &[Box<dyn Rule>]) -> Vec<&'static RuleInfo> {
+pub(crate) fn catalog(rules: &[Box<dyn Rule>]) -> Vec<&'static RuleInfo> {
     crate::load::problems::ALL
         .iter()
         .copied()
         .chain(crate::schema::ALL.iter().copied())
-        .chain(std::iter::once(&rules::script::RULE_ERROR))
+        .chain(std::iter::once(&rules::RULE_ERROR))
         .chain(rules.iter().map(|r| r.info()))
         .collect()
 }
@@ -1342,5 +1709,18 @@ spec: {hostPID: true, containers: [{name: a, image: x}]}
         );
         assert_eq!(r.findings.len(), 1);
         assert_eq!(r.findings[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn each_kind_is_compiled_once_however_many_objects_and_runs() {
+        let linter = Linter::new(Config::default()).unwrap();
+        let docs: String = (0..200)
+            .map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\nspec: {{ports: [{{port: 80}}]}}\n---\n"))
+            .collect();
+        let first = linter.lint_str("many.yaml", &docs);
+        assert_eq!(first.summary.objects, 400);
+        assert_eq!(linter.schemas().compiled(), 2);
+        linter.lint_str("again.yaml", &docs);
+        assert_eq!(linter.schemas().compiled(), 2, "a second run reuses the validators");
     }
 }

@@ -11,6 +11,9 @@ pub struct DiscoverOptions {
     /// Glob patterns to leave out (`vendor/**`, `*.json`, `**/testdata/**`): matched against
     /// the path as the walk yields it and against the file name alone.
     pub exclude: Vec<String>,
+    /// Glob patterns to leave out, relative to a folder (a config file's): matched against
+    /// the path relative to that folder and against the file name alone.
+    pub based_exclude: Option<(PathBuf, Vec<String>)>,
     /// Walk hidden files and folders too (skipped by default, like `.git`).
     pub hidden: bool,
     /// Ignore `.gitignore`, `.ignore` and `.kubelintignore` files.
@@ -56,10 +59,57 @@ pub(crate) fn is_excluded(set: &GlobSet, path: &Path) -> bool {
     set.is_match(stripped) || path.file_name().is_some_and(|n| set.is_match(Path::new(n)))
 }
 
+/// The exclude patterns of a walk: those relative to the working directory (as the walk
+/// yields paths) and those relative to a folder (a config file's).
+#[derive(Clone, Debug)]
+pub(crate) struct Excludes {
+    here: GlobSet,
+    based: Option<(PathBuf, GlobSet)>,
+}
+
+impl Excludes {
+    pub(crate) fn new(options: &DiscoverOptions) -> Result<Excludes, String> {
+        let here = build_excludes(&options.exclude)?;
+        let based = match &options.based_exclude {
+            Some((base, patterns)) if !patterns.is_empty() => Some((absolute(base), build_excludes(patterns)?)),
+            _ => None,
+        };
+        Ok(Excludes { here, based })
+    }
+
+    pub(crate) fn matches(&self, path: &Path) -> bool {
+        if is_excluded(&self.here, path) {
+            return true;
+        }
+        let Some((base, set)) = &self.based else {
+            return false;
+        };
+        match absolute(path).strip_prefix(base) {
+            Ok(rel) => is_excluded(set, rel),
+            // Outside the folder: only the file name can match.
+            Err(_) => path.file_name().is_some_and(|n| set.is_match(Path::new(n))),
+        }
+    }
+}
+
+/// `path` made absolute against the working directory, lexically (no symlink resolution).
+fn absolute(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // `a/./b` and `a/.` compare like `a/b` and `a`.
+    abs.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
 /// Walks `roots` in parallel. Fails only on an invalid exclude pattern: unreadable paths
 /// are returned in `errors` and `unreadable_roots`.
 pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discovered, String> {
-    let excludes = build_excludes(&options.exclude)?;
+    let excludes = Excludes::new(options)?;
     let mut out = Discovered::default();
     let mut walk_roots = Vec::new();
     for root in roots {
@@ -73,7 +123,7 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
             // Named explicitly: read it whatever it is (a FIFO's or a device's metadata says
             // neither file nor folder).
             Ok(_) => {
-                if !is_excluded(&excludes, root) {
+                if !excludes.matches(root) {
                     out.named.push(root.clone());
                 }
             }
@@ -100,7 +150,7 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
             builder.add_custom_ignore_filename(".kubelintignore");
         }
         let filter_set = excludes.clone();
-        builder.filter_entry(move |e| e.depth() == 0 || !is_excluded(&filter_set, e.path()));
+        builder.filter_entry(move |e| e.depth() == 0 || !filter_set.matches(e.path()));
         let found = Mutex::new((Vec::new(), Vec::new()));
         builder.build_parallel().run(|| {
             Box::new(|entry| {
@@ -184,6 +234,28 @@ mod tests {
             .collect();
         assert_eq!(names, vec!["a.yaml", "b.yml", "c.json", "deep/x/h.yaml"]);
         assert!(found.errors.is_empty());
+    }
+
+    #[test]
+    fn based_excludes_are_relative_to_their_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["conf/vendor/a.yaml", "conf/b.yaml", "vendor/c.yaml", "conf/x.json"] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "a: 1\n").unwrap();
+        }
+        let opts = DiscoverOptions {
+            based_exclude: Some((root.join("conf"), vec!["vendor/**".into(), "*.json".into()])),
+            ..Default::default()
+        };
+        let found = discover(&[root.to_path_buf()], &opts).unwrap();
+        let names: Vec<_> = found
+            .files
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        assert_eq!(names, vec!["conf/b.yaml", "vendor/c.yaml"]);
     }
 
     #[test]

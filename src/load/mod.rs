@@ -13,7 +13,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use crate::vocab::text::{LineIndex, Position, SourceFile, Span};
+pub use crate::vocab::text::{Position, SourceFile, Span};
 pub use node::{Entry, Node, Value};
 
 use self::problems as rules;

@@ -5,31 +5,48 @@ use crate::vocab::Span;
 
 /// A value read from a document, with its span.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Node {
+    /// The value.
     pub value: Value,
+    /// Where it was read: byte offsets in its file's text.
     pub span: Span,
 }
 
+/// A YAML/JSON value, resolved as Kubernetes reads YAML (1.2 core schema).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
+    /// `null`, `~` or nothing.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// Any other number.
     Float(f64),
+    /// A string.
     String(String),
+    /// A sequence, in document order.
     Seq(Vec<Node>),
+    /// A mapping, entries in document order.
     Map(Vec<Entry>),
 }
 
 /// One `key: value` of a mapping.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Entry {
+    /// The key.
     pub key: String,
+    /// Where the key was read.
     pub key_span: Span,
+    /// The value.
     pub value: Node,
 }
 
 impl Node {
+    /// A node holding `value`, read at `span`.
     pub fn new(value: Value, span: Span) -> Self {
         Node { value, span }
     }
@@ -55,6 +72,7 @@ impl Node {
         }
     }
 
+    /// The string, when this is one.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(s),
@@ -62,6 +80,7 @@ impl Node {
         }
     }
 
+    /// The boolean, when this is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self.value {
             Value::Bool(b) => Some(b),
@@ -69,6 +88,7 @@ impl Node {
         }
     }
 
+    /// The integer, when this is one.
     pub fn as_i64(&self) -> Option<i64> {
         match self.value {
             Value::Int(i) => Some(i),
@@ -77,6 +97,7 @@ impl Node {
         }
     }
 
+    /// The items, when this is a sequence.
     pub fn as_seq(&self) -> Option<&[Node]> {
         match &self.value {
             Value::Seq(items) => Some(items),
@@ -94,6 +115,7 @@ impl Node {
         self.get(key).and_then(Node::as_seq).unwrap_or_default()
     }
 
+    /// The entries, when this is a mapping.
     pub fn as_map(&self) -> Option<&[Entry]> {
         match &self.value {
             Value::Map(entries) => Some(entries),
@@ -101,6 +123,7 @@ impl Node {
         }
     }
 
+    /// Whether this is `null`.
     pub fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
     }

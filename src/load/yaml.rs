@@ -1,6 +1,6 @@
 //! Builds spanned document trees from saphyr-parser's event stream.
 //!
-//! The parser reports positions as (line, character column); the file's [`LineIndex`]
+//! The parser reports positions as (line, character column); the file's `LineIndex`
 //! turns them into byte offsets. Anchors and aliases are expanded within a budget (a
 //! billion-laughs file costs kilobytes), `<<` merge keys are applied, duplicate keys are
 //! reported at the second key, and a syntax error does not lose the rest of the stream:
@@ -41,7 +41,7 @@ pub enum ProblemKind {
     Syntax,
     DuplicateKey,
     AliasLimit,
-    /// A character that kubectl's YAML parser reads differently (see [`compat_patches`]).
+    /// A character that kubectl's YAML parser reads differently (see `compat_patches`).
     Differential,
 }
 
@@ -58,7 +58,7 @@ pub struct Problem {
 ///
 /// kubectl reads YAML with go-yaml v2 (YAML 1.1), kubelint with saphyr (YAML 1.2). Where
 /// the two read the same bytes differently, kubelint follows go-yaml: the text is rewritten
-/// to same-length ASCII before parsing (see [`compat_patches`]), so every byte offset stays
+/// to same-length ASCII before parsing (see `compat_patches`), so every byte offset stays
 /// exact, and merge keys apply in document order as go-yaml v2 applies them.
 pub fn parse_stream(file: &SourceFile) -> (Vec<ParsedDocument>, Vec<Problem>) {
     let patches = compat_patches(&file.text);

@@ -11,13 +11,14 @@ use super::selector::LabelSelector;
 use super::{Object, builtin_cluster_scoped};
 use crate::load::{Document, Node};
 
-/// All objects of a run, or the objects of one layer over a shared base inventory.
+/// All objects of a run, or the objects of one layer over a shared base inventory (a
+/// [`PreparedContext`](crate::PreparedContext)): what cross-object rules look through.
 #[derive(Debug, Default)]
 pub struct Inventory {
     /// The objects of this layer: all objects of a plain inventory; only the layer's own
     /// objects (not the base's) for one built with [`Inventory::over`]. To see every
     /// object, use [`Inventory::iter`] and [`Inventory::object`].
-    pub objects: Vec<Object>,
+    pub(crate) objects: Vec<Object>,
     /// The shared inventory this layer sits on, if any.
     base: Option<Arc<Inventory>>,
     /// Ids of base objects that an object of this layer replaces (same group, kind,
@@ -59,7 +60,7 @@ fn crd_cluster_kinds(documents: &[Document]) -> HashSet<(String, String)> {
 impl Inventory {
     /// Builds the inventory. Objects without a namespace get `default_namespace`, unless
     /// their kind is cluster-scoped (built in, or declared so by a CRD among the documents).
-    pub fn build(documents: Vec<Document>, default_namespace: &str) -> Inventory {
+    pub(crate) fn build(documents: Vec<Document>, default_namespace: &str) -> Inventory {
         Inventory::layer(None, documents, default_namespace)
     }
 
@@ -72,7 +73,7 @@ impl Inventory {
     ///
     /// # Panics
     /// When `base` is itself layered: one level is supported.
-    pub fn over(base: Arc<Inventory>, documents: Vec<Document>, default_namespace: &str) -> Inventory {
+    pub(crate) fn over(base: Arc<Inventory>, documents: Vec<Document>, default_namespace: &str) -> Inventory {
         assert!(
             base.base.is_none(),
             "an inventory can be layered over a plain inventory only"
@@ -164,7 +165,8 @@ impl Inventory {
     ///
     /// # Panics
     /// When no object has that id.
-    pub fn object(&self, id: usize) -> &Object {
+    #[cfg_attr(not(feature = "scripts"), allow(dead_code))]
+    pub(crate) fn object(&self, id: usize) -> &Object {
         match id.checked_sub(self.first_id) {
             Some(i) => &self.objects[i],
             None => self
@@ -224,7 +226,7 @@ impl Inventory {
 
     /// Workloads (objects with a pod template) in `namespace` whose pod labels match.
     /// An empty selector selects every workload of the namespace.
-    pub fn pods_selected<'a>(
+    pub(crate) fn pods_selected<'a>(
         &'a self,
         namespace: &str,
         selector: &'a LabelSelector,
@@ -236,7 +238,7 @@ impl Inventory {
 
     /// The HorizontalPodAutoscaler whose `scaleTargetRef` names `object` (same namespace,
     /// kind and name), if any.
-    pub fn autoscaler_of(&self, object: &Object) -> Option<&Object> {
+    pub(crate) fn autoscaler_of(&self, object: &Object) -> Option<&Object> {
         let name = object.name.as_deref()?;
         self.of_kind_in("autoscaling", "HorizontalPodAutoscaler", object.namespace.as_deref())
             .find(|h| {
@@ -266,7 +268,7 @@ impl Inventory {
     }
 
     /// Objects of `kind` in API `group` in `namespace` (`None`: cluster-scoped ones).
-    pub fn of_kind_in<'a>(
+    pub(crate) fn of_kind_in<'a>(
         &'a self,
         group: &str,
         kind: &str,

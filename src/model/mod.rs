@@ -1,11 +1,11 @@
 //! Stage 3: typed views of the loaded documents, and an index over all of them.
 
-pub mod image;
-pub mod index;
-pub mod quantity;
-pub mod security;
-pub mod selector;
-pub mod workload;
+pub(crate) mod image;
+pub(crate) mod index;
+pub(crate) mod quantity;
+pub(crate) mod security;
+pub(crate) mod selector;
+pub(crate) mod workload;
 
 use std::collections::BTreeMap;
 
@@ -24,22 +24,30 @@ pub const IGNORE_ANNOTATION: &str = "kubelint.dev/ignore";
 /// Why an object opts out (optional, shown with `--show-suppressed`).
 pub const IGNORE_REASON_ANNOTATION: &str = "kubelint.dev/ignore-reason";
 
-/// One Kubernetes object with the facts every check needs.
+/// One Kubernetes object with the facts every check needs: a read-only view that rules
+/// get (see [`Rule`](crate::rules::Rule)). The whole document is [`Object::node`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Object {
-    /// Position of the object in [`Inventory::objects`].
-    pub id: usize,
-    pub doc: Document,
+    /// Position of the object in the inventory.
+    pub(crate) id: usize,
+    pub(crate) doc: Document,
+    /// `apiVersion` as written (`apps/v1`).
     pub api_version: String,
     /// API group (`""` for the core group).
     pub group: String,
+    /// API version without the group (`v1`).
     pub version: String,
+    /// `kind`.
     pub kind: String,
+    /// `metadata.name`, when it is a string.
     pub name: Option<String>,
     /// The effective namespace (the object's, else the configured default); `None` for
     /// cluster-scoped kinds.
     pub namespace: Option<String>,
+    /// `metadata.labels` (string values only).
     pub labels: BTreeMap<String, String>,
+    /// `metadata.annotations` (string values only).
     pub annotations: BTreeMap<String, String>,
     /// The pod template's labels (what selectors match), read once; empty for kinds
     /// without a pod template.
@@ -48,7 +56,7 @@ pub struct Object {
 
 impl Object {
     /// Builds the view; `cluster_scoped(group, kind)` says whether the kind has no namespace.
-    pub fn new(doc: Document, default_namespace: &str, cluster_scoped: impl Fn(&str, &str) -> bool) -> Object {
+    pub(crate) fn new(doc: Document, default_namespace: &str, cluster_scoped: impl Fn(&str, &str) -> bool) -> Object {
         let root = &doc.root;
         let api_version = root
             .get("apiVersion")
@@ -98,11 +106,12 @@ impl Object {
         }
     }
 
-    /// The object's root node.
+    /// The object's document: its root node, with the position of every key and value.
     pub fn node(&self) -> &Node {
         &self.doc.root
     }
 
+    /// Its identity, as findings name it.
     pub fn reference(&self) -> ObjectRef {
         ObjectRef {
             api_version: self.api_version.clone(),
@@ -114,7 +123,7 @@ impl Object {
 
     /// The pod template of a workload kind (Pod, Deployment, StatefulSet, DaemonSet,
     /// ReplicaSet, ReplicationController, Job, CronJob, PodTemplate).
-    pub fn pod_template(&self) -> Option<PodTemplate<'_>> {
+    pub(crate) fn pod_template(&self) -> Option<PodTemplate<'_>> {
         PodTemplate::of(self)
     }
 
@@ -153,7 +162,7 @@ impl Object {
     /// a NetworkPolicy's `spec.podSelector` (absent or empty: every pod of the namespace),
     /// an Istio policy's `spec.selector.matchLabels` (none when absent or empty: the policy
     /// is namespace-wide). `None` for other kinds and for selectors that do not parse.
-    pub fn pod_selector(&self) -> Option<LabelSelector> {
+    pub(crate) fn pod_selector(&self) -> Option<LabelSelector> {
         let spec = self.node().get("spec");
         match (self.group.as_str(), self.kind.as_str()) {
             ("", "Service") => {
@@ -181,7 +190,7 @@ impl Object {
 
     /// Rules this object (or its pod template) opts out of, from `kubelint.dev/ignore`.
     /// `all` or `*` opts out of every rule.
-    pub fn ignored_rules(&self) -> Vec<String> {
+    pub(crate) fn ignored_rules(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut add = |v: Option<&str>| {
             if let Some(v) = v {
@@ -196,7 +205,7 @@ impl Object {
     }
 
     /// Why the object opts out (`kubelint.dev/ignore-reason`, on the object or its template).
-    pub fn ignore_reason(&self) -> Option<String> {
+    pub(crate) fn ignore_reason(&self) -> Option<String> {
         self.annotations.get(IGNORE_REASON_ANNOTATION).cloned().or_else(|| {
             self.pod_template()
                 .and_then(|t| t.annotations().get(IGNORE_REASON_ANNOTATION).cloned())

@@ -1,23 +1,41 @@
-//! Stage 5: rendering a [`Report`] for people and tools. One file per format; each is
-//! a function from the report to bytes, tested by exact-output snapshots.
+//! Rendering a [`Report`] for people and tools: [`render`] writes one in a [`Format`],
+//! [`render_to_string`] returns it.
+//!
+//! ```
+//! use kubelint::report::{Format, RenderOptions, render};
+//! use kubelint::{Config, Linter};
+//!
+//! let linter = Linter::new(Config::default()).unwrap();
+//! let report = linter.lint_str("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+//! let mut out = Vec::new();
+//! render(&report, Format::Sarif, &RenderOptions::default().with_timing(false), &mut out).unwrap();
+//! let sarif: serde_json::Value = serde_json::from_slice(&out).unwrap();
+//! assert_eq!(sarif["version"], "2.1.0");
+//! ```
 
-pub mod compact;
-pub mod github;
-pub mod human;
-pub mod json;
+pub(crate) mod compact;
+pub(crate) mod github;
+#[cfg(feature = "human")]
+pub(crate) mod human;
+pub(crate) mod json;
 mod options;
-pub mod sarif;
+pub(crate) mod sarif;
 
-pub use options::{RenderOptions, dropped_messages, relative_path, summary_line};
+pub use options::RenderOptions;
+#[cfg(feature = "cli")]
+pub(crate) use options::summary_line;
 
 use std::io::{self, Write};
 
 use crate::vocab::Report;
 
 /// Output formats (`--format`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum Format {
-    /// Diagnostics with source snippets, for a terminal.
+    /// Diagnostics with source snippets, for a terminal (feature `human`).
+    #[cfg(feature = "human")]
     Human,
     /// The versioned JSON document described in the README.
     Json,
@@ -33,6 +51,7 @@ pub enum Format {
 /// Writes `report` in `format`.
 pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     match format {
+        #[cfg(feature = "human")]
         Format::Human => human::render(report, options, out),
         Format::Json => json::render(report, options, out),
         Format::Sarif => sarif::render(report, options, out),
@@ -41,7 +60,8 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
     }
 }
 
-/// Renders to a string with default options and no timing (for tests and libraries).
+/// Renders to a string with default options and no timing (for tests and libraries):
+/// the same text for the same report, wherever it runs.
 pub fn render_to_string(report: &Report, format: Format) -> String {
     let options = RenderOptions {
         timing: false,

@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 
 use crate::vocab::Report;
 
-/// How to render.
+/// How to render. Build it from [`RenderOptions::default`] and the `with_*` setters
+/// (fields may be added).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RenderOptions {
     /// Colours and hyperlinks (human format only).
     pub color: bool,
@@ -25,6 +27,32 @@ impl Default for RenderOptions {
             base_dir: std::env::current_dir().unwrap_or_default(),
             timing: true,
         }
+    }
+}
+
+impl RenderOptions {
+    /// Colours and hyperlinks in the human format.
+    pub fn with_color(mut self, color: bool) -> Self {
+        self.color = color;
+        self
+    }
+
+    /// Include suppressed findings.
+    pub fn with_suppressed(mut self, show: bool) -> Self {
+        self.show_suppressed = show;
+        self
+    }
+
+    /// The folder paths are made relative to (SARIF's `%SRCROOT%`, JSON's `file`).
+    pub fn with_base_dir(mut self, base_dir: impl Into<PathBuf>) -> Self {
+        self.base_dir = base_dir.into();
+        self
+    }
+
+    /// Print the elapsed time (off for reproducible output).
+    pub fn with_timing(mut self, timing: bool) -> Self {
+        self.timing = timing;
+        self
     }
 }
 

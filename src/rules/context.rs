@@ -3,38 +3,41 @@
 use crate::model::{Object, finding_at};
 use crate::vocab::{At, Finding, RuleInfo, RuleSettings};
 
-/// The reporting end of one rule on one object.
+/// The reporting end of one rule on one object: its settings, and
+/// [`Context::report`].
 pub struct Context<'a> {
-    pub rule: &'static RuleInfo,
-    pub settings: &'a RuleSettings,
+    pub(crate) rule: &'static RuleInfo,
+    pub(crate) settings: &'a RuleSettings,
     object: &'a Object,
     findings: &'a mut Vec<Finding>,
     /// The run's inventory, shared (scripted rules keep a handle to it).
-    pub shared: Option<&'a std::sync::Arc<crate::model::Inventory>>,
+    pub(crate) shared: Option<&'a std::sync::Arc<crate::model::Inventory>>,
     /// Per-object values that several rules can reuse.
-    pub scratch: Option<&'a ObjectScratch>,
+    pub(crate) scratch: Option<&'a ObjectScratch>,
     /// What this rule keeps across the objects of the run.
-    pub run: Option<&'a RuleRun>,
+    pub(crate) run: Option<&'a RuleRun>,
     /// Findings this rule may report on this object (the run's limit); a rule that keeps
     /// its own findings (a script) keeps no more and counts the rest in `dropped`.
-    pub max_findings: usize,
+    pub(crate) max_findings: usize,
     /// Findings this rule left out on this object (beyond `max_findings`).
-    pub dropped: u64,
+    pub(crate) dropped: u64,
 }
 
 /// What one rule keeps across the objects of one run (one `Linter::lint_*` call).
 #[derive(Debug, Default)]
-pub struct RuleRun {
+pub(crate) struct RuleRun {
     overruns: std::sync::atomic::AtomicU32,
 }
 
 impl RuleRun {
     /// Counts one budget overrun (a script that ran out of time or operations on an
     /// object); returns how many there have been in this run.
+    #[cfg_attr(not(feature = "scripts"), allow(dead_code))]
     pub fn add_overrun(&self) -> u32 {
         self.overruns.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
     }
 
+    #[cfg_attr(not(feature = "scripts"), allow(dead_code))]
     pub fn overruns(&self) -> u32 {
         self.overruns.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -42,13 +45,14 @@ impl RuleRun {
 
 /// Values computed once per object and shared by the rules that run on it.
 #[derive(Default)]
-pub struct ObjectScratch {
+pub(crate) struct ObjectScratch {
     /// The object as a Rhai value, for scripted rules.
+    #[cfg(feature = "scripts")]
     pub script_value: std::sync::OnceLock<rhai::Dynamic>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
+    pub(crate) fn new(
         rule: &'static RuleInfo,
         settings: &'a RuleSettings,
         object: &'a Object,
@@ -68,10 +72,22 @@ impl<'a> Context<'a> {
     }
 
     /// Adds a finding made elsewhere (a scripted rule's error).
-    pub fn push(&mut self, finding: Finding) {
+    #[cfg_attr(not(feature = "scripts"), allow(dead_code))]
+    pub(crate) fn push(&mut self, finding: Finding) {
         self.findings.push(finding);
     }
 
+    /// The metadata of the rule being run.
+    pub fn rule(&self) -> &'static RuleInfo {
+        self.rule
+    }
+
+    /// The rule's effective settings (enabled, severity, parameters with defaults filled in).
+    pub fn settings(&self) -> &RuleSettings {
+        self.settings
+    }
+
+    /// A parameter's value (its default unless the config sets it).
     pub fn param(&self, name: &str) -> Option<&serde_json::Value> {
         self.settings.params.get(name)
     }

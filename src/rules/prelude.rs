@@ -4,10 +4,9 @@
 //! and `pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>)`;
 //! `build.rs` registers it.
 
-pub use super::containers;
-pub use super::context::Context;
-pub use crate::load::{Node, Value};
-pub use crate::model::{
+pub(crate) use super::context::Context;
+pub(crate) use crate::load::{Node, Value};
+pub(crate) use crate::model::{
     Container, ContainerKind, ImageRef, Inventory, LabelSelector, Object, SecurityView, parse_quantity, scalar_text,
 };
-pub use crate::vocab::{At, Family, ParamInfo, ParamType, RuleInfo, Severity, WORKLOADS};
+pub(crate) use crate::vocab::{At, Family, ParamInfo, ParamType, RuleInfo, Severity, WORKLOADS};

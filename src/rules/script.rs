@@ -45,15 +45,7 @@ pub const MAX_MESSAGE_BYTES: usize = 4096;
 /// The last line Rhai can number (its positions are 16-bit).
 const RHAI_LAST_LINE: usize = u16::MAX as usize;
 
-pub static RULE_ERROR: RuleInfo = RuleInfo {
-    id: "rule-error",
-    family: Family::Script,
-    severity: Severity::Error,
-    title: "A scripted rule failed",
-    rationale: "A rule script that does not compile, throws, loops or exceeds a sandbox limit checks nothing; kubelint reports it at the script's line and goes on with the other rules.",
-    remediation: "Fix the script at the reported line; `kubelint test-rules DIR` runs a folder's scripts against their fixtures.",
-    ..RuleInfo::BASE
-};
+pub(crate) use super::RULE_ERROR;
 
 /// The scripts shipped with kubelint (`rules/` in its repository), embedded.
 pub const SHIPPED: [(&str, &str); 4] = [
@@ -603,14 +595,7 @@ fn rule_error(file: &Arc<SourceFile>, (line, col): (usize, usize), message: Stri
     )
 }
 
-/// The text of a panic's payload.
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_string())
-}
+use super::panic_message;
 
 impl ScriptRule {
     /// Compiles a script and reads its metadata. `Ok(Err(finding))`: the script does not
@@ -741,10 +726,6 @@ impl ScriptRule {
             engine: Arc::clone(engine),
             file,
         }))
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.file.path
     }
 }
 
@@ -885,7 +866,8 @@ fn check_line(text: &str) -> usize {
 
 /// Loads the shipped scripts, then every `*.rhai` of `dirs` (a script whose id is already
 /// loaded replaces it: a user's copy overrides the shipped one).
-pub fn load_all(dirs: &[PathBuf], reserved: &[&str]) -> Result<Loaded, String> {
+/// `extra`: scripts given as text (name, text), loaded after the folders'.
+pub fn load_all(dirs: &[PathBuf], extra: &[(PathBuf, String)], reserved: &[&str]) -> Result<Loaded, String> {
     let engine = Arc::new(sandboxed_engine());
     let mut out = Loaded::default();
     let mut sources: Vec<(PathBuf, String)> = SHIPPED.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect();
@@ -901,6 +883,7 @@ pub fn load_all(dirs: &[PathBuf], reserved: &[&str]) -> Result<Loaded, String> {
             sources.push((f, text));
         }
     }
+    sources.extend(extra.iter().cloned());
     for (path, text) in sources {
         match ScriptRule::load(&engine, &path, &text)? {
             Ok(rule) => {

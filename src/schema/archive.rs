@@ -111,6 +111,7 @@ impl Archive {
         })
     }
 
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn has_kind(&self, api_version: &str, kind: &str) -> bool {
         self.kinds.contains_key(&format!("{api_version}/{kind}"))
     }

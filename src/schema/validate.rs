@@ -51,6 +51,7 @@ impl ValidatorCache {
     }
 
     /// How many schemas were compiled.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn compiled(&self) -> usize {
         self.compiled.load(Ordering::Relaxed)
     }

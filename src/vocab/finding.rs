@@ -12,11 +12,16 @@ use super::text::{Position, SourceFile, Span};
 /// The Kubernetes object a finding is about.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ObjectRef {
+    /// `apiVersion` (`apps/v1`).
     pub api_version: String,
+    /// `kind` (`Deployment`).
     pub kind: String,
+    /// The effective namespace; `None` for cluster-scoped kinds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// `metadata.name`, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -34,16 +39,29 @@ impl fmt::Display for ObjectRef {
 }
 
 /// One problem found, at one place.
+///
+/// It serialises (serde) as the JSON report writes a finding, with `file` the path as
+/// given (not made relative) and without the file's text:
+/// `rule, severity, message, object, file, document, path, start, end, help, helpUrl`
+/// and, when suppressed, `suppression`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Finding {
+    /// The id of the rule that reported it.
     pub rule: Arc<str>,
+    /// Its severity, as configured for the run.
     pub severity: Severity,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// The object it is about, if any (none for a file that does not parse).
     pub object: Option<ObjectRef>,
+    /// The file it is in (shared by every finding of that file).
     pub file: Arc<SourceFile>,
     /// Byte range in `file.text`.
     pub span: Span,
+    /// Where `span` starts.
     pub start: Position,
+    /// Where `span` ends.
     pub end: Position,
     /// JSON pointer of the offending value within its document (`""` for file-level findings).
     pub path: String,
@@ -52,8 +70,47 @@ pub struct Finding {
     /// For a suppressed finding: why (the `kubelint.dev/ignore-reason` annotation, or a
     /// note that none was given).
     pub suppression: Option<String>,
+    /// How to fix it (the rule's remediation).
     pub help: String,
+    /// The rule's documentation page.
     pub help_url: String,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shape<'a> {
+            rule: &'a str,
+            severity: Severity,
+            message: &'a str,
+            object: &'a Option<ObjectRef>,
+            file: String,
+            document: Option<usize>,
+            path: &'a str,
+            start: Position,
+            end: Position,
+            help: &'a str,
+            help_url: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            suppression: Option<&'a str>,
+        }
+        Shape {
+            rule: &self.rule,
+            severity: self.severity,
+            message: &self.message,
+            object: &self.object,
+            file: self.file.display_path(),
+            document: self.document,
+            path: &self.path,
+            start: self.start,
+            end: self.end,
+            help: &self.help,
+            help_url: &self.help_url,
+            suppression: self.suppression.as_deref(),
+        }
+        .serialize(serializer)
+    }
 }
 
 impl Finding {
@@ -84,16 +141,19 @@ impl Finding {
         }
     }
 
+    /// The same finding, about `object`.
     pub fn with_object(mut self, object: Option<ObjectRef>) -> Self {
         self.object = object;
         self
     }
 
+    /// The same finding, at JSON pointer `path` of its document.
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
         self.path = path.into();
         self
     }
 
+    /// The same finding, in document `index` (0-based) of its file.
     pub fn with_document(mut self, index: usize) -> Self {
         self.document = Some(index);
         self

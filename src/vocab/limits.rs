@@ -26,6 +26,7 @@ pub const DEFAULT_FINDINGS_PER_RUN: usize = 20_000;
 /// The bounds in effect for a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct FindingLimits {
     /// Findings of one rule on one object.
     pub findings_per_object: usize,
@@ -45,7 +46,9 @@ impl Default for FindingLimits {
 /// Findings of one rule that a run left out of its report.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Dropped {
+    /// The rule's id.
     pub rule: String,
     /// Beyond the limit per object (counted over all objects).
     pub per_object: u64,
@@ -54,6 +57,7 @@ pub struct Dropped {
 }
 
 impl Dropped {
+    /// Findings left out in all.
     pub fn total(&self) -> u64 {
         self.per_object + self.per_run
     }

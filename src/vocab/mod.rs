@@ -4,17 +4,17 @@
 //!
 //! A leaf: it imports nothing else of kubelint, and every other module may import it.
 
-pub mod finding;
-pub mod limits;
-pub mod report;
-pub mod rule;
-pub mod severity;
-pub mod suggest;
-pub mod text;
+pub(crate) mod finding;
+pub(crate) mod limits;
+pub(crate) mod report;
+pub(crate) mod rule;
+pub(crate) mod severity;
+pub(crate) mod suggest;
+pub(crate) mod text;
 
 pub use finding::{Finding, ObjectRef};
 pub use limits::{Dropped, FindingLimits};
 pub use report::{Report, Summary};
-pub use rule::{At, DOCS_BASE, Family, ParamInfo, ParamType, RuleInfo, RuleSettings, RuleState, WORKLOADS};
+pub use rule::{At, Family, ParamInfo, ParamType, RuleInfo, RuleSettings, RuleState, WORKLOADS};
 pub use severity::Severity;
-pub use text::{LineIndex, Position, SourceFile, Span};
+pub use text::{Position, SourceFile, Span};

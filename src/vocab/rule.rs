@@ -14,6 +14,7 @@ pub const DOCS_BASE: &str = "https://github.com/kubelint/kubelint/blob/main/docs
 /// Rule families, one file each under `src/rules/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Family {
     /// Problems reading the input itself: syntax, encoding, documents that are not objects.
     Input,
@@ -44,6 +45,7 @@ pub enum Family {
 }
 
 impl Family {
+    /// The family's name, lowercase (`"security"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Input => "input",
@@ -73,6 +75,7 @@ impl fmt::Display for Family {
 /// linter is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum ParamType {
     /// `true` or `false`.
     Bool,
@@ -113,6 +116,7 @@ impl ParamType {
         }
     }
 
+    /// The type's name in messages and docs (`list of strings`).
     pub fn as_str(self) -> &'static str {
         match self {
             ParamType::Bool => "boolean",
@@ -159,10 +163,12 @@ impl fmt::Display for ParamType {
 /// A rule parameter, settable under `rules.<id>.params` in `.kubelint.yaml`.
 #[derive(Debug, Serialize)]
 pub struct ParamInfo {
+    /// The parameter's name (camelCase).
     pub name: &'static str,
     /// The type a configured value must have.
     #[serde(rename = "type")]
     pub ty: ParamType,
+    /// What it means.
     pub description: &'static str,
     /// The default, as JSON.
     pub default: &'static str,
@@ -175,9 +181,29 @@ pub const WORKLOADS: &str = "workloads";
 /// Everything a user reads about a rule; the single source of `kubelint rules`,
 /// `docs/rules/<id>.md` and SARIF rule descriptors.
 #[derive(Debug, Serialize)]
+///
+/// Declare one as a `static`, starting from [`RuleInfo::BASE`] so that fields added later
+/// get their defaults:
+///
+/// ```
+/// use kubelint::Severity;
+/// use kubelint::rules::{Family, RuleInfo};
+///
+/// static NO_DEFAULT_NS: RuleInfo = RuleInfo {
+///     id: "no-default-namespace",
+///     family: Family::Hygiene,
+///     severity: Severity::Warning,
+///     title: "An object lives in the default namespace",
+///     ..RuleInfo::BASE
+/// };
+/// assert!(NO_DEFAULT_NS.enabled);
+/// ```
 pub struct RuleInfo {
+    /// The rule's id (`latest-tag`): kebab-case, unique among all rules.
     pub id: &'static str,
+    /// Its family.
     pub family: Family,
+    /// The severity of its findings unless the config says otherwise.
     pub severity: Severity,
     /// Whether the rule runs without being enabled in the config.
     pub enabled: bool,
@@ -191,6 +217,7 @@ pub struct RuleInfo {
     pub example_bad: &'static str,
     /// The same manifest, fixed.
     pub example_good: &'static str,
+    /// Parameters the config may set.
     pub params: &'static [ParamInfo],
     /// The kinds of object the rule looks at: kind names (`"Service"`) or [`WORKLOADS`]
     /// (`"workloads"`: any object with a pod template); empty for any kind. The engine
@@ -250,6 +277,7 @@ impl RuleInfo {
         }
     }
 
+    /// Where the rule's documentation page is published.
     pub fn help_url(&self) -> String {
         format!("{DOCS_BASE}/{}.md", self.id)
     }
@@ -298,14 +326,18 @@ impl RuleInfo {
 
 /// A rule's effective settings after the config is applied.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RuleSettings {
+    /// Whether the rule runs.
     pub enabled: bool,
+    /// The severity of its findings.
     pub severity: Severity,
     /// Parameters, defaults filled in.
     pub params: BTreeMap<String, serde_json::Value>,
 }
 
 impl RuleSettings {
+    /// The settings a rule has when the config says nothing of it.
     pub fn defaults(info: &RuleInfo) -> RuleSettings {
         RuleSettings {
             enabled: info.enabled,
@@ -336,6 +368,7 @@ pub enum At {
 /// A rule as a run applied it: its declaration and its effective severity and state.
 /// Reports carry the run's rules (SARIF lists them as rule descriptors).
 #[derive(Clone, Copy, Debug, Serialize)]
+#[non_exhaustive]
 pub struct RuleState {
     /// The rule's declaration.
     pub info: &'static RuleInfo,

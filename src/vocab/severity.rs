@@ -8,12 +8,16 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing; never fails a run by default.
     Info,
+    /// Likely a problem.
     Warning,
+    /// A problem: the object will not work as intended, or is unsafe.
     Error,
 }
 
 impl Severity {
+    /// `"info"`, `"warning"` or `"error"`, as reports and the config write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -22,6 +26,7 @@ impl Severity {
         }
     }
 
+    /// Reads [`Severity::as_str`]'s words back.
     pub fn parse(s: &str) -> Option<Severity> {
         match s {
             "info" => Some(Severity::Info),

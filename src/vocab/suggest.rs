@@ -17,6 +17,7 @@ pub fn strsim(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `name` (case-insensitively), if it is close enough to be a
 /// likely misspelling: at most a third of its length away, and at least one edit.
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let limit = (name.chars().count() / 3).max(2);

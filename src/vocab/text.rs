@@ -5,20 +5,26 @@ use std::path::PathBuf;
 /// A byte range in a file's text (`start..end`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
+    /// The first byte.
     pub start: u32,
+    /// The byte after the last.
     pub end: u32,
 }
 
 impl Span {
+    /// `start..end`.
     pub const fn new(start: u32, end: u32) -> Self {
         Span { start, end }
     }
+    /// An empty span at `at`.
     pub const fn empty(at: u32) -> Self {
         Span { start: at, end: at }
     }
+    /// Its length in bytes.
     pub fn len(&self) -> usize {
         (self.end - self.start) as usize
     }
+    /// Whether it covers no byte.
     pub fn is_empty(&self) -> bool {
         self.end == self.start
     }
@@ -27,7 +33,9 @@ impl Span {
 /// A 1-based line and a 1-based column counted in Unicode code points.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Position {
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column, in Unicode code points.
     pub column: u32,
 }
 
@@ -36,11 +44,13 @@ pub struct Position {
 pub struct SourceFile {
     /// The path shown in reports, relative to the working directory where possible.
     pub path: PathBuf,
+    /// The whole text.
     pub text: String,
     lines: LineIndex,
 }
 
 impl SourceFile {
+    /// A file named `path` holding `text`.
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
         let lines = LineIndex::new(&text);
         SourceFile {
@@ -60,7 +70,7 @@ impl SourceFile {
         }
     }
 
-    pub fn lines(&self) -> &LineIndex {
+    pub(crate) fn lines(&self) -> &LineIndex {
         &self.lines
     }
 
@@ -84,7 +94,7 @@ impl SourceFile {
 /// many characters however long the line (a one-line JSON file of megabytes with one
 /// non-ASCII character stays linear to parse).
 #[derive(Debug, Default)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<u32>,
     /// Per line: `u32::MAX` for an ASCII line, else the index of its checkpoints in `marks`.
     kind: Vec<u32>,
