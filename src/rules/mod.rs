@@ -76,7 +76,7 @@ pub(crate) mod script;
 #[doc(inline)]
 pub use crate::load::{Entry, Node, Value};
 pub use crate::model::{Inventory, Object};
-pub use crate::vocab::{At, Family, ParamInfo, ParamType, RuleInfo, RuleSettings, RuleState};
+pub use crate::vocab::{At, Family, ParamInfo, ParamType, RuleInfo, RuleSettings, RuleState, WORKLOADS};
 pub use context::Context;
 pub(crate) use context::RuleRun;
 
