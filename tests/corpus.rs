@@ -164,17 +164,7 @@ fn corpus_is_linted_completely_correctly_and_deterministically() {
             // And each error by what identifies it across edits (as a baseline does): file,
             // rule, object and JSON path. A new error where an old one was fixed in the same
             // rule changes this list even when the counts stay.
-            let o = &f["object"];
-            let object = if o.is_object() {
-                format!(
-                    "{}/{}/{}",
-                    o["kind"].as_str().unwrap_or("-"),
-                    o["namespace"].as_str().unwrap_or("-"),
-                    o["name"].as_str().unwrap_or("-")
-                )
-            } else {
-                "-".to_string()
-            };
+            let object = common::object_id(f);
             let relative = path.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
             let at = f["path"].as_str().filter(|p| !p.is_empty()).unwrap_or("-");
             *errors.entry(format!("at {relative} {rule} {object} {at}")).or_default() += 1;

@@ -55,17 +55,7 @@ fn every_repo_produces_exactly_its_expected_findings() {
         let report = run(&name);
         let mut got = String::from("# file line:column rule severity object path | message (see tests/repos.rs)\n");
         for f in report["findings"].as_array().unwrap() {
-            let o = &f["object"];
-            let object = if o.is_object() {
-                format!(
-                    "{}/{}/{}",
-                    o["kind"].as_str().unwrap_or("-"),
-                    o["namespace"].as_str().unwrap_or("-"),
-                    o["name"].as_str().unwrap_or("-")
-                )
-            } else {
-                "-".into()
-            };
+            let object = common::object_id(f);
             let file = f["file"]
                 .as_str()
                 .unwrap()

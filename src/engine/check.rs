@@ -12,7 +12,7 @@ use crate::model::{IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, Inventory, Objec
 use crate::rules::context::ObjectScratch;
 use crate::rules::{self, Context, Rule, RuleRun};
 use crate::schema::{self, RunSchemas};
-use crate::vocab::suggest::did_you_mean;
+use crate::vocab::suggest::hint;
 use crate::vocab::{At, Finding, FindingLimits, RuleSettings};
 
 /// A `rule-error` for a rule (or the schema check) that panicked on an object.
@@ -133,14 +133,6 @@ pub(super) fn check_object<'s>(
     })
 }
 
-/// Every rule's metadata: input rules, schema rules, then `rules` in order.
-/// ` (did you mean `x`?)` when one of `candidates` is close to `name`, else nothing.
-pub(super) fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    did_you_mean(name, candidates)
-        .map(|c| format!(" (did you mean `{c}`?)"))
-        .unwrap_or_default()
-}
-
 /// `unknown-rule-in-ignore` findings: ids in the object's (or its pod template's)
 /// `kubelint.dev/ignore` annotation that name no rule of this linter.
 pub(super) fn unknown_ignored_rules(
@@ -171,7 +163,7 @@ pub(super) fn unknown_ignored_rules(
             }
             let message = format!(
                 "`{IGNORE_ANNOTATION}` names `{id}`, which is not a rule, so it silences nothing{}",
-                suggestion(id, known.iter().copied())
+                hint(id, known.iter().copied())
             );
             out.push(finding_at(
                 rule,

@@ -16,6 +16,7 @@ mod context;
 mod fragments;
 mod inputs;
 
+use crate::vocab::suggest::hint;
 use check::*;
 use collect::*;
 pub use context::{Cancelled, PreparedContext};
@@ -123,7 +124,7 @@ impl Linter {
             let Some(info) = catalog.iter().find(|i| i.id == id) else {
                 return Err(ConfigError {
                     origin: rc.origin.clone(),
-                    message: format!("unknown rule `{id}`{}", suggestion(id, catalog.iter().map(|i| i.id))),
+                    message: format!("unknown rule `{id}`{}", hint(id, catalog.iter().map(|i| i.id))),
                 });
             };
             let s = settings.get_mut(info.id).expect("every catalog rule has settings");
@@ -140,7 +141,7 @@ impl Linter {
                         origin: rc.origin.clone(),
                         message: format!(
                             "rule `{id}` has no parameter `{name}`{} (its parameters: {})",
-                            suggestion(name, names.iter().copied()),
+                            hint(name, names.iter().copied()),
                             if names.is_empty() {
                                 "none".to_string()
                             } else {
@@ -179,10 +180,7 @@ impl Linter {
                 if !catalog.iter().any(|i| i.id == id) {
                     return Err(ConfigError {
                         origin: None,
-                        message: format!(
-                            "--only: unknown rule `{id}`{}",
-                            suggestion(id, catalog.iter().map(|i| i.id))
-                        ),
+                        message: format!("--only: unknown rule `{id}`{}", hint(id, catalog.iter().map(|i| i.id))),
                     });
                 }
             }

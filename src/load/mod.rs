@@ -432,27 +432,21 @@ fn partial_by_name(file_name: &str) -> Option<Arc<str>> {
 /// and the `path` of `patches` and `patchesJson6902` entries.
 fn kustomize_patches(kustomization: &Path, root: &Node) -> Vec<FragmentRef> {
     let dir = kustomization.parent().unwrap_or(Path::new(""));
-    let mut paths = Vec::new();
     let seq = |key: &str| {
         root.get(key)
             .and_then(Node::as_seq)
             .map(|s| s.iter().collect::<Vec<_>>())
             .unwrap_or_default()
     };
-    for item in seq("patchesStrategicMerge") {
-        // An inline patch is a multi-line string; a path is one line.
-        if let Some(p) = item.as_str().filter(|p| !p.contains('\n')) {
-            paths.push(p.to_string());
-        }
-    }
+    // An inline patch is a multi-line string; a path is one line.
+    let path = |n: &Node| n.as_str().filter(|p| !p.contains('\n')).map(str::to_string);
+    let mut paths: Vec<String> = seq("patchesStrategicMerge").into_iter().filter_map(path).collect();
     for key in ["patches", "patchesJson6902"] {
-        for item in seq(key) {
-            if let Some(p) = item.get("path").and_then(Node::as_str) {
-                paths.push(p.to_string());
-            } else if let Some(p) = item.as_str().filter(|p| !p.contains('\n')) {
-                paths.push(p.to_string());
-            }
-        }
+        paths.extend(
+            seq(key)
+                .into_iter()
+                .filter_map(|item| item.get("path").and_then(path).or_else(|| path(item))),
+        );
     }
     paths
         .into_iter()

@@ -258,15 +258,10 @@ impl Repairs {
         while i < close {
             let b = text[i];
             if comment {
-                if b == b'\n' || b == b'\r' {
-                    comment = false;
-                    text[i] = b' ';
-                } else if b.is_ascii() {
-                    text[i] = b' ';
-                } else {
-                    // Blank a whole non-ASCII character (its bytes, one by one, stay UTF-8 as spaces).
-                    text[i] = b' ';
-                }
+                // Every byte of a comment becomes a space (a non-ASCII character's bytes too,
+                // so the text stays UTF-8); the line break that ends it as well.
+                comment = !matches!(b, b'\n' | b'\r');
+                text[i] = b' ';
                 i += 1;
                 continue;
             }

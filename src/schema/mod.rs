@@ -210,7 +210,7 @@ impl CrdSchemas {
         let mut crds = HashMap::new();
         let mut crd_versions: HashMap<(String, String), Vec<String>> = HashMap::new();
         // Every CRD object by the (group, kind) it defines, in inventory (path) order.
-        let mut by_kind: Vec<(GroupKind, Vec<Definition<'_>>)> = Vec::new();
+        let mut by_kind: HashMap<GroupKind, Vec<Definition<'_>>> = HashMap::new();
         for o in inventory.of_kind("apiextensions.k8s.io", "CustomResourceDefinition") {
             let versions = crd::versions(o.node());
             let Some(first) = versions.first() else { continue };
@@ -218,10 +218,7 @@ impl CrdSchemas {
                 first.api_version.split_once('/').map_or("", |(g, _)| g).to_string(),
                 first.kind.clone(),
             );
-            match by_kind.iter_mut().find(|(k, _)| *k == gk) {
-                Some((_, list)) => list.push((o, versions)),
-                None => by_kind.push((gk, vec![(o, versions)])),
-            }
+            by_kind.entry(gk).or_default().push((o, versions));
         }
         let mut conflicts = Vec::new();
         for (_, mut defs) in by_kind {

@@ -6,6 +6,16 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+/// A finding's object as `Kind/namespace/name` (`-` for what it lacks), or `-` for none.
+pub fn object_id(f: &serde_json::Value) -> String {
+    let o = &f["object"];
+    if !o.is_object() {
+        return "-".to_string();
+    }
+    let part = |k: &str| o[k].as_str().unwrap_or("-").to_string();
+    format!("{}/{}/{}", part("kind"), part("namespace"), part("name"))
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
