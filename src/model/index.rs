@@ -7,6 +7,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
+use super::coverage::{Unit, may_make_hidden_pods};
 use super::selector::LabelSelector;
 use super::{Object, builtin_cluster_scoped};
 use crate::load::{Document, Node};
@@ -41,6 +42,13 @@ pub struct Inventory {
     pod_labels: HashMap<(String, String, String), Vec<usize>>,
     /// Namespaces that some object lives in, or that a Namespace object defines.
     namespaces: BTreeSet<String>,
+    /// (group, kind, unit) of every object: what [`Inventory::holds_beside`] asks.
+    units: HashSet<(String, String, Unit)>,
+    /// Units that hold a workload (an object with a pod template).
+    pod_units: HashSet<Unit>,
+    /// namespace -> position of the first custom resource in it that may create pods the
+    /// input does not show.
+    hidden_pod_makers: HashMap<String, usize>,
 }
 
 /// (group, kind) of the CRDs among `documents` whose scope is `Cluster`.
@@ -128,7 +136,12 @@ impl Inventory {
                         .push(i);
                 }
                 inv.pods_by_namespace.entry(ns.clone()).or_default().push(i);
+                inv.pod_units.insert(o.unit());
             }
+            if o.namespace.is_some() && may_make_hidden_pods(&o.group, &o.kind) && !o.kind.is_empty() {
+                inv.hidden_pod_makers.entry(ns.clone()).or_insert(i);
+            }
+            inv.units.insert((o.group.clone(), o.kind.clone(), o.unit()));
             if let Some(n) = &o.namespace {
                 inv.namespaces.insert(n.clone());
             }
@@ -199,12 +212,13 @@ impl Inventory {
         namespace: &str,
         selector: &'a LabelSelector,
     ) -> impl Iterator<Item = &'a Object> + use<'a> {
-        use super::selector::Operator;
-        // Start from the smallest list of pods that carry one of the required key=value pairs.
+        use super::selector::{Operator, is_controller_label};
+        // Start from the smallest list of pods that carry one of the required key=value pairs
+        // (not labels that controllers add: pod templates do not carry those).
         let narrowest = selector
             .requirements
             .iter()
-            .filter(|r| r.operator == Operator::In && r.values.len() == 1)
+            .filter(|r| r.operator == Operator::In && r.values.len() == 1 && !is_controller_label(&r.key))
             .map(|r| {
                 self.pod_labels
                     .get(&(namespace.to_string(), r.key.clone(), r.values[0].clone()))
@@ -221,11 +235,13 @@ impl Inventory {
         candidates
             .iter()
             .map(|&i| &self.objects[i])
-            .filter(move |o| selector.matches(&o.pod_labels))
+            .filter(move |o| selector.may_select_pods_of(o))
     }
 
-    /// Workloads (objects with a pod template) in `namespace` whose pod labels match.
-    /// An empty selector selects every workload of the namespace.
+    /// Workloads (objects with a pod template) in `namespace` whose pods the selector may
+    /// select: their pod template's labels match, with the labels their controllers add
+    /// (see [`LabelSelector::may_select_pods_of`]). An empty selector selects every workload
+    /// of the namespace.
     pub(crate) fn pods_selected<'a>(
         &'a self,
         namespace: &str,
@@ -344,6 +360,85 @@ impl Inventory {
     pub fn of_kind<'a>(&'a self, group: &str, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
         let base = self.base.as_deref().map(|b| b.local_of_kind(group, kind));
         self.local_of_kind(group, kind).chain(self.base_objects(base))
+    }
+
+    /// The API groups that objects of `kind` use, in this layer and the base.
+    fn groups_of(&self, kind: &str) -> BTreeSet<&str> {
+        let base = self.base.as_deref().into_iter().flat_map(|b| b.by_kind.keys());
+        self.by_kind
+            .keys()
+            .chain(base)
+            .filter(|(_, k)| k == kind)
+            .map(|(g, _)| g.as_str())
+            .collect()
+    }
+
+    /// Objects of `kind` in any API group, in `namespace` (`None`: cluster-scoped ones):
+    /// index lookups, not a scan of every object.
+    pub(crate) fn of_kind_name_in<'a>(
+        &'a self,
+        kind: &'a str,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.groups_of(kind)
+            .into_iter()
+            .flat_map(move |g| self.of_kind_in(g, kind, namespace))
+    }
+
+    /// How many objects of `kind` (any API group, any namespace) the inventory holds.
+    pub(crate) fn count_kind(&self, kind: &str) -> usize {
+        self.groups_of(kind)
+            .into_iter()
+            .map(|g| self.of_kind(g, kind).count())
+            .sum()
+    }
+
+    /// Whether the input holds an object of `kind` in API `group` deployed beside
+    /// `referrer`: in the same [`Unit`] (namespace, and folder for objects that name no
+    /// namespace). Rules that report a missing object speak only when this holds: otherwise
+    /// the input does not show that kind's objects there at all.
+    /// For cluster-scoped kinds: one in the referrer's folder.
+    pub(crate) fn holds_beside(&self, group: &str, kind: &str, referrer: &Object) -> bool {
+        let cluster_scoped =
+            builtin_cluster_scoped(group, kind) || self.cluster_kinds.contains(&(group.to_string(), kind.to_string()));
+        let unit = if cluster_scoped {
+            Unit {
+                namespace: String::new(),
+                folder: Some(referrer.folder()),
+            }
+        } else {
+            referrer.unit()
+        };
+        let key = (group.to_string(), kind.to_string(), unit);
+        self.units.contains(&key) || self.base.as_ref().is_some_and(|b| b.units.contains(&key))
+    }
+
+    /// Why the input may not show the pods that `referrer` (a Service, a
+    /// PodDisruptionBudget, a policy…) selects, or `None` when it shows the workloads of its
+    /// namespace: no workload is deployed beside it (see [`Inventory::holds_beside`]), or its
+    /// namespace holds a custom resource that may create pods (an operator's).
+    pub(crate) fn pods_hidden(&self, referrer: &Object) -> Option<String> {
+        let unit = referrer.unit();
+        let ns = referrer.namespace.as_deref().unwrap_or_default();
+        let maker = self.hidden_pod_makers.get(ns).map(|&i| &self.objects[i]).or_else(|| {
+            let b = self.base.as_ref()?;
+            b.hidden_pod_makers.get(ns).map(|&i| &b.objects[i])
+        });
+        if let Some(m) = maker {
+            return Some(format!(
+                "namespace `{ns}` holds {} {}, whose operator may create pods the input does not show",
+                m.kind,
+                m.name.as_deref().unwrap_or("?")
+            ));
+        }
+        let held = self.pod_units.contains(&unit) || self.base.as_ref().is_some_and(|b| b.pod_units.contains(&unit));
+        (!held).then(|| match &unit.folder {
+            Some(folder) => format!(
+                "no workload without a namespace in folder `{}` of the input",
+                folder.display()
+            ),
+            None => format!("no workload in namespace `{ns}` of the input"),
+        })
     }
 
     /// Objects in `namespace`.

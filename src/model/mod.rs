@@ -1,5 +1,6 @@
 //! Stage 3: typed views of the loaded documents, and an index over all of them.
 
+pub(crate) mod coverage;
 pub(crate) mod image;
 pub(crate) mod index;
 pub(crate) mod quantity;
@@ -109,6 +110,25 @@ impl Object {
     /// The object's document: its root node, with the position of every key and value.
     pub fn node(&self) -> &Node {
         &self.doc.root
+    }
+
+    /// Whether the document names its namespace (`metadata.namespace`), rather than getting
+    /// the configured default: objects without one get theirs at apply time (`kubectl -n`,
+    /// a kustomization's `namespace`), so two of them in unrelated folders need not share it.
+    pub(crate) fn namespace_is_explicit(&self) -> bool {
+        self.node()
+            .pointer("/metadata/namespace")
+            .and_then(Node::as_str)
+            .is_some_and(|n| !n.is_empty())
+    }
+
+    /// Whether the input shows that `other` is deployed into the same namespace as this
+    /// object: both name it, or neither names one and they sit in the same folder (deployed
+    /// together). Rules whose finding depends on another object being *present* use this
+    /// (a stricter test), not the effective namespace alone, so that objects without a
+    /// namespace in unrelated folders of a repository do not switch each other's rules on.
+    pub(crate) fn shares_namespace_with(&self, other: &Object) -> bool {
+        self.namespace.is_some() && self.unit() == other.unit()
     }
 
     /// Its identity, as findings name it.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{scalar_text, string_map};
+use super::{Object, scalar_text, string_map};
 use crate::load::Node;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,15 +77,92 @@ impl LabelSelector {
     }
 
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.requirements.iter().all(|r| r.accepts(labels.get(&r.key)))
+    }
+}
+
+/// What a workload's controller puts under a label key on the pods it creates, beyond the
+/// pod template's own labels.
+enum Added {
+    /// The controller does not add this key.
+    No,
+    /// One of these values (one per pod, e.g. a StatefulSet's pod names).
+    OneOf(Vec<String>),
+    /// A value the input cannot show (a hash, a uid, a timestamped name).
+    Unknown,
+}
+
+/// The label `key` that the controller of `object` adds to its pods.
+fn controller_added(object: &Object, key: &str) -> Added {
+    let name = object.name.clone().unwrap_or_default();
+    let ordinals = || 0..object.replicas().unwrap_or(1).clamp(0, 1000);
+    match (object.group.as_str(), object.kind.as_str(), key) {
+        ("apps", "Deployment" | "ReplicaSet", "pod-template-hash") => Added::Unknown,
+        ("apps", "StatefulSet", "statefulset.kubernetes.io/pod-name") => {
+            Added::OneOf(ordinals().map(|i| format!("{name}-{i}")).collect())
+        }
+        ("apps", "StatefulSet", "apps.kubernetes.io/pod-index") => {
+            Added::OneOf(ordinals().map(|i| i.to_string()).collect())
+        }
+        ("apps", "StatefulSet" | "DaemonSet", "controller-revision-hash") => Added::Unknown,
+        ("apps", "DaemonSet", "pod-template-generation") => Added::Unknown,
+        ("batch", "Job", "job-name" | "batch.kubernetes.io/job-name") => Added::OneOf(vec![name]),
+        ("batch", "CronJob", "job-name" | "batch.kubernetes.io/job-name") => Added::Unknown,
+        (
+            "batch",
+            "Job" | "CronJob",
+            "controller-uid" | "batch.kubernetes.io/controller-uid" | "batch.kubernetes.io/job-completion-index",
+        ) => Added::Unknown,
+        _ => Added::No,
+    }
+}
+
+/// Label keys that controllers add to the pods they create (see [`controller_added`]).
+pub(crate) fn is_controller_label(key: &str) -> bool {
+    matches!(
+        key,
+        "pod-template-hash"
+            | "statefulset.kubernetes.io/pod-name"
+            | "apps.kubernetes.io/pod-index"
+            | "controller-revision-hash"
+            | "pod-template-generation"
+            | "job-name"
+            | "batch.kubernetes.io/job-name"
+            | "controller-uid"
+            | "batch.kubernetes.io/controller-uid"
+            | "batch.kubernetes.io/job-completion-index"
+    )
+}
+
+impl LabelSelector {
+    /// Whether the selector may select pods that `object` (a workload) creates: its pod
+    /// template's labels, plus the labels its controller adds (`pod-template-hash`,
+    /// `statefulset.kubernetes.io/pod-name`, `batch.kubernetes.io/job-name`, …). A label
+    /// whose value the input cannot show counts as matching: this answers "may match",
+    /// which is what rules that report selectors matching nothing need.
+    pub(crate) fn may_select_pods_of(&self, object: &Object) -> bool {
         self.requirements.iter().all(|r| {
-            let v = labels.get(&r.key);
-            match r.operator {
-                Operator::In => v.is_some_and(|v| r.values.contains(v)),
-                Operator::NotIn => v.is_none_or(|v| !r.values.contains(v)),
-                Operator::Exists => v.is_some(),
-                Operator::DoesNotExist => v.is_none(),
+            if let Some(v) = object.pod_labels.get(&r.key) {
+                return r.accepts(Some(v));
+            }
+            match controller_added(object, &r.key) {
+                Added::No => r.accepts(None),
+                Added::Unknown => !matches!(r.operator, Operator::DoesNotExist),
+                Added::OneOf(values) => values.iter().any(|v| r.accepts(Some(v))),
             }
         })
+    }
+}
+
+impl Requirement {
+    /// Whether a label with value `value` (`None`: absent) meets the requirement.
+    fn accepts(&self, value: Option<&String>) -> bool {
+        match self.operator {
+            Operator::In => value.is_some_and(|v| self.values.contains(v)),
+            Operator::NotIn => value.is_none_or(|v| !self.values.contains(v)),
+            Operator::Exists => value.is_some(),
+            Operator::DoesNotExist => value.is_none(),
+        }
     }
 }
 

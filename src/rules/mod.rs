@@ -72,6 +72,7 @@ pub(crate) mod context;
 pub(crate) mod prelude;
 #[cfg(feature = "scripts")]
 pub(crate) mod script;
+pub(crate) mod selection;
 
 #[doc(inline)]
 pub use crate::load::{Entry, Node, Value};

@@ -334,13 +334,21 @@ pub fn sandboxed_engine() -> Engine {
     engine.register_fn("objects", |c: &mut ScriptContext, kind: ImmutableString| -> Array {
         let ns = c.object().namespace.clone();
         c.inventory
-            .iter()
-            .filter(|o| o.kind == kind.as_str() && o.namespace == ns)
+            .of_kind_name_in(&kind, ns.as_deref())
             .map(object_value)
             .collect()
     });
+    engine.register_fn(
+        "objects_in",
+        |c: &mut ScriptContext, kind: ImmutableString, namespace: ImmutableString| -> Array {
+            c.inventory
+                .of_kind_name_in(&kind, Some(&namespace))
+                .map(object_value)
+                .collect()
+        },
+    );
     engine.register_fn("count", |c: &mut ScriptContext, kind: ImmutableString| -> i64 {
-        c.inventory.iter().filter(|o| o.kind == kind.as_str()).count() as i64
+        c.inventory.count_kind(&kind) as i64
     });
     engine.register_fn(
         "workloads",

@@ -2,6 +2,7 @@
 
 use super::common::SECURITY;
 use crate::rules::prelude::*;
+use crate::rules::selection::selects_nothing;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
     id: "authorization-selects-nothing",
@@ -9,7 +10,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     title: "An AuthorizationPolicy's selector selects no workload",
     rationale: "A policy whose `selector` matches no pod protects nothing, and the workload it was meant for is left with whatever namespace-wide policy applies.",
     remediation: "Fix the selector's labels to match the workload's pod labels.",
-    example_bad: "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: wbe}\n  rules:\n    - from:\n        - source: {namespaces: [shop]}\n",
+    example_bad: "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: wbe}\n  rules:\n    - from:\n        - source: {namespaces: [shop]}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",
     example_good: WEB,
     kinds: &["AuthorizationPolicy"],
     ..RuleInfo::BASE
@@ -23,12 +24,8 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
         return;
     };
     let ns = object.namespace.as_deref().unwrap_or_default();
-    if inventory.pods_selected(ns, &selector).next().is_none() {
-        cx.report(
-            "/spec/selector",
-            At::Key,
-            format!("the selector selects no workload in namespace `{ns}` among the inputs"),
-        );
+    if let Some(message) = selects_nothing(object, inventory, ns, &selector, "the selector") {
+        cx.report("/spec/selector", At::Key, message);
     }
 }
 

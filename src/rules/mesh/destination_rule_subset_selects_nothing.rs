@@ -2,6 +2,7 @@
 
 use super::common::{NETWORKING, service_of_host};
 use crate::rules::prelude::*;
+use crate::rules::selection::selects_nothing;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
     id: "destination-rule-subset-selects-nothing",
@@ -38,13 +39,10 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
         selector
             .requirements
             .extend(LabelSelector::from_map(labels).requirements);
-        if inventory.pods_selected(&ns, &selector).next().is_none() {
-            let subset_name = subset.get("name").and_then(Node::as_str).unwrap_or("?");
-            cx.report(
-                &format!("/spec/subsets/{i}/labels"),
-                At::Key,
-                format!("subset `{subset_name}` selects no pod behind Service {ns}/{name}"),
-            );
+        let subset_name = subset.get("name").and_then(Node::as_str).unwrap_or("?");
+        let what = format!("subset `{subset_name}` of Service {ns}/{name}");
+        if let Some(message) = selects_nothing(service, inventory, &ns, &selector, &what) {
+            cx.report(&format!("/spec/subsets/{i}/labels"), At::Key, message);
         }
     }
 }

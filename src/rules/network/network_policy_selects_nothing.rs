@@ -2,6 +2,7 @@
 
 use super::common::NP;
 use crate::rules::prelude::*;
+use crate::rules::selection::selects_nothing;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
     id: "network-policy-selects-nothing",
@@ -24,11 +25,7 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
         return;
     }
     let ns = object.namespace.as_deref().unwrap_or_default();
-    if inventory.pods_selected(ns, &selector).next().is_none() {
-        cx.report(
-            "/spec/podSelector",
-            At::Key,
-            format!("the podSelector selects no pod in namespace `{ns}` among the inputs"),
-        );
+    if let Some(message) = selects_nothing(object, inventory, ns, &selector, "the podSelector") {
+        cx.report("/spec/podSelector", At::Key, message);
     }
 }

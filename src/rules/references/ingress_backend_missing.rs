@@ -6,7 +6,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     id: "ingress-backend-missing",
     family: Family::References,
     title: "An Ingress routes to a Service or port that is not in the inputs",
-    rationale: "A backend naming a missing Service, or a port the Service does not expose, answers 503 for its paths.",
+    rationale: "A backend naming a missing Service, or a port the Service does not expose, answers 503 for its paths. A missing Service is reported only when the input holds other Services beside the Ingress (same namespace; without `metadata.namespace`, same folder): otherwise the input does not show them.",
     remediation: "Fix the backend's service name or port, or add the Service.",
     example_bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n    - hosts: [shop.example.com]\n      secretName: shop-tls\n  rules:\n    - host: shop.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service: {name: web, port: {number: 8080}}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - {name: http, port: 80}\n",
     example_good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n    - hosts: [shop.example.com]\n      secretName: shop-tls\n  rules:\n    - host: shop.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service: {name: web, port: {name: http}}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - {name: http, port: 80}\n",
@@ -51,11 +51,14 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
         };
         let Some(name) = name else { continue };
         let Some(service) = inventory.find("Service", ns, name) else {
+            if !inventory.holds_beside("", "Service", object) {
+                continue;
+            }
             cx.report(
                 &name_ptr,
                 At::Value,
                 format!(
-                    "no Service `{name}` in namespace `{}` among the inputs",
+                    "no Service `{name}` in namespace `{}` of the input, though other Services are there",
                     ns.unwrap_or("default")
                 ),
             );

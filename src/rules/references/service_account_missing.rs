@@ -8,9 +8,9 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::References,
     severity: Severity::Info,
     title: "A pod runs as a ServiceAccount that is not in the inputs",
-    rationale: "A pod naming a ServiceAccount that does not exist is never created (the admission controller rejects it). Inputs are often partial, hence info; `knownNamespacesOnly` limits the check to namespaces the inputs define.",
+    rationale: "A pod naming a ServiceAccount that does not exist is never created (the admission controller rejects it). Inputs are often partial, hence info, and the rule speaks only when the input holds other ServiceAccounts beside the workload (same namespace; without `metadata.namespace`, same folder); `default` always exists. `knownNamespacesOnly` limits the check to namespaces the inputs define.",
     remediation: "Add the ServiceAccount, or fix `serviceAccountName`.",
-    example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n    - name: web\n      image: nginx:1.27.2\n",
+    example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n    - name: web\n      image: nginx:1.27.2\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n    - name: web\n      image: nginx:1.27.2\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n",
     params: &[KNOWN_ONLY],
     kinds: &[WORKLOADS],
@@ -22,18 +22,32 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
     if skip_namespace(object, inventory, cx) {
         return;
     }
-    let Some(name) = t.spec.and_then(|s| s.get("serviceAccountName")).and_then(Node::as_str) else {
+    // `serviceAccountName` wins; the deprecated `serviceAccount` is read when it is alone.
+    let Some((field, name)) = ["serviceAccountName", "serviceAccount"].iter().find_map(|f| {
+        t.spec
+            .and_then(|s| s.get(f))
+            .and_then(Node::as_str)
+            .filter(|n| !n.is_empty())
+            .map(|n| (*f, n))
+    }) else {
         return;
     };
-    if name != "default"
-        && inventory
-            .find("ServiceAccount", object.namespace.as_deref(), name)
-            .is_none()
+    // Every namespace has `default`; only speak when the input shows the namespace's
+    // ServiceAccounts at all.
+    if name == "default" || !inventory.holds_beside("", "ServiceAccount", object) {
+        return;
+    }
+    if inventory
+        .find("ServiceAccount", object.namespace.as_deref(), name)
+        .is_none()
     {
         cx.report(
-            &format!("{}/serviceAccountName", t.spec_pointer()),
+            &format!("{}/{field}", t.spec_pointer()),
             At::Value,
-            format!("no ServiceAccount `{name}` among the inputs"),
+            format!(
+                "no ServiceAccount `{name}` in namespace `{}` of the input, though other ServiceAccounts are there",
+                object.namespace.as_deref().unwrap_or_default()
+            ),
         );
     }
 }

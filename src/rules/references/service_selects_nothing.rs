@@ -1,6 +1,7 @@
 //! `service-selects-nothing`: A Service's selector selects no pods in the inputs.
 
 use crate::rules::prelude::*;
+use crate::rules::selection::selects_nothing;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
     id: "service-selects-nothing",
@@ -20,19 +21,7 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
     }
     let Some(selector) = object.pod_selector() else { return };
     let ns = object.namespace.as_deref().unwrap_or_default();
-    if inventory.pods_selected(ns, &selector).next().is_none() {
-        let wanted: Vec<String> = selector
-            .requirements
-            .iter()
-            .map(|r| format!("{}={}", r.key, r.values.join(",")))
-            .collect();
-        cx.report(
-            "/spec/selector",
-            At::Key,
-            format!(
-                "the selector ({}) selects no pod in namespace `{ns}` among the inputs",
-                wanted.join(", ")
-            ),
-        );
+    if let Some(message) = selects_nothing(object, inventory, ns, &selector, "the selector") {
+        cx.report("/spec/selector", At::Key, message);
     }
 }
