@@ -451,15 +451,17 @@ impl Linter {
             .map(|p| load::load_path(p, max))
             .collect();
         let patches = patch_files(&loaded);
+        let mut generated = Vec::new();
         let documents = loaded
             .into_iter()
             .flat_map(|mut l| {
                 mark_patches(&mut l, &patches);
+                generated.append(&mut l.generated);
                 l.documents
             })
             .filter(|d| d.partial.is_none())
             .collect();
-        Ok(self.context_of(documents))
+        Ok(self.context_with(documents, generated))
     }
 
     /// A context of any inputs (paths, texts, bytes; see [`Linter::load_context`]).
@@ -484,7 +486,18 @@ impl Linter {
 
     /// A context of documents already in memory (see [`Linter::load_context`]).
     pub(crate) fn context_of(&self, documents: Vec<crate::load::Document>) -> PreparedContext {
-        let inventory = Arc::new(Inventory::build(documents, self.default_namespace()));
+        self.context_with(documents, Vec::new())
+    }
+
+    /// [`Linter::context_of`] with the ConfigMaps and Secrets that Kustomize generators make.
+    fn context_with(
+        &self,
+        documents: Vec<crate::load::Document>,
+        generated: Vec<(&'static str, String)>,
+    ) -> PreparedContext {
+        let mut inventory = Inventory::build(documents, self.default_namespace());
+        inventory.add_generated(generated);
+        let inventory = Arc::new(inventory);
         let crds = Arc::new(CrdSchemas::of(&inventory));
         PreparedContext { inventory, crds }
     }
@@ -535,10 +548,12 @@ impl Linter {
         let mut findings = self.script_errors.clone();
         let mut documents = Vec::new();
         let mut documents_read = 0;
+        let mut generated = Vec::new();
         let patches = patch_files(&loaded);
         for mut l in loaded {
             mark_patches(&mut l, &patches);
             findings.extend(l.findings);
+            generated.append(&mut l.generated);
             // One note per file of fragments, at the first, saying how many there are.
             let fragments = l.documents.iter().filter(|d| d.partial.is_some()).count();
             let mut noted = false;
@@ -555,10 +570,12 @@ impl Linter {
             documents_read += l.documents_read;
         }
         let namespace = self.default_namespace();
-        let inventory = Arc::new(match context {
+        let mut inventory = match context {
             Some(c) => Inventory::over(Arc::clone(&c.inventory), documents, namespace),
             None => Inventory::build(documents, namespace),
-        });
+        };
+        inventory.add_generated(generated);
+        let inventory = Arc::new(inventory);
         let active: Vec<(&dyn Rule, &RuleSettings)> = self
             .rules
             .iter()

@@ -45,6 +45,10 @@ pub struct Loaded {
     /// Files that this file names as fragments of objects: a Kustomization's patches, a
     /// chainsaw test's assertions.
     pub fragment_files: Vec<FragmentRef>,
+    /// (kind, name) of the ConfigMaps and Secrets that a Kustomization's
+    /// `configMapGenerator` and `secretGenerator` make (names without the hash suffix that
+    /// Kustomize adds and writes into the references too).
+    pub generated: Vec<(&'static str, String)>,
 }
 
 /// A file that another names as holding fragments of objects, not objects.
@@ -334,6 +338,13 @@ fn classify(file: &Arc<SourceFile>, index: usize, prefix: String, root: Node, ou
         || matches!(file_name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
     {
         out.fragment_files.extend(kustomize_patches(&file.path, &root));
+        for (key, kind) in [("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")] {
+            for g in root.get(key).and_then(Node::as_seq).unwrap_or_default() {
+                if let Some(name) = g.get("name").and_then(Node::as_str) {
+                    out.generated.push((kind, name.to_string()));
+                }
+            }
+        }
         let message = "Kustomization: not a Kubernetes object, skipped; lint the built output instead (`kustomize build . | kubelint check -`)";
         out.findings.push(note(&rules::SKIPPED_FILE, message.into(), head));
         return;

@@ -49,6 +49,9 @@ pub struct Inventory {
     /// namespace -> position of the first custom resource in it that may create pods the
     /// input does not show.
     hidden_pod_makers: HashMap<String, usize>,
+    /// (kind, name) of ConfigMaps and Secrets that Kustomize generators in the input make
+    /// (in whatever namespace the kustomization that uses them sets).
+    generated: HashSet<(String, String)>,
 }
 
 /// (group, kind) of the CRDs among `documents` whose scope is `Cluster`.
@@ -439,6 +442,19 @@ impl Inventory {
             ),
             None => format!("no workload in namespace `{ns}` of the input"),
         })
+    }
+
+    /// Records ConfigMaps and Secrets that Kustomize generators make: `(kind, name)`.
+    pub(crate) fn add_generated(&mut self, generated: impl IntoIterator<Item = (&'static str, String)>) {
+        self.generated
+            .extend(generated.into_iter().map(|(k, n)| (k.to_string(), n)));
+    }
+
+    /// Whether a Kustomize generator in the input makes a `kind` (ConfigMap, Secret) named
+    /// `name`.
+    pub(crate) fn generates(&self, kind: &str, name: &str) -> bool {
+        let key = (kind.to_string(), name.to_string());
+        self.generated.contains(&key) || self.base.as_ref().is_some_and(|b| b.generated.contains(&key))
     }
 
     /// Objects in `namespace`.
