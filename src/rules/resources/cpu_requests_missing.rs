@@ -15,6 +15,6 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     ..RuleInfo::BASE
 };
 
-pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
-    missing(object, cx, "requests", "cpu");
+pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>) {
+    missing(object, inventory, cx, "requests", "cpu");
 }
