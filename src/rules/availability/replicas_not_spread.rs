@@ -41,7 +41,7 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
         terms.extend(anti.seq_of("requiredDuringSchedulingIgnoredDuringExecution"));
         terms.extend(
             anti.seq_of("preferredDuringSchedulingIgnoredDuringExecution")
-                .into_iter()
+                .iter()
                 .filter_map(|p| p.get("podAffinityTerm")),
         );
     }
