@@ -15,11 +15,9 @@ fn deploy_reports_nothing_at_warning_or_above() {
         .iter()
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        kinds,
-        vec!["config-reference-missing"],
-        "only the TLS Secret made by cert-manager is outside the inputs"
-    );
+    // The TLS Secret that cert-manager makes is outside the inputs, which hold no Secret:
+    // nothing shows that it is missing.
+    assert!(kinds.is_empty(), "{kinds:?}");
 }
 
 #[test]

@@ -144,6 +144,15 @@ pub struct CheckArgs {
     /// config's `limits.findingsPerRun`, else 20000).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_findings_per_run: Option<u64>,
+    /// Objects that cross-object rules see but that are not reported on (repeatable): the
+    /// rest of the repository when only some files are checked. When every path given is a
+    /// file inside a git repository (as a pre-commit hook passes them), the repository is
+    /// the context unless `--no-context`.
+    #[arg(long, value_name = "PATH")]
+    pub context: Vec<PathBuf>,
+    /// Check the given files on their own, without the rest of their repository.
+    #[arg(long, conflicts_with = "context")]
+    pub no_context: bool,
 }
 
 #[cfg(feature = "webhook")]
@@ -423,7 +432,28 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         None => None,
     };
-    let mut report = match linter.lint_inputs(&inputs) {
+    let context_paths = match (args.no_context, args.context.is_empty()) {
+        (true, _) => Vec::new(),
+        (false, false) => args.context.clone(),
+        (false, true) => repository_of_files(&args.paths).into_iter().collect(),
+    };
+    let context = match context_paths.is_empty() {
+        true => None,
+        false => match linter.load_context(&context_paths) {
+            Ok(c) => Some(c),
+            // The repository found on its own is a help, not a request: go on without it.
+            Err(e) if args.context.is_empty() => {
+                eprintln!("kubelint: checking the files without the rest of their repository: {e}");
+                None
+            }
+            Err(e) => return usage_error(e),
+        },
+    };
+    let result = match &context {
+        None => linter.lint_inputs(&inputs),
+        Some(c) => linter.lint_inputs_in_context(c, &inputs),
+    };
+    let mut report = match result {
         Ok(r) => r,
         Err(e) => return usage_error(e),
     };
@@ -529,5 +559,42 @@ fn rules(args: RulesArgs) -> ExitCode {
             }
             Err(e) => usage_error(e),
         },
+    }
+}
+
+/// The git repository holding every one of `paths` when they are all files (what a
+/// pre-commit hook passes), as a path the walk can use: relative to the working directory
+/// when the files are given relatively. `None` for folders, stdin, or files outside a
+/// repository.
+fn repository_of_files(paths: &[PathBuf]) -> Option<PathBuf> {
+    if paths.is_empty() || paths.iter().any(|p| p.as_os_str() == "-" || !p.is_file()) {
+        return None;
+    }
+    let cwd = std::env::current_dir().ok()?;
+    let absolute = |p: &PathBuf| if p.is_absolute() { p.clone() } else { cwd.join(p) };
+    let first = absolute(&paths[0]);
+    let root = first
+        .ancestors()
+        .skip(1)
+        .find(|d| d.join(".git").exists())?
+        .to_path_buf();
+    if !paths.iter().all(|p| absolute(p).starts_with(&root)) {
+        return None;
+    }
+    if paths.iter().any(|p| p.is_absolute()) {
+        return Some(root);
+    }
+    // Relative to the working directory: `.` or `../..`, so that the context's file paths
+    // and the given ones name folders alike.
+    match cwd.strip_prefix(&root) {
+        Ok(below) => {
+            let up: PathBuf = below.components().map(|_| "..").collect();
+            Some(if up.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                up
+            })
+        }
+        Err(_) => Some(root),
     }
 }

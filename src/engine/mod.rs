@@ -345,6 +345,19 @@ impl Linter {
             .expect("a run without a cancel flag is not cancelled"))
     }
 
+    /// Lints `inputs` like [`Linter::lint_inputs`], with the `context` objects in the
+    /// inventory: cross-object rules see both, findings are reported on `inputs` only. A
+    /// context object with the same group, kind, namespace and name as an input's is
+    /// replaced by it. This is how a pre-commit hook that passes only the changed files
+    /// judges them against the rest of the repository.
+    pub fn lint_inputs_in_context(&self, context: &PreparedContext, inputs: &[Input]) -> Result<Report, ConfigError> {
+        let started = Instant::now();
+        let (loaded, files) = self.load_inputs(inputs, true)?;
+        Ok(self
+            .check(loaded, files, started, Some(context), None, None)
+            .expect("a run without a cancel flag is not cancelled"))
+    }
+
     /// `strict`: a path in `inputs` that cannot be read is an error, not a finding.
     fn lint(&self, inputs: &[Input], strict: bool) -> Result<Report, ConfigError> {
         let started = Instant::now();

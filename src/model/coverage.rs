@@ -122,8 +122,16 @@ impl Object {
         Unit { namespace, folder }
     }
 
-    /// The folder of the object's file.
+    /// The folder of the object's file (without `.` components: `./a/b.yaml` and
+    /// `a/b.yaml` are in one folder).
     pub(crate) fn folder(&self) -> std::path::PathBuf {
-        self.doc.file.path.parent().unwrap_or(Path::new("")).to_path_buf()
+        self.doc
+            .file
+            .path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
     }
 }
