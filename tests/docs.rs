@@ -87,6 +87,21 @@ fn every_rule_has_complete_documentation() {
         ] {
             assert!(text.len() > 10, "{}: {what} is too short", r.id);
         }
+        // Built-in rules say why they have their default (shipped scripts are examples).
+        if r.family != kubelint::rules::Family::Script {
+            assert!(r.default_reason.len() > 20, "{}: default_reason is missing", r.id);
+            let (on, word) = (r.enabled, r.default_reason.split(':').next().unwrap_or(""));
+            let expected = if on {
+                r.severity.to_string()
+            } else {
+                "Off by default".to_string()
+            };
+            assert!(
+                word.eq_ignore_ascii_case(&expected),
+                "{}: default_reason starts with `{word}`, not `{expected}`",
+                r.id
+            );
+        }
         if r.family != kubelint::rules::Family::Input && r.id != "rule-error" {
             assert!(
                 !r.example_bad.is_empty() && !r.example_good.is_empty(),

@@ -143,3 +143,30 @@ fn test_harness_assertions_are_fragments() {
     );
     assert_eq!(report["summary"]["findings"]["error"], 0, "{:#}", report["summary"]);
 }
+
+#[test]
+fn a_platform_repository_has_no_cross_object_false_alarms() {
+    let report = run("shop-platform");
+    let all = rules_in(&report, ".yaml");
+    for quiet in [
+        // The operator's Prometheus makes the pods this Service selects.
+        "service-selects-nothing",
+        // `monitoring` is not in the mesh; `shop` is STRICT.
+        "mtls-not-strict",
+        "istio-sidecar-injection",
+        // The LimitRange gives `shop`'s containers their requests and limits.
+        "cpu-requests-missing",
+        "memory-requests-missing",
+        "memory-limits-missing",
+        // A Kustomize generator makes `web-config`.
+        "config-reference-missing",
+        // The HPA's minimum (3) leaves one pod to evict under `minAvailable: 2`.
+        "pdb-blocks-eviction",
+        // The spread constraint selects the Deployment's own pods.
+        "replicas-not-spread",
+        // The ServiceAccount turns the token off.
+        "service-account-token-mounted",
+    ] {
+        assert!(!all.iter().any(|r| r == quiet), "{quiet}: {all:?}");
+    }
+}

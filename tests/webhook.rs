@@ -162,6 +162,8 @@ fn the_webhook_over_tls() {
     let dir = tempfile::tempdir().unwrap();
     let context = dir.path().join("context");
     std::fs::create_dir(&context).unwrap();
+    // Another Deployment of `shop`: the context shows that namespace's Deployments.
+    std::fs::write(context.join("api.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: api, image: nginx:1.27.2}]}\n").unwrap();
     let pki = Pki::new();
     pki.issue(dir.path());
     std::fs::write(dir.path().join("ca.crt"), &pki.ca_pem).unwrap();
@@ -254,7 +256,7 @@ fn the_webhook_over_tls() {
         assert!(buckets[buckets.len() - 1] <= answered, "{buckets:?}");
         assert!(buckets[buckets.len() - 1] >= 1.0, "no review answered under 2.5 s: {buckets:?}");
         assert!(at("kubelint_admission_duration_seconds_sum") > 0.0);
-        assert_eq!(at("kubelint_context_objects"), 1.0, "the Deployment loaded on SIGHUP");
+        assert_eq!(at("kubelint_context_objects"), 2.0, "`api`, and `web` loaded on SIGHUP");
         assert_eq!(at("kubelint_admission_in_flight"), 0.0);
         // Exactly `conn` is open: the readiness probes that failed were closed long ago.
         assert_eq!(at("kubelint_connections_open"), 1.0);
@@ -627,13 +629,15 @@ fn a_large_context_costs_a_review_nothing() {
     std::fs::create_dir(&nothing).unwrap();
     let (large, empty) = (hook(vec![context]), hook(vec![nothing]));
     // A Deployment of the context, updated: it references the context's ConfigMap and
-    // ServiceAccount, and its Service and namespace are there.
+    // ServiceAccount, and its Service and namespace are there. One key it reads is not in
+    // the ConfigMap: only the context can show that.
     let update = json!({"apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": "app-10", "namespace": "team-0", "labels": {"app": "app-10"}},
         "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "app-10"}},
             "template": {"metadata": {"labels": {"app": "app-10", "tier": "web"}},
                 "spec": {"serviceAccountName": "app-10", "containers": [{"name": "app", "image": "registry.example.com/app:1.10",
-                    "envFrom": [{"configMapRef": {"name": "app-10"}}]}]}}}});
+                    "envFrom": [{"configMapRef": {"name": "app-10"}}],
+                    "env": [{"name": "LEVEL", "valueFrom": {"configMapKeyRef": {"name": "app-10", "key": "LEVL"}}}]}]}}}});
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -643,8 +647,8 @@ fn a_large_context_costs_a_review_nothing() {
         let missing = |body: &Value| body["response"].to_string().contains("config-reference-missing");
         let (_, _, with, _) = post(&large, review("u", "UPDATE", "team-0", update.clone())).await;
         let (_, _, without, _) = post(&empty, review("u", "UPDATE", "team-0", update.clone())).await;
-        assert!(missing(&without), "{without}");
-        assert!(!missing(&with), "the context is used: {with}");
+        assert!(missing(&with), "the context is used: {with}");
+        assert!(!missing(&without), "{without}");
         // Interleaved, so both see the same load on the machine; medians of 15.
         let (mut large_times, mut empty_times) = (Vec::new(), Vec::new());
         for i in 0..15 {

@@ -102,6 +102,7 @@ pub(crate) static RULE_ERROR: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A scripted rule failed",
     rationale: "A rule script that does not compile, throws, loops or exceeds a sandbox limit checks nothing; kubelint reports it at the script's line and goes on with the other rules.",
+    default_reason: "Error: a rule script that fails checks nothing; failing makes the broken policy visible.",
     remediation: "Fix the script at the reported line; `kubelint test-rules DIR` runs a folder's scripts against their fixtures.",
     ..RuleInfo::BASE
 };

@@ -213,6 +213,9 @@ pub struct RuleInfo {
     pub rationale: &'static str,
     /// How to fix it.
     pub remediation: &'static str,
+    /// Why the rule has its default severity and is on (or off) by default: the evidence,
+    /// printed on its documentation page.
+    pub default_reason: &'static str,
     /// A manifest that triggers the rule (empty for input rules that need none).
     pub example_bad: &'static str,
     /// The same manifest, fixed.
@@ -240,6 +243,7 @@ impl RuleInfo {
         title: "",
         rationale: "",
         remediation: "",
+        default_reason: "",
         example_bad: "",
         example_good: "",
         params: &[],
@@ -296,6 +300,9 @@ impl RuleInfo {
             "## Why it matters\n\n{}\n\n## How to fix it\n\n{}\n\n",
             self.rationale, self.remediation
         ));
+        if !self.default_reason.is_empty() {
+            s.push_str(&format!("## Why this default\n\n{}\n\n", self.default_reason));
+        }
         if !self.example_bad.is_empty() {
             s.push_str(&format!(
                 "## Example\n\nReported:\n\n```yaml\n{}```\n\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Availability,
     title: "An autoscaler cannot scale (minReplicas equals maxReplicas)",
     rationale: "With `minReplicas` equal to `maxReplicas` the HPA never changes the replica count: it only hides a fixed size behind an autoscaler.",
+    default_reason: "Warning: an HPA whose bounds are equal never scales; usually left over from a test.",
     remediation: "Give the HPA room (`maxReplicas` above `minReplicas`), or remove it and set `replicas` on the workload.",
     example_bad: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 3\n  maxReplicas: 3\n",
     example_good: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 3\n  maxReplicas: 9\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Availability,
     title: "An autoscaler may scale down to a single replica",
     rationale: "`minReplicas` below 2 (1 is the default) lets quiet hours scale the workload to one pod, and the next node drain is an outage.",
+    default_reason: "Warning: an HPA that may scale to one replica gives up availability whenever load is low.",
     remediation: "Set `spec.minReplicas: 2` or more.",
     example_bad: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 10\n",
     example_good: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 2\n  maxReplicas: 10\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Availability,
     title: "Replicas may all land on one node",
     rationale: "Several replicas protect against a node failure only if they run on different nodes (or zones); without pod anti-affinity or topology spread constraints the scheduler may stack them together. A term counts only when it names a topology key and its label selector matches the workload's own pods (a selector for other pods, or none, spreads nothing). With an HPA, its `maxReplicas` is the count that matters.",
+    default_reason: "Warning: replicas stacked on one node fail together; a reviewer asks for spreading once there are several.",
     remediation: "Add `topologySpreadConstraints` over `kubernetes.io/hostname` (and `topology.kubernetes.io/zone`), or a `podAntiAffinity` rule.",
     example_bad: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",
     example_good: SPREAD,

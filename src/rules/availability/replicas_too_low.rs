@@ -6,8 +6,10 @@ use crate::rules::prelude::*;
 pub(crate) static RULE: RuleInfo = RuleInfo {
     id: "replicas-too-low",
     family: Family::Availability,
+    severity: Severity::Info,
     title: "A Deployment or StatefulSet runs fewer replicas than the minimum",
     rationale: "With a single replica every node drain, eviction or crash is an outage. Workloads whose replica count an HorizontalPodAutoscaler in the inputs manages are not reported.",
+    default_reason: "Info: a single replica is an outage on every drain, but controllers with leader election, batch-like services and small internal tools run one on purpose (234 findings on the shared corpus, mostly operators); worth knowing, not worth failing on. Raise it per repository with `severity: warning`.",
     remediation: "Run at least `minReplicas` replicas (2 by default), or let an HPA manage the count.",
     example_bad: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",
     example_good: SPREAD,

@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: crate::vocab::Severity::Error,
     title: "A rolling update may take every replica down at once",
     rationale: "When `maxUnavailable` is 100% or at least the replica count, a rollout may stop every old pod before a new one is ready: each deploy is an outage.",
+    default_reason: "Error: a rollout that may take every replica down at once is an outage on every deploy.",
     remediation: "Lower `strategy.rollingUpdate.maxUnavailable` (e.g. `25%` or `0` with `maxSurge: 1`).",
     example_bad: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  strategy:\n    type: RollingUpdate\n    rollingUpdate: {maxUnavailable: \"100%\"}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",
     example_good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  strategy:\n    type: RollingUpdate\n    rollingUpdate: {maxUnavailable: 0, maxSurge: 1}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",

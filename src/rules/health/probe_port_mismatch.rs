@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A probe targets a port name the container does not define",
     rationale: "A probe aimed at a named port resolves the name among the container's own `ports`; when no port has that name the probe can never succeed, so the pod never becomes ready or is restarted in a loop. (Probes by number need no declared port, so numbers are not checked.)",
+    default_reason: "Error: a probe on a port or port name the container does not declare fails at runtime (named ports do not resolve), so the pod is never ready or is restarted in a loop.",
     remediation: "Point the probe at one of the container's named `ports`, name the port, or use the port number.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      ports:\n        - {name: http, containerPort: 8080}\n      readinessProbe:\n        httpGet: {path: /ready, port: metrics}\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      ports:\n        - {name: http, containerPort: 8080}\n      readinessProbe:\n        httpGet: {path: /ready, port: http}\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Health,
     title: "A long-running container has no readiness probe",
     rationale: "Without a readiness probe a pod receives traffic as soon as its containers start, before the application can serve it, and keeps receiving it while overloaded or draining: every rollout and every hiccup turns into failed requests.",
+    default_reason: "Warning: without readiness, traffic reaches pods before they can serve; a reviewer of a Service-backed workload asks for one.",
     remediation: "Add a `readinessProbe` that succeeds only when the container can serve requests.",
     example_bad: POD_WITHOUT_PROBES,
     example_good: POD_WITH_PROBES,

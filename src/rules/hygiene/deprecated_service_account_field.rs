@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Hygiene,
     title: "A pod names its service account with the deprecated `serviceAccount` field",
     rationale: "`spec.serviceAccount` is a deprecated alias of `serviceAccountName`, kept for old clients. The API server copies it into `serviceAccountName` only when that is empty, so when both are written and differ, the pod runs as `serviceAccountName` and the other name is a silent lie to whoever reads the manifest; tools that read only `serviceAccountName` miss the alias.",
+    default_reason: "Warning: `serviceAccount` is deprecated, and disagreeing with `serviceAccountName` silently loses.",
     remediation: "Write the name under `serviceAccountName` and remove `serviceAccount`.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccount: web\n  containers:\n    - name: web\n      image: nginx:1.27.2\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n    - name: web\n      image: nginx:1.27.2\n",

@@ -7,6 +7,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Hygiene,
     title: "A container sets the same environment variable twice",
     rationale: "When `env` names a variable twice, the last entry silently wins; the first one is dead configuration that misleads readers and reviewers.",
+    default_reason: "Warning: the later value wins silently; the earlier one is dead configuration and usually a merge mistake.",
     remediation: "Remove one of the two entries.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: registry.example.com/api:3.2.0\n      env:\n        - {name: LOG_LEVEL, value: info}\n        - {name: LOG_LEVEL, value: debug}\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: registry.example.com/api:3.2.0\n      env:\n        - {name: LOG_LEVEL, value: info}\n",

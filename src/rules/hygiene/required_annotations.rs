@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     enabled: false,
     title: "An object lacks a required annotation",
     rationale: "Teams use annotations for owners, runbooks and on-call contacts; an object without them is an orphan during an incident.",
+    default_reason: "Off by default: it needs the team's list of annotations.",
     remediation: "Add the annotation to `metadata.annotations`; the list is `rules.required-annotations.params.annotations`.",
     example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n",
     example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n    example.com/owner: shop-team\ndata:\n  mode: fast\n",

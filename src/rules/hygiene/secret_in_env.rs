@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A secret-looking environment variable has a literal value",
     rationale: "A password, token or key written into the manifest is in the repository's history forever and readable by anyone who can read the workload (`kubectl get -o yaml`), unlike a Secret whose access RBAC controls.",
+    default_reason: "Error: a credential committed in a manifest is leaked to everyone with the repository; rotate it.",
     remediation: "Move the value to a Secret and reference it with `valueFrom.secretKeyRef` (or mount it as a file); rotate the exposed value.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: registry.example.com/api:3.2.0\n      env:\n        - name: DB_PASSWORD\n          value: hunter2\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: registry.example.com/api:3.2.0\n      env:\n        - name: DB_PASSWORD\n          valueFrom:\n            secretKeyRef: {name: api-db, key: password}\n",

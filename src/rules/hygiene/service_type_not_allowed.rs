@@ -7,6 +7,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Hygiene,
     title: "A Service is exposed outside the cluster (NodePort or LoadBalancer)",
     rationale: "NodePort opens a port on every node and LoadBalancer provisions a public endpoint; both bypass the Ingress or gateway where TLS, authentication and rate limits usually live.",
+    default_reason: "Warning: NodePort and LoadBalancer Services expose workloads outside the cluster; a reviewer checks each one.",
     remediation: "Use `type: ClusterIP` behind an Ingress or Gateway, or allow the type in `rules.service-type-not-allowed.params.types`.",
     example_bad: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n    - {port: 80, targetPort: 8080}\n",
     example_good: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ClusterIP\n  selector: {app: web}\n  ports:\n    - {port: 80, targetPort: 8080}\n",

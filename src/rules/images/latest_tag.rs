@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Images,
     title: "A container image uses the `latest` tag or no tag",
     rationale: "`latest` (which is also what no tag means) names whatever was pushed last: two nodes can run different code under one spec, a rollback does not roll back, and nobody can tell from the manifest what is running.",
+    default_reason: "Warning: `latest` (or no tag) makes deployments unrepeatable and rollbacks meaningless; a reviewer asks for a version.",
     remediation: "Pin the image to a version tag (`nginx:1.27.2`) or, better, a digest (`nginx@sha256:...`).",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:latest\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Images,
     title: "An image with a mutable tag is not always pulled",
     rationale: "With `latest` (or no tag) and `imagePullPolicy: IfNotPresent` or `Never`, each node keeps whichever image it pulled first: pods of one workload run different code depending on their node.",
+    default_reason: "Warning: a mutable tag with `IfNotPresent` runs different code on different nodes.",
     remediation: "Pin the tag, or set `imagePullPolicy: Always` (the default for `latest`, so removing the field also works).",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: registry.example.com/web:latest\n      imagePullPolicy: IfNotPresent\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: registry.example.com/web:2.4.1\n      imagePullPolicy: IfNotPresent\n",

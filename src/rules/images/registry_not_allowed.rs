@@ -10,6 +10,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     enabled: false,
     title: "An image comes from a registry that is not allowed",
     rationale: "Pulling only from registries you control (or mirror) keeps unscanned and typo-squatted images out of the cluster.",
+    default_reason: "Off by default: it needs the team's list of registries; when configured, an image from elsewhere is a policy breach (error).",
     remediation: "Use an image from an allowed registry, or add the registry to `rules.registry-not-allowed.params.registries`.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: docker.io/library/nginx:1.27.2\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: registry.example.com/library/nginx:1.27.2\n",

@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "An AuthorizationPolicy allows every request",
     rationale: "An ALLOW policy with an empty rule (`rules: [{}]`) matches every request from anyone, which silently cancels the deny-by-default that the existence of ALLOW policies implies.",
+    default_reason: "Error: an ALLOW policy with an empty rule allows every request, which defeats the namespace's other policies.",
     remediation: "Give the rule `from` sources (principals, namespaces) and `to` operations, or delete it.",
     example_bad: "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  action: ALLOW\n  rules:\n    - {}\n",
     example_good: "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  action: ALLOW\n  rules:\n    - from:\n        - source: {namespaces: [shop]}\n",

@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Mesh,
     title: "An AuthorizationPolicy's selector selects no workload",
     rationale: "A policy whose `selector` matches no pod protects nothing, and the workload it was meant for is left with whatever namespace-wide policy applies.",
+    default_reason: "Warning: a policy whose selector matches no workload in the input protects nothing; quiet where the input does not show the namespace's workloads.",
     remediation: "Fix the selector's labels to match the workload's pod labels.",
     example_bad: "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: wbe}\n  rules:\n    - from:\n        - source: {namespaces: [shop]}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",
     example_good: WEB,

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Mesh,
     title: "An AuthorizationPolicy names a service account that is not in the inputs",
     rationale: "A principal `cluster.local/ns/<ns>/sa/<name>` whose ServiceAccount does not exist matches no workload: the intended client is denied, or the name is a typo. With `knownNamespacesOnly`, principals in namespaces the inputs do not define are not checked.",
+    default_reason: "Warning: a principal naming a service account the input does not define matches nobody.",
     remediation: "Fix the principal, or add the ServiceAccount.",
     example_bad: "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  rules:\n    - from:\n        - source: {principals: [cluster.local/ns/shop/sa/frontent]}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: frontend\n  namespace: shop\n",
     example_good: "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  rules:\n    - from:\n        - source: {principals: [cluster.local/ns/shop/sa/frontend]}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: frontend\n  namespace: shop\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Mesh,
     title: "A DestinationRule disables TLS to its host",
     rationale: "`trafficPolicy.tls.mode: DISABLE` makes the client sidecar send plain text, overriding the mesh's automatic mTLS; with a STRICT server the requests fail, without one they travel unencrypted.",
+    default_reason: "Warning: `tls.mode: DISABLE` sends plain text inside the mesh.",
     remediation: "Remove the `tls` block (auto mTLS) or use `mode: ISTIO_MUTUAL`.",
     example_bad: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  host: web\n  trafficPolicy:\n    tls: {mode: DISABLE}\n",
     example_good: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  host: web\n  trafficPolicy:\n    tls: {mode: ISTIO_MUTUAL}\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Mesh,
     title: "A PeerAuthentication allows plain-text traffic (PERMISSIVE or DISABLE)",
     rationale: "PERMISSIVE accepts both mTLS and plain text, DISABLE turns mTLS off; either lets unauthenticated clients in, for the whole scope or for the ports listed in `portLevelMtls`.",
+    default_reason: "Warning: PERMISSIVE or DISABLE is meant for migrations only.",
     remediation: "Use `mode: STRICT` once every client has a sidecar; keep PERMISSIVE only for the migration, with a suppression and a reason.",
     example_bad: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: shop\nspec:\n  mtls: {mode: STRICT}\n  portLevelMtls:\n    8080: {mode: DISABLE}\n",
     example_good: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: shop\nspec:\n  mtls: {mode: STRICT}\n",

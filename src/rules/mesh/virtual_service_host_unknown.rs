@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Mesh,
     title: "A VirtualService routes to a cluster host with no Service",
     rationale: "A route destination such as `reviews` or `reviews.shop.svc.cluster.local` needs that Service; without it the route returns 503. External hosts (with other domains) are not checked.",
+    default_reason: "Warning: a route to a host the input does not define answers 503.",
     remediation: "Fix the destination host, or add the Service.",
     example_bad: "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  hosts: [web]\n  http:\n    - route:\n        - destination: {host: wbe}\n",
     example_good: "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  hosts: [web]\n  http:\n    - route:\n        - destination: {host: web}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector: {app: web}\n  ports:\n    - {port: 80}\n",

@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     enabled: false,
     title: "A namespace with workloads has no default-deny NetworkPolicy",
     rationale: "A default-deny policy (empty `podSelector`, no rules) makes every new workload isolated until someone allows its traffic, instead of open until someone remembers to close it. Checked on Namespace objects in the inputs.",
+    default_reason: "Off by default: default-deny is a cluster-wide policy choice that not every team has made.",
     remediation: "Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress, Egress]` and no rules to the namespace.",
     example_bad: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",
     example_good: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n",

@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Info,
     title: "A NetworkPolicy peer selects no pod or namespace in the inputs",
     rationale: "An ingress `from` or egress `to` peer whose selectors match nothing allows no traffic, often because of a typo in a label or because the namespace lacks the label. Namespaces match on their labels, and every namespace has `kubernetes.io/metadata.name`. Inputs are often partial, hence info.",
+    default_reason: "Info: a peer that matches nothing in the input may match pods that arrive later or come from elsewhere.",
     remediation: "Fix the peer's selectors, or label the namespace (`kubernetes.io/metadata.name: <name>` is set automatically).",
     example_bad: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  podSelector: {}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {name: frontend}\n",
     example_good: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  podSelector: {}\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: shop}\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Network,
     title: "No NetworkPolicy isolates a workload's pods",
     rationale: "Pods that no NetworkPolicy selects accept traffic from, and send it to, anything in the cluster: one compromised pod can reach them all. The rule says whether ingress, egress or both are open. It assumes the namespace's policies are among the inputs; an empty `podSelector` selects every pod of its namespace.",
+    default_reason: "Warning: a workload without any NetworkPolicy accepts traffic from every pod of the cluster.",
     remediation: "Add a NetworkPolicy selecting the workload's pods (or a namespace-wide default-deny) with `policyTypes: [Ingress, Egress]`.",
     example_bad: WEB,
     example_good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n",

@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A binding grants permissions to anonymous or unauthenticated users",
     rationale: "Subjects `system:anonymous` and `system:unauthenticated` are anyone who can reach the API server without credentials.",
+    default_reason: "Error: binding a role to `system:anonymous` or `system:unauthenticated` grants it to anyone who reaches the API server.",
     remediation: "Remove the subject; grant the permission to authenticated identities only.",
     example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: public\nsubjects:\n  - {kind: Group, name: system:unauthenticated, apiGroup: rbac.authorization.k8s.io}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n",
     example_good: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: public\nsubjects:\n  - {kind: Group, name: sre, apiGroup: rbac.authorization.k8s.io}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n",

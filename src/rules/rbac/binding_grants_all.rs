@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A binding grants cluster-admin or a role with wildcards",
     rationale: "Binding `cluster-admin`, or a role (in the inputs) whose rules use `*`, gives the subjects every permission in scope, today's and future ones.",
+    default_reason: "Error: binding `cluster-admin` (or a role with every verb on every resource) to a workload's account makes a compromise of that pod a compromise of the cluster.",
     remediation: "Bind a role that lists only what the subjects need.",
     example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ci\nsubjects:\n  - {kind: ServiceAccount, name: ci, namespace: tools}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n",
     example_good: BINDING,

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Rbac,
     title: "A binding refers to a role that is not in the inputs",
     rationale: "A RoleBinding or ClusterRoleBinding whose role does not exist grants nothing (until someone creates a role of that name, with whatever rules). Built-in ClusterRoles (`cluster-admin`, `admin`, `edit`, `view`, `system:*`) and the Roles of `kube-system` (`extension-apiserver-authentication-reader`, `system::leader-locking-*`, `system:controller:*`) count as present. Reported only when the input holds other roles of that kind beside the binding (for a Role: in its namespace, or its folder when the binding names no namespace; for a ClusterRole: in the binding's folder): platforms and add-ons bring ClusterRoles of their own that a repository does not hold.",
+    default_reason: "Warning: a binding to a role that does not exist grants nothing until someone creates a role of that name; reported only where the input holds that kind's roles.",
     remediation: "Fix `roleRef`, or add the role.",
     example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: app\n  namespace: shop\nsubjects:\n  - {kind: ServiceAccount, name: app, namespace: shop}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: app-raeder}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app-reader\n  namespace: shop\nrules:\n  - {apiGroups: [\"\"], resources: [configmaps], verbs: [get]}\n",
     example_good: BINDING,

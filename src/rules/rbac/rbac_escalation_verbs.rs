@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A role grants `escalate`, `bind` or `impersonate`",
     rationale: "`escalate` and `bind` let the subject create or bind roles with more permissions than it has; `impersonate` lets it act as any user, group or service account. Each is a path to cluster-admin.",
+    default_reason: "Error: `escalate`, `bind` and `impersonate` let the holder grant itself any permission.",
     remediation: "Remove the verb; grant it only to the few controllers that manage RBAC, and review them.",
     example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: deployer\nrules:\n  - apiGroups: [rbac.authorization.k8s.io]\n    resources: [clusterroles]\n    verbs: [get, bind, escalate]\n",
     example_good: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: deployer\nrules:\n  - apiGroups: [rbac.authorization.k8s.io]\n    resources: [clusterroles]\n    verbs: [get, list]\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Rbac,
     title: "A role can read Secrets",
     rationale: "`get`, `list` or `watch` on secrets reveals every credential in scope (a ClusterRole: in every namespace it is bound to), including service account tokens that may carry more permissions.",
+    default_reason: "Warning: reading Secrets is often needed by operators but always worth a second look.",
     remediation: "Grant `get` on the named Secrets the workload needs (`resourceNames`), or mount them instead of reading them through the API.",
     example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app\nrules:\n  - apiGroups: [\"\"]\n    resources: [secrets]\n    verbs: [get, list, watch]\n",
     example_good: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app\nrules:\n  - apiGroups: [\"\"]\n    resources: [secrets]\n    resourceNames: [app-tls]\n    verbs: [get]\n",

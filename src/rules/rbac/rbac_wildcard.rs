@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A role grants `*` verbs, resources or API groups",
     rationale: "A wildcard grants everything that exists today and everything added tomorrow (new resources, CRDs, subresources); `*` on resources and verbs is cluster-admin in all but name.",
+    default_reason: "Error: `*` on verbs and resources grants everything present and future in the scope, including what is added later.",
     remediation: "List the API groups, resources and verbs the subject needs.",
     example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"*\"]\n    verbs: [get, list]\n",
     example_good: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app\nrules:\n  - apiGroups: [\"\"]\n    resources: [configmaps]\n    verbs: [get, list]\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Rbac,
     title: "A role can create pods or workloads",
     rationale: "Whoever can create a pod (directly or through a Deployment, Job, ...) can run it as any service account of the namespace and mount any Secret there: pod creation implies access to all of them.",
+    default_reason: "Warning: creating pods (or workloads) lets the holder run any image with any service account in the namespace.",
     remediation: "Grant workload creation only to deployment tooling; application service accounts rarely need it.",
     example_bad: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app\nrules:\n  - apiGroups: [batch]\n    resources: [jobs]\n    verbs: [create, get]\n",
     example_good: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app\nrules:\n  - apiGroups: [batch]\n    resources: [jobs]\n    verbs: [get, list]\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::References,
     title: "A PodDisruptionBudget allows no eviction at all",
     rationale: "With `minAvailable` at or above the number of replicas it selects (or `maxUnavailable: 0`), no pod can ever be evicted: node drains and cluster upgrades hang on it. Where an HPA manages a selected workload, its `minReplicas` counts (the HPA may scale down to it); a selected workload whose replica count the input cannot tell (a DaemonSet, a Job) stops the check.",
+    default_reason: "Warning: a PDB that allows no eviction hangs node drains and cluster upgrades.",
     remediation: "Set `minAvailable` below the replica count (or `maxUnavailable: 1`).",
     example_bad: "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels: {app: web}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",
     example_good: "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: web}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",

@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Info,
     title: "A pod runs as a ServiceAccount that is not in the inputs",
     rationale: "A pod naming a ServiceAccount that does not exist is never created (the admission controller rejects it). Inputs are often partial, hence info, and the rule speaks only when the input holds other ServiceAccounts beside the workload (same namespace; without `metadata.namespace`, same folder); `default` always exists. `knownNamespacesOnly` limits the check to namespaces the inputs define.",
+    default_reason: "Info: the pod is rejected if the account is missing, but accounts are often created elsewhere; reported only where the input holds ServiceAccounts beside it.",
     remediation: "Add the ServiceAccount, or fix `serviceAccountName`.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n    - name: web\n      image: nginx:1.27.2\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n    - name: web\n      image: nginx:1.27.2\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n",

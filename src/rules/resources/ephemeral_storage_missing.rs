@@ -10,6 +10,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     enabled: false,
     title: "A container has no ephemeral-storage limit",
     rationale: "Logs, caches and `emptyDir` volumes use the node's disk; without an ephemeral-storage limit one container can fill it and get every pod on the node evicted.",
+    default_reason: "Off by default: few clusters enforce ephemeral-storage accounting; useful where they do.",
     remediation: "Set `resources.limits.ephemeral-storage` (and a request) for containers that write to local disk.",
     example_bad: NO_RESOURCES,
     example_good: WITH_RESOURCES,

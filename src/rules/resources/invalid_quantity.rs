@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A resource quantity does not parse",
     rationale: "Quantities use Kubernetes' own syntax (`500m`, `1.5`, `256Mi`, `1G`); `512MB`, `1 Gi` or `half` are rejected by the API server.",
+    default_reason: "Error: the API server rejects a quantity it cannot parse.",
     remediation: "Write the quantity as a number with an optional suffix: m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      resources:\n        limits: {memory: 512MB}\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      resources:\n        limits: {memory: 512Mi}\n",

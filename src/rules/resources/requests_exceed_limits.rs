@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A resource request is larger than its limit",
     rationale: "The API server rejects a container whose request is above its limit, so the workload cannot be created.",
+    default_reason: "Error: the API server rejects a request above its limit.",
     remediation: "Lower the request or raise the limit so that request ≤ limit.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      resources:\n        requests: {cpu: \"1\", memory: 512Mi}\n        limits: {cpu: 500m, memory: 256Mi}\n",
     example_good: WITH_RESOURCES,

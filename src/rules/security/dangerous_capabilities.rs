@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A container adds Linux capabilities beyond the baseline set",
     rationale: "Capabilities such as SYS_ADMIN, NET_ADMIN, SYS_PTRACE or ALL give a container most of root's power over the node's kernel; the baseline Pod Security Standard allows only a small default set to be added.",
+    default_reason: "Error: SYS_ADMIN, NET_ADMIN and similar capabilities are near-root powers on the node (Pod Security `baseline` forbids them): a critical hole unless the workload is a node agent, which should say so with an ignore annotation.",
     remediation: "Remove the capability from `securityContext.capabilities.add`; if the workload truly needs it, isolate it and suppress this rule for that object with a reason.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: net\nspec:\n  containers:\n    - name: net\n      image: busybox:1.36\n      securityContext:\n        capabilities:\n          add: [NET_ADMIN, SYS_ADMIN]\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: net\nspec:\n  containers:\n    - name: net\n      image: busybox:1.36\n      securityContext:\n        capabilities:\n          drop: [ALL]\n          add: [NET_BIND_SERVICE]\n",

@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Info,
     title: "A pod runs as its namespace's default service account",
     rationale: "Permissions granted to the `default` service account apply to every pod of the namespace that names no other; a dedicated service account per workload keeps grants least-privilege and auditable.",
+    default_reason: "Info: sharing the namespace's default account is common and harmless when it has no permissions; worth knowing for RBAC reviews.",
     remediation: "Create a ServiceAccount for the workload and set `serviceAccountName`.",
     example_bad: BARE,
     example_good: RESTRICTED,

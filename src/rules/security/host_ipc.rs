@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A pod shares the host's IPC namespace",
     rationale: "With `hostIPC: true` the pod can read and write the shared memory of every process on the node.",
+    default_reason: "Error: sharing the host's IPC namespace breaks pod isolation (Pod Security `baseline` forbids it): a critical hole.",
     remediation: "Remove `hostIPC: true`.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostIPC: true\n  containers:\n    - name: web\n      image: nginx:1.27.2\n",
     example_good: BARE,

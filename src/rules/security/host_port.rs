@@ -7,6 +7,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Security,
     title: "A container binds a port on the node (hostPort)",
     rationale: "A hostPort exposes the container on the node's address outside any Service or NetworkPolicy, and limits scheduling to nodes where the port is free.",
+    default_reason: "Warning: a host port limits scheduling to one pod per node and bypasses NetworkPolicy on some CNIs; usually a mistake, sometimes needed.",
     remediation: "Remove `hostPort` and expose the container through a Service.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      ports:\n        - {containerPort: 8080, hostPort: 80}\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      ports:\n        - {containerPort: 8080}\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Security,
     title: "A container may gain more privileges than its parent process",
     rationale: "Unless `allowPrivilegeEscalation` is false, a setuid binary or file capability inside the image can raise the process's privileges; the restricted Pod Security Standard requires it to be false.",
+    default_reason: "Warning: Pod Security `restricted` requires `allowPrivilegeEscalation: false`; a reviewer asks for it.",
     remediation: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
     example_bad: BARE,
     example_good: RESTRICTED,

@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A container runs privileged",
     rationale: "A privileged container has every capability and sees the host's devices: escaping to the node is one command away, and the Pod Security Standards forbid it from the baseline level up.",
+    default_reason: "Error: a privileged container is root on the node (Pod Security `baseline` forbids it).",
     remediation: "Remove `privileged: true`; grant the few capabilities the process needs with `securityContext.capabilities.add` instead.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tool\nspec:\n  containers:\n    - name: tool\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tool\nspec:\n  containers:\n    - name: tool\n      image: busybox:1.36\n      securityContext:\n        privileged: false\n",

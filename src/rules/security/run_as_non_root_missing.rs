@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Security,
     title: "A container may run as root",
     rationale: "With neither `runAsNonRoot: true` nor a non-zero `runAsUser` (on the container or the pod), the container runs as whatever user its image names, often root; a container breakout then starts as root on the node. The restricted standard requires non-root.",
+    default_reason: "Warning: Pod Security `restricted` requires `runAsNonRoot: true`; many images run as root by default.",
     remediation: "Set `runAsNonRoot: true` in the pod's `securityContext` (and a numeric `runAsUser` if the image names a user by name).",
     example_bad: BARE,
     example_good: RESTRICTED,

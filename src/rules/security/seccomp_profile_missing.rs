@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Security,
     title: "A container runs without a seccomp profile",
     rationale: "Without a seccomp profile (or with `Unconfined`) every system call of the kernel is reachable from the container, including the rarely used ones behind most kernel escapes; the restricted standard requires `RuntimeDefault` or `Localhost`.",
+    default_reason: "Warning: Pod Security `restricted` requires a seccomp profile (`RuntimeDefault`); without it, every syscall is open.",
     remediation: "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod.",
     example_bad: BARE,
     example_good: RESTRICTED,

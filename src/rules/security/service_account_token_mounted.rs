@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Info,
     title: "A pod mounts its service account token without saying so",
     rationale: "Every pod gets an API token for its service account unless `automountServiceAccountToken: false`; an attacker in a pod that never talks to the API server can still use that token. The pod's own `automountServiceAccountToken` wins; when it is unset, the ServiceAccount's (if it is in the input) decides.",
+    default_reason: "Info: an unused token is an attack aid, but most pods cannot exploit it and many need it; a hardening hint, not a defect.",
     remediation: "Set `automountServiceAccountToken: false` on pods (or their service account) that do not call the Kubernetes API; set it to `true` explicitly on those that do.",
     example_bad: BARE,
     example_good: RESTRICTED,

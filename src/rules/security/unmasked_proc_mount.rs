@@ -9,6 +9,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A container unmasks /proc",
     rationale: "`procMount: Unmasked` removes the masking of sensitive `/proc` paths that the runtime applies by default; the baseline standard forbids it.",
+    default_reason: "Error: `procMount: Unmasked` exposes the host's kernel interfaces (Pod Security `baseline` forbids it).",
     remediation: "Remove `procMount` or set it to `Default`.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      securityContext:\n        procMount: Unmasked\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      securityContext:\n        procMount: Default\n",

@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A pod sets a sysctl outside the safe set",
     rationale: "Only a few namespaced sysctls are safe to set per pod; the others affect the whole node (or other pods) and the baseline standard forbids them.",
+    default_reason: "Error: sysctls outside the safe set affect the whole node; the kubelet rejects the pod unless the node allows them.",
     remediation: "Remove the sysctl, or tune the node instead. Safe sysctls: kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_unprivileged_port_start, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_local_reserved_ports, net.ipv4.tcp_keepalive_time, net.ipv4.tcp_fin_timeout, net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    sysctls:\n      - {name: kernel.msgmax, value: \"65536\"}\n  containers:\n    - name: web\n      image: nginx:1.27.2\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    sysctls:\n      - {name: net.ipv4.tcp_syncookies, value: \"1\"}\n  containers:\n    - name: web\n      image: nginx:1.27.2\n",

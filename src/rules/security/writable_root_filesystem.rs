@@ -8,6 +8,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Security,
     title: "A container's root filesystem is writable",
     rationale: "A writable root filesystem lets an attacker who gets code execution drop tools and persist changes inside the container; a read-only one confines writes to the volumes you declare.",
+    default_reason: "Warning: a read-only root filesystem stops an attacker from dropping tools into the container; a reviewer asks for it where the app allows.",
     remediation: "Set `securityContext.readOnlyRootFilesystem: true` and mount an `emptyDir` where the application must write (e.g. `/tmp`).",
     example_bad: BARE,
     example_good: RESTRICTED,
