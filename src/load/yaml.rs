@@ -1016,7 +1016,7 @@ impl<'f> Builder<'f> {
                             self.problems
                                 .push(duplicate_key(file, entries[i].key_span, entry.key_span, |at| {
                                     format!(
-                                        "duplicate key `{}` (first defined at {at}); the last value wins",
+                                        "duplicate key `{}` (first defined at {at}); `kubectl apply` rejects it (strict field validation), and lenient decoders keep only the last value",
                                         entry.key
                                     )
                                 }));

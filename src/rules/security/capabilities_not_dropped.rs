@@ -1,6 +1,6 @@
 //! `capabilities-not-dropped`: A container does not drop all Linux capabilities.
 
-use super::common::{BARE, RESTRICTED, capability_list, each_container};
+use super::common::{BARE, RESTRICTED, capability_list, each_unprivileged_container};
 use crate::rules::prelude::*;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
@@ -18,7 +18,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
 };
 
 pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
-    each_container(object, |c, sc| match capability_list(sc, "drop") {
+    each_unprivileged_container(object, |c, sc| match capability_list(sc, "drop") {
         Some((_, dropped)) if dropped.iter().any(|d| d.as_str() == Some("ALL")) => {}
         Some((s, _)) => cx.report(
             &sc.pointer("capabilities/drop", &s),

@@ -41,6 +41,21 @@ pub(crate) fn each_container(object: &Object, mut f: impl FnMut(&crate::model::C
     }
 }
 
+/// [`each_container`] without privileged containers: hardening a privileged container
+/// field by field is moot (it has every capability and no seccomp filter whatever it says,
+/// and the API server rejects `allowPrivilegeEscalation: false` beside `privileged: true`);
+/// `privileged-container` reports it instead.
+pub(crate) fn each_unprivileged_container(
+    object: &Object,
+    mut f: impl FnMut(&crate::model::Container<'_>, &SecurityView<'_>),
+) {
+    each_container(object, |c, sc| {
+        if sc.get("privileged").and_then(|s| s.node.as_bool()) != Some(true) {
+            f(c, sc);
+        }
+    });
+}
+
 /// Reports a boolean setting that must be `want`: at the value when set otherwise, at
 /// the container's name when unset.
 pub(crate) fn require_bool(

@@ -1,6 +1,6 @@
 //! `privilege-escalation-allowed`: A container may gain more privileges than its parent process.
 
-use super::common::{BARE, RESTRICTED, each_container, require_bool};
+use super::common::{BARE, RESTRICTED, each_unprivileged_container, require_bool};
 use crate::rules::prelude::*;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
@@ -18,7 +18,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
 };
 
 pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
-    each_container(object, |c, sc| {
+    each_unprivileged_container(object, |c, sc| {
         require_bool(
             cx,
             c,

@@ -1,6 +1,6 @@
 //! `seccomp-profile-missing`: A container runs without a seccomp profile.
 
-use super::common::{BARE, RESTRICTED, each_container};
+use super::common::{BARE, RESTRICTED, each_unprivileged_container};
 use crate::rules::prelude::*;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
@@ -18,7 +18,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
 };
 
 pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
-    each_container(object, |c, sc| match sc.get("seccompProfile/type") {
+    each_unprivileged_container(object, |c, sc| match sc.get("seccompProfile/type") {
         Some(s) if matches!(s.node.as_str(), Some("RuntimeDefault" | "Localhost")) => {}
         Some(s) => cx.report(
             &sc.pointer("seccompProfile/type", &s),
