@@ -37,7 +37,17 @@ pub(super) fn mark_patches(l: &mut Loaded, patches: &HashMap<PathBuf, load::Frag
         fragment.named_by.display()
     ));
     for d in &mut l.documents {
-        d.partial.get_or_insert_with(|| Arc::clone(&reason));
+        if let Some(why) = fragment.when.applies(&d.root) {
+            let reason = match why {
+                "" => Arc::clone(&reason),
+                why => Arc::from(format!(
+                    "{}{why} (named in `{}`)",
+                    fragment.what,
+                    fragment.named_by.display()
+                )),
+            };
+            d.partial.get_or_insert(reason);
+        }
     }
     for f in &mut l.findings {
         if &*f.rule == load::problems::NOT_A_MANIFEST.id {

@@ -60,6 +60,60 @@ pub struct FragmentRef {
     pub named_by: PathBuf,
     /// What it is: "a Kustomize patch", "a chainsaw test assertion".
     pub what: &'static str,
+    /// Whether every document of the file is a fragment, or only those that show it.
+    pub when: FragmentWhen,
+}
+
+/// Which documents of a named file are fragments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FragmentWhen {
+    /// Every document (patches, assertions).
+    Always,
+    /// Documents that chainsaw templates (a value is a binding expression such as
+    /// `($namespace)`) or that cannot be whole objects (a workload without containers):
+    /// chainsaw applies them onto live objects. Other documents are objects.
+    Templated,
+}
+
+impl FragmentWhen {
+    /// Whether `root` is a fragment under this rule, and why (added to the note).
+    pub fn applies(self, root: &Node) -> Option<&'static str> {
+        match self {
+            FragmentWhen::Always => Some(""),
+            FragmentWhen::Templated if has_binding_expression(root) => {
+                Some(" with chainsaw binding expressions such as `($namespace)`")
+            }
+            FragmentWhen::Templated if workload_without_containers(root) => {
+                Some(", merged onto a live object (its pod template has no containers)")
+            }
+            FragmentWhen::Templated => None,
+        }
+    }
+}
+
+/// Whether a string value of `node` (or below) is a chainsaw/JMESPath binding expression:
+/// the whole value in parentheses, `($namespace)`, `(join('-', [$a, $b]))`.
+fn has_binding_expression(node: &Node) -> bool {
+    match &node.value {
+        Value::String(s) => s.len() > 2 && s.starts_with('(') && s.ends_with(')'),
+        Value::Map(entries) => entries
+            .iter()
+            .any(|e| (e.key.starts_with('(') && e.key.ends_with(')')) || has_binding_expression(&e.value)),
+        Value::Seq(items) => items.iter().any(has_binding_expression),
+        _ => false,
+    }
+}
+
+/// A workload kind whose pod template has no `containers`: a merge patch, not an object.
+fn workload_without_containers(root: &Node) -> bool {
+    let group_kind = |r: &Node| {
+        let api = r.get("apiVersion").and_then(Node::as_str).unwrap_or("");
+        let group = api.rsplit_once('/').map_or("", |(g, _)| g).to_string();
+        (group, r.get("kind").and_then(Node::as_str).unwrap_or("").to_string())
+    };
+    let (group, kind) = group_kind(root);
+    crate::vocab::rule::pod_template_pointer(&group, &kind)
+        .is_some_and(|p| root.pointer(&format!("{p}/spec/containers")).is_none())
 }
 
 /// Files larger than this are reported, not read (`--max-file-size`).
@@ -349,6 +403,11 @@ fn classify(file: &Arc<SourceFile>, index: usize, prefix: String, root: Node, ou
         out.findings.push(note(&rules::SKIPPED_FILE, message.into(), head));
         return;
     }
+    if api_version.is_some_and(|v| v.starts_with("argoproj.io/")) && kind == Some("ConfigManagementPlugin") {
+        let message = "an Argo CD config management plugin's `plugin.yaml`: a sidecar's config file, not a Kubernetes object; skipped";
+        out.findings.push(note(&rules::SKIPPED_FILE, message.into(), head));
+        return;
+    }
     let harness = match api_version {
         Some(v) if v.starts_with("chainsaw.kyverno.io/") => Some("chainsaw"),
         Some(v) if v.starts_with("kuttl.dev/") => Some("kuttl"),
@@ -382,10 +441,13 @@ fn classify(file: &Arc<SourceFile>, index: usize, prefix: String, root: Node, ou
                     }
                 }
             } else {
-                let partial = partial_by_name(file_name).or_else(|| {
-                    (prefix.is_empty() && root.get("$patch").is_some())
-                        .then(|| Arc::from("a strategic-merge patch (it has a `$patch` directive)"))
-                });
+                let partial = partial_by_name(file_name)
+                    .or_else(|| {
+                        (prefix.is_empty() && root.get("$patch").is_some())
+                            .then(|| Arc::from("a strategic-merge patch (it has a `$patch` directive)"))
+                    })
+                    .or_else(|| unrendered_template(&root))
+                    .or_else(|| in_patches_folder(&file.path));
                 out.documents.push(Document {
                     file: Arc::clone(file),
                     index,
@@ -414,6 +476,29 @@ fn classify(file: &Arc<SourceFile>, index: usize, prefix: String, root: Node, ou
             out.findings.push(note(&rules::MISSING_TYPE_META, message, span));
         }
     }
+}
+
+/// An object whose name, namespace or labels hold `{{ … }}` placeholders: a template that
+/// a script or tool renders (no API object can have such a name), not an object yet.
+fn unrendered_template(root: &Node) -> Option<Arc<str>> {
+    let placeholder = |n: &Node| n.as_str().is_some_and(|s| s.contains("{{") && s.contains("}}"));
+    let metadata = root.get("metadata")?;
+    let labels = metadata.get("labels").and_then(Node::as_map).unwrap_or_default();
+    let templated = ["name", "namespace", "generateName"]
+        .iter()
+        .filter_map(|f| metadata.get(f))
+        .chain(labels.iter().map(|e| &e.value))
+        .any(placeholder);
+    templated.then(|| Arc::from("a template (its metadata holds unrendered `{{ … }}` placeholders)"))
+}
+
+/// A file in a `patches/` folder: the Kustomize convention for patch files, which may be
+/// named by a kustomization that is not in the input (or by a commented-out line).
+fn in_patches_folder(path: &Path) -> Option<Arc<str>> {
+    path.parent()?
+        .components()
+        .any(|c| c.as_os_str() == "patches")
+        .then(|| Arc::from("in a `patches/` folder: a Kustomize patch"))
 }
 
 /// Test-assertion files of kuttl and chainsaw (`01-assert.yaml`, `02-errors.yaml`,
@@ -466,6 +551,7 @@ fn kustomize_patches(kustomization: &Path, root: &Node) -> Vec<FragmentRef> {
             path: normalise(&dir.join(p)),
             named_by: kustomization.to_path_buf(),
             what: "a Kustomize patch",
+            when: FragmentWhen::Always,
         })
         .collect()
 }
@@ -483,9 +569,13 @@ fn chainsaw_assertions(test: &Path, root: &Node) -> Vec<FragmentRef> {
     for step in steps {
         for phase in ["try", "catch", "finally", "cleanup"] {
             for op in step.get(phase).and_then(Node::as_seq).into_iter().flatten() {
-                for (key, what) in [
-                    ("assert", "a chainsaw test assertion"),
-                    ("error", "a chainsaw test error-assertion"),
+                for (key, what, when) in [
+                    ("assert", "a chainsaw test assertion", FragmentWhen::Always),
+                    ("error", "a chainsaw test error-assertion", FragmentWhen::Always),
+                    ("patch", "a chainsaw test patch", FragmentWhen::Always),
+                    ("update", "a chainsaw test update", FragmentWhen::Always),
+                    ("apply", "a chainsaw test resource", FragmentWhen::Templated),
+                    ("create", "a chainsaw test resource", FragmentWhen::Templated),
                 ] {
                     if let Some(file) = op.get(key).and_then(|a| a.get("file")).and_then(Node::as_str)
                         && !file.contains("://")
@@ -494,6 +584,7 @@ fn chainsaw_assertions(test: &Path, root: &Node) -> Vec<FragmentRef> {
                             path: normalise(&dir.join(file)),
                             named_by: test.to_path_buf(),
                             what,
+                            when,
                         });
                     }
                 }

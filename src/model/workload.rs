@@ -5,19 +5,7 @@ use std::collections::BTreeMap;
 use super::{Object, string_map};
 use crate::load::Node;
 
-/// Where a workload kind keeps its pod template (JSON pointer from the object root;
-/// `""` for a Pod, whose metadata and spec are its own).
-pub fn pod_template_pointer(group: &str, kind: &str) -> Option<&'static str> {
-    match (group, kind) {
-        ("", "Pod") => Some(""),
-        ("", "PodTemplate") => Some("/template"),
-        ("", "ReplicationController") => Some("/spec/template"),
-        ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => Some("/spec/template"),
-        ("batch", "Job") => Some("/spec/template"),
-        ("batch", "CronJob") => Some("/spec/jobTemplate/spec/template"),
-        _ => None,
-    }
-}
+pub use crate::vocab::rule::pod_template_pointer;
 
 /// A workload's pod template: its metadata and spec, and where it sits in the object.
 #[derive(Debug, Clone, Copy)]

@@ -178,6 +178,20 @@ pub struct ParamInfo {
 /// Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, …).
 pub const WORKLOADS: &str = "workloads";
 
+/// Where a workload kind keeps its pod template (JSON pointer from the object root;
+/// `""` for a Pod, whose metadata and spec are its own).
+pub fn pod_template_pointer(group: &str, kind: &str) -> Option<&'static str> {
+    match (group, kind) {
+        ("", "Pod") => Some(""),
+        ("", "PodTemplate") => Some("/template"),
+        ("", "ReplicationController") => Some("/spec/template"),
+        ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => Some("/spec/template"),
+        ("batch", "Job") => Some("/spec/template"),
+        ("batch", "CronJob") => Some("/spec/jobTemplate/spec/template"),
+        _ => None,
+    }
+}
+
 /// Everything a user reads about a rule; the single source of `kubelint rules`,
 /// `docs/rules/<id>.md` and SARIF rule descriptors.
 #[derive(Debug, Serialize)]

@@ -44,5 +44,11 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
 
 fn looks_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    SECRET_WORDS.iter().any(|w| upper.contains(w))
+    // The name, path or reference of a secret is not the secret (`DB_SECRET_NAME`,
+    // `TOKEN_FILE`), and some "tokens" are documented as public identifiers.
+    let names_one = ["_NAME", "_FILE", "_PATH", "_DIR", "_REF", "_KEY_ID", "_NAMESPACE"]
+        .iter()
+        .any(|s| upper.ends_with(s));
+    let public = ["ETCD_INITIAL_CLUSTER_TOKEN"].contains(&upper.as_str());
+    !names_one && !public && SECRET_WORDS.iter().any(|w| upper.contains(w))
 }

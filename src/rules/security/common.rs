@@ -101,9 +101,27 @@ pub(crate) fn host_namespace(object: &Object, cx: &mut Context<'_>, field: &str)
     }
 }
 
+/// Paths under the sensitive ones that give no control of the node: the public CA
+/// bundles, the time zone, the machine id, and the syslog socket (log injection at most).
+pub(crate) const BENIGN_PATHS: [&str; 7] = [
+    "/etc/ssl/certs",
+    "/etc/pki/tls/certs",
+    "/etc/ca-certificates",
+    "/etc/localtime",
+    "/usr/share/zoneinfo",
+    "/etc/machine-id",
+    "/dev/log",
+];
+
 pub(crate) fn is_sensitive(path: &str) -> bool {
     let path = path.trim_end_matches('/');
     let path = if path.is_empty() { "/" } else { path };
+    if BENIGN_PATHS
+        .iter()
+        .any(|b| path == *b || path.starts_with(&format!("{b}/")))
+    {
+        return false;
+    }
     SENSITIVE_PATHS
         .iter()
         .any(|s| path == *s || (*s != "/" && path.starts_with(&format!("{s}/"))))
