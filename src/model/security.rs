@@ -13,7 +13,8 @@ pub struct Setting<'a> {
 }
 
 /// Fields both `PodSecurityContext` and `SecurityContext` have.
-const SHARED: [&str; 6] = [
+const SHARED: [&str; 7] = [
+    "appArmorProfile",
     "runAsNonRoot",
     "runAsUser",
     "runAsGroup",

@@ -17,6 +17,18 @@ pub(crate) const SECRET_WORDS: [&str; 9] = [
     "ACCESS_KEY",
 ];
 
+/// Whether an environment variable's name says it holds a secret.
+pub(crate) fn names_a_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    // The name, path or reference of a secret is not the secret (`DB_SECRET_NAME`,
+    // `TOKEN_FILE`), and some "tokens" are documented as public identifiers.
+    let names_one = ["_NAME", "_FILE", "_PATH", "_DIR", "_REF", "_KEY_ID", "_NAMESPACE"]
+        .iter()
+        .any(|s| upper.ends_with(s));
+    let public = ["ETCD_INITIAL_CLUSTER_TOKEN"].contains(&upper.as_str());
+    !names_one && !public && SECRET_WORDS.iter().any(|w| upper.contains(w))
+}
+
 /// Reports an object of `group`/`kind` whose `spec` lacks `field`.
 pub(crate) fn spec_field_missing(
     object: &Object,

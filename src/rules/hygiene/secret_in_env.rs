@@ -1,6 +1,6 @@
 //! `secret-in-env`: A secret-looking environment variable has a literal value.
 
-use super::common::SECRET_WORDS;
+use super::common::names_a_secret;
 use crate::rules::prelude::*;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
@@ -28,7 +28,7 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
                 continue;
             };
             let literal = crate::model::scalar_text(value).unwrap_or_default();
-            if looks_secret(name) && !literal.is_empty() && !literal.starts_with("$(") {
+            if names_a_secret(name) && !literal.is_empty() && !literal.starts_with("$(") {
                 cx.report(
                     &c.field(&format!("env/{i}/value")),
                     At::Value,
@@ -40,15 +40,4 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
             }
         }
     }
-}
-
-fn looks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    // The name, path or reference of a secret is not the secret (`DB_SECRET_NAME`,
-    // `TOKEN_FILE`), and some "tokens" are documented as public identifiers.
-    let names_one = ["_NAME", "_FILE", "_PATH", "_DIR", "_REF", "_KEY_ID", "_NAMESPACE"]
-        .iter()
-        .any(|s| upper.ends_with(s));
-    let public = ["ETCD_INITIAL_CLUSTER_TOKEN"].contains(&upper.as_str());
-    !names_one && !public && SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
