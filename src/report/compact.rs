@@ -18,7 +18,7 @@ const GROUPS_SHOWN: usize = 10;
 /// Findings below which the grouped summary is left out (the lines say it all).
 const GROUPS_FROM: usize = 10;
 
-fn line(f: &Finding, options: &RenderOptions, suppressed: bool) -> String {
+pub(super) fn line(f: &Finding, options: &RenderOptions, suppressed: bool) -> String {
     let object = f.object.as_ref().map(|o| format!(" ({o})")).unwrap_or_default();
     let mark = if suppressed { " (suppressed)" } else { "" };
     format!(

@@ -219,6 +219,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
+/// Findings shown with a source snippet at most; the others get one line each.
+const SNIPPETS_SHOWN: usize = 20;
+
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let theme = if options.color {
         GraphicalTheme::unicode()
@@ -233,8 +236,24 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     if options.show_suppressed {
         all.extend(&report.suppressed);
     }
+    // Many findings: snippets for the most severe ones (errors first, in report order), one
+    // line for each of the rest, so that 500 findings fit a terminal's scrollback and the
+    // errors are not buried under warnings.
+    let (full, brief): (Vec<&Finding>, Vec<&Finding>) = if all.len() <= SNIPPETS_SHOWN {
+        (all, Vec::new())
+    } else {
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(all[i].severity));
+        let chosen: std::collections::HashSet<usize> = order.into_iter().take(SNIPPETS_SHOWN).collect();
+        let (full, brief): (Vec<(usize, &Finding)>, Vec<(usize, &Finding)>) =
+            all.into_iter().enumerate().partition(|(i, _)| chosen.contains(i));
+        (
+            full.into_iter().map(|(_, f)| f).collect(),
+            brief.into_iter().map(|(_, f)| f).collect(),
+        )
+    };
     let mut buf = String::new();
-    for finding in all {
+    for finding in full {
         let diag = FindingDiagnostic {
             finding,
             source: Excerpt::new(&finding.file, finding.span),
@@ -244,6 +263,18 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
             .render_report(&mut buf, &diag)
             .map_err(|e| io::Error::other(e.to_string()))?;
         out.write_all(buf.as_bytes())?;
+        writeln!(out)?;
+    }
+    if !brief.is_empty() {
+        writeln!(
+            out,
+            "{} more finding(s), one line each (`--format compact` prints every finding so):",
+            brief.len()
+        )?;
+        let suppressed = |f: &Finding| report.suppressed.iter().any(|s| std::ptr::eq(s, f));
+        for f in brief {
+            writeln!(out, "{}", super::compact::line(f, options, suppressed(f)))?;
+        }
         writeln!(out)?;
     }
     for message in super::options::dropped_messages(report) {

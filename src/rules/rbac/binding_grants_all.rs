@@ -42,7 +42,7 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
             At::Value,
             format!(
                 "the binding grants {kind} `{name}`, whose rule {} allows {verbs} on every resource of {groups}",
-                rule.index
+                rule.index + 1
             ),
         );
     }

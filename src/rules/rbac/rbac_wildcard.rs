@@ -20,18 +20,26 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
 
 pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
     for r in policy_rules(object) {
-        for (field, list) in [
+        // One finding per rule, at its first wildcard, naming every field that has one.
+        let wild: Vec<(&str, &Vec<&str>)> = [
             ("apiGroups", &r.api_groups),
             ("resources", &r.resources),
             ("verbs", &r.verbs),
-        ] {
-            if list.contains(&"*") {
-                cx.report(
-                    &r.item(field, list, "*"),
-                    At::Value,
-                    format!("rule {} grants `*` in {field}", r.index + 1),
-                );
-            }
-        }
+        ]
+        .into_iter()
+        .filter(|(_, list)| list.contains(&"*"))
+        .collect();
+        let Some((field, list)) = wild.first() else { continue };
+        let fields: Vec<&str> = wild.iter().map(|(f, _)| *f).collect();
+        let named = match fields.as_slice() {
+            [one] => one.to_string(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            [] => unreachable!("wild is not empty"),
+        };
+        cx.report(
+            &r.item(field, list, "*"),
+            At::Value,
+            format!("rule {} grants `*` in {named}", r.index + 1),
+        );
     }
 }
