@@ -245,12 +245,15 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         let mut order: Vec<usize> = (0..all.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(all[i].severity));
         let chosen: std::collections::HashSet<usize> = order.into_iter().take(SNIPPETS_SHOWN).collect();
-        let (full, brief): (Vec<(usize, &Finding)>, Vec<(usize, &Finding)>) =
-            all.into_iter().enumerate().partition(|(i, _)| chosen.contains(i));
-        (
-            full.into_iter().map(|(_, f)| f).collect(),
-            brief.into_iter().map(|(_, f)| f).collect(),
-        )
+        let (mut full, mut brief) = (Vec::new(), Vec::new());
+        for (i, f) in all.into_iter().enumerate() {
+            if chosen.contains(&i) {
+                full.push(f)
+            } else {
+                brief.push(f)
+            }
+        }
+        (full, brief)
     };
     let mut buf = String::new();
     for finding in full {
