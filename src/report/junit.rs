@@ -65,11 +65,11 @@ fn escape(out: &mut dyn Write, text: &str, attribute: bool) -> io::Result<()> {
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => "\u{FFFD}",
             _ => continue,
         };
-        out.write_all(text[start..i].as_bytes())?;
+        out.write_all(&text.as_bytes()[start..i])?;
         out.write_all(replacement.as_bytes())?;
         start = i + c.len_utf8();
     }
-    out.write_all(text[start..].as_bytes())
+    out.write_all(&text.as_bytes()[start..])
 }
 
 fn attr(out: &mut dyn Write, name: &str, value: &str) -> io::Result<()> {
