@@ -18,6 +18,10 @@ fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.add_filter(r" in \d+\.\d+s", " in [TIME]");
     s.add_filter(r#""elapsedMs": \d+"#, r#""elapsedMs": "[TIME]""#);
+    s.add_filter(
+        r#"<testsuites name="kubelint" (.*) time="[0-9.]+">"#,
+        r#"<testsuites name="kubelint" $1 time="[TIME]">"#,
+    );
     s.add_filter(r#""uri": "file://[^"]*""#, r#""uri": "file://[ROOT]/""#);
     s.add_filter(
         r#""(semanticVersion|version)": "\d+\.\d+\.\d+""#,
@@ -49,6 +53,11 @@ fn compact_snapshot() {
 #[test]
 fn sarif_snapshot() {
     settings().bind(|| insta::assert_snapshot!(run("sarif", &[])));
+}
+
+#[test]
+fn junit_snapshot() {
+    settings().bind(|| insta::assert_snapshot!(run("junit", &["--show-suppressed"])));
 }
 
 fn sarif() -> Value {
@@ -115,13 +124,8 @@ fn sarif_has_what_github_code_scanning_reads() {
         assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
         assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
-        assert!(
-            r["partialFingerprints"]["kubelintFingerprint/v1"]
-                .as_str()
-                .unwrap()
-                .len()
-                == 16
-        );
+        let fp = r["partialFingerprints"]["kubelintFingerprint/v2"].as_str().unwrap();
+        assert!(fp.len() == 16 || fp[16..].starts_with(':'), "{fp}");
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], r["ruleId"]);
     }
@@ -443,4 +447,403 @@ fn many_findings_get_snippets_for_the_worst_and_a_line_for_the_rest() {
     assert!(human.contains("privileged-container (https://"), "{human}");
     assert!(human.contains("21 more finding(s), one line each"), "{human}");
     assert_eq!(human.matches(": warning[latest-tag] ").count(), 21, "{human}");
+}
+
+/// SARIF's fingerprint is the baseline's (rule, object identity, JSON path): the same when
+/// lines move and when the message is reworded, and different for another object.
+#[test]
+fn sarif_fingerprints_survive_line_moves_and_rewording() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("scripts")).unwrap();
+    std::fs::write(
+        dir.path().join("scripts/says.rhai"),
+        "fn meta() { #{ id: \"says\", severity: \"warning\", title: \"t\", description: \"d\", remediation: \"r\", \
+         kinds: [\"Pod\"], params: #{ text: \"first wording\" } } }\n\
+         fn check(object, ctx) { ctx.report(\"/spec/containers/0/image\", ctx.params.text); }\n",
+    )
+    .unwrap();
+    let pods = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop}\nspec: {containers: [{name: c, image: nginx:latest}]}\n\
+                ---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: shop}\nspec: {containers: [{name: c, image: nginx:latest}]}\n";
+    let run = |text: &str, config: &str, format: &str| -> Value {
+        std::fs::write(dir.path().join("pods.yaml"), text).unwrap();
+        std::fs::write(dir.path().join("k.yaml"), config).unwrap();
+        let out = assert_cmd::Command::cargo_bin("kubelint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["check", "pods.yaml", "--config", "k.yaml", "--rules", "scripts"])
+            .args(["--only", "says", "--only", "latest-tag", "--fail-on", "never"])
+            .args(["--format", if format == "baseline" { "json" } else { format }])
+            .args(if format == "baseline" {
+                vec!["--write-baseline", "b.json"]
+            } else {
+                vec![]
+            })
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        if format == "baseline" {
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("b.json")).unwrap()).unwrap()
+        } else {
+            common::json(&out)
+        }
+    };
+    let prints = |sarif: &Value| -> Vec<(String, String, u64, String)> {
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["ruleId"].as_str().unwrap().to_string(),
+                    r["partialFingerprints"]["kubelintFingerprint/v2"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                    r["message"]["text"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let before = prints(&run(pods, "rules: {}\n", "sarif"));
+    assert_eq!(before.len(), 4);
+    let fps: std::collections::BTreeSet<&str> = before.iter().map(|p| p.1.as_str()).collect();
+    assert_eq!(fps.len(), 4, "two rules on two objects: four fingerprints");
+    // Three comment lines above, and the script's message reworded through its parameter.
+    let moved = format!("# one\n# two\n# three\n{pods}");
+    let after = prints(&run(
+        &moved,
+        "rules:\n  says:\n    params: {text: second wording}\n",
+        "sarif",
+    ));
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!((&b.0, &b.1), (&a.0, &a.1));
+        assert_eq!(a.2, b.2 + 3, "the lines did move");
+    }
+    assert!(after.iter().any(|a| a.3 == "second wording"), "the message did change");
+    // The baseline's fingerprints, the same ones.
+    let baseline = run(pods, "rules: {}\n", "baseline");
+    let recorded: std::collections::BTreeSet<&str> = baseline["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(recorded, fps);
+}
+
+/// Each rule says how far its findings can be trusted, and not every rule the same.
+#[test]
+fn sarif_precision_per_rule() {
+    let doc = sarif();
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let of = |id: &str| -> Value {
+        let r = rules
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("no rule {id}"));
+        r["properties"]["precision"].clone()
+    };
+    for (id, precision) in [
+        // The input and the schemas: what the parser and the API server would say.
+        ("yaml-syntax", "very-high"),
+        ("schema-violation", "very-high"),
+        ("removed-api", "very-high"),
+        // Contradictions within one object.
+        ("requests-exceed-limits", "very-high"),
+        ("invalid-quantity", "very-high"),
+        ("duplicate-env-var", "very-high"),
+        ("probe-port-mismatch", "very-high"),
+        ("hpa-min-equals-max", "very-high"),
+        ("deprecated-service-account-field", "very-high"),
+        // One object's own fields.
+        ("privileged-container", "high"),
+        ("latest-tag", "high"),
+        ("liveness-probe-missing", "high"),
+        ("rbac-wildcard", "high"),
+        ("destination-rule-tls-disabled", "high"),
+        ("mtls-permissive", "high"),
+        ("authorization-allows-all", "high"),
+        // Inference across objects.
+        ("service-selects-nothing", "medium"),
+        ("config-reference-missing", "medium"),
+        ("non-isolated-workload", "medium"),
+        ("mtls-not-strict", "medium"),
+        ("binding-role-missing", "medium"),
+        ("binding-secrets-cluster-wide", "medium"),
+        ("replicas-too-low", "medium"),
+        ("default-namespace", "medium"),
+        // A guess from names.
+        ("secret-in-env", "low"),
+    ] {
+        assert_eq!(of(id), precision, "{id}");
+    }
+    let levels = ["very-high", "high", "medium", "low"];
+    for r in rules {
+        let p = &r["properties"]["precision"];
+        let scripted = r["properties"]["tags"][0] == "script";
+        assert!(
+            if scripted {
+                p.is_null()
+            } else {
+                levels.iter().any(|l| p == l)
+            },
+            "{}: {p}",
+            r["id"]
+        );
+    }
+}
+
+/// A small interpreter for the part of XML Schema that `junit-10.xsd` uses (global
+/// elements, `ref`, `xs:choice`/`xs:sequence` of one particle, attributes with `use`, named
+/// simple types with a pattern, `mixed`): enough to validate documents against that file
+/// as written, without a C library.
+struct Xsd {
+    elements: std::collections::HashMap<String, ElementDecl>,
+    patterns: std::collections::HashMap<String, jsonschema::Validator>,
+}
+
+struct ElementDecl {
+    /// Text only (`type="xs:string"`): no children, no attributes.
+    text_only: bool,
+    mixed: bool,
+    children: Vec<String>,
+    /// Attribute name → (required, type).
+    attributes: std::collections::HashMap<String, (bool, String)>,
+}
+
+impl Xsd {
+    fn parse(text: &str) -> Xsd {
+        let doc = roxmltree::Document::parse(text).unwrap();
+        let xs = |n: &roxmltree::Node, name: &str| n.is_element() && n.tag_name().name() == name;
+        let root = doc.root_element();
+        let mut patterns = std::collections::HashMap::new();
+        for st in root.children().filter(|n| xs(n, "simpleType")) {
+            let pattern = st
+                .descendants()
+                .find(|n| xs(n, "pattern"))
+                .and_then(|n| n.attribute("value"))
+                .unwrap();
+            // XSD patterns match the whole value.
+            let schema = serde_json::json!({"type": "string", "pattern": format!("^(?:{pattern})$")});
+            patterns.insert(
+                st.attribute("name").unwrap().to_string(),
+                jsonschema::validator_for(&schema).unwrap(),
+            );
+        }
+        let mut elements = std::collections::HashMap::new();
+        for el in root.children().filter(|n| xs(n, "element")) {
+            let name = el.attribute("name").unwrap().to_string();
+            let decl = match el.attribute("type") {
+                Some("xs:string") => ElementDecl {
+                    text_only: true,
+                    mixed: true,
+                    children: Vec::new(),
+                    attributes: Default::default(),
+                },
+                // Named complex types (rerunType): kubelint never writes these elements.
+                Some(_) => continue,
+                None => {
+                    let ct = el.children().find(|n| xs(n, "complexType")).unwrap();
+                    let mut children = Vec::new();
+                    for group in ct.descendants().filter(|n| xs(n, "sequence") || xs(n, "choice")) {
+                        let particles: Vec<_> = group
+                            .children()
+                            .filter(|n| xs(n, "element") || xs(n, "choice") || xs(n, "sequence"))
+                            .collect();
+                        assert!(
+                            !xs(&group, "sequence") || particles.len() == 1,
+                            "{name}: a sequence of several particles is not supported"
+                        );
+                        children.extend(particles.iter().filter_map(|p| p.attribute("ref")).map(str::to_string));
+                    }
+                    let attributes = ct
+                        .children()
+                        .filter(|n| xs(n, "attribute"))
+                        .map(|a| {
+                            (
+                                a.attribute("name").unwrap().to_string(),
+                                (
+                                    a.attribute("use") == Some("required"),
+                                    a.attribute("type").unwrap().to_string(),
+                                ),
+                            )
+                        })
+                        .collect();
+                    ElementDecl {
+                        text_only: false,
+                        mixed: ct.attribute("mixed") == Some("true"),
+                        children,
+                        attributes,
+                    }
+                }
+            };
+            elements.insert(name, decl);
+        }
+        Xsd { elements, patterns }
+    }
+
+    /// Every violation of the schema in `doc` (empty: valid).
+    fn validate(&self, doc: &roxmltree::Document) -> Vec<String> {
+        let mut errors = Vec::new();
+        self.element(doc.root_element(), &mut errors);
+        errors
+    }
+
+    fn element(&self, node: roxmltree::Node, errors: &mut Vec<String>) {
+        let name = node.tag_name().name();
+        let Some(decl) = self.elements.get(name) else {
+            errors.push(format!("undeclared element <{name}>"));
+            return;
+        };
+        for a in node.attributes() {
+            match decl.attributes.get(a.name()) {
+                None => errors.push(format!("<{name}>: undeclared attribute {}", a.name())),
+                Some((_, ty)) => {
+                    if let Some(p) = self.patterns.get(ty)
+                        && !p.is_valid(&serde_json::json!(a.value()))
+                    {
+                        errors.push(format!("<{name} {}=\"{}\">: not a {ty}", a.name(), a.value()));
+                    }
+                }
+            }
+        }
+        for (attr, (required, _)) in &decl.attributes {
+            if *required && node.attribute(attr.as_str()).is_none() {
+                errors.push(format!("<{name}>: missing required attribute {attr}"));
+            }
+        }
+        for child in node.children() {
+            if child.is_element() {
+                let child_name = child.tag_name().name();
+                if decl.text_only || !decl.children.iter().any(|c| c == child_name) {
+                    errors.push(format!("<{name}>: <{child_name}> not allowed"));
+                }
+                self.element(child, errors);
+            } else if child.is_text() && !decl.mixed && !child.text().unwrap_or("").trim().is_empty() {
+                errors.push(format!("<{name}>: text not allowed"));
+            }
+        }
+    }
+}
+
+fn junit_xsd() -> (String, Xsd) {
+    let path = common::root().join("tests/snapshots/junit-10.xsd");
+    let text = std::fs::read_to_string(path).unwrap();
+    let xsd = Xsd::parse(&text);
+    (text, xsd)
+}
+
+#[test]
+fn junit_validates_against_jenkins_schema() {
+    let (_, xsd) = junit_xsd();
+    let text = run("junit", &["--show-suppressed"]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    assert_eq!(xsd.validate(&doc), Vec::<String>::new());
+    // The interpreter catches what the schema forbids, so the check above can fail.
+    for (bad, expected) in [
+        (
+            r#"<testsuites><testsuite name="a" tests="1" failures="0"/></testsuites>"#,
+            "missing required attribute errors",
+        ),
+        (
+            r#"<testsuites><testcase name="a"/></testsuites>"#,
+            "<testcase> not allowed",
+        ),
+        (r#"<testsuites time="1.5s"/>"#, "not a SUREFIRE_TIME"),
+        (
+            r#"<testsuites><testsuite name="a" tests="1" failures="0" errors="0"><testcase name="x" file="f"/></testsuite></testsuites>"#,
+            "undeclared attribute file",
+        ),
+        (
+            r#"<testsuites><testsuite name="a" tests="1" failures="0" errors="0">text</testsuite></testsuites>"#,
+            "text not allowed",
+        ),
+    ] {
+        let errors = xsd.validate(&roxmltree::Document::parse(bad).unwrap());
+        assert!(errors.iter().any(|e| e.contains(expected)), "{bad}: {errors:?}");
+    }
+    // With xmllint (Debian's libxml2-utils) at hand, the real validator agrees.
+    if let Ok(out) = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(common::root().join("tests/snapshots/junit-10.xsd"))
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(text.as_bytes())?;
+            child.wait_with_output()
+        })
+    {
+        assert!(
+            out.status.success(),
+            "xmllint: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn junit_has_a_case_per_rule_and_object_with_positions() {
+    let text = run("junit", &[]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let root = doc.root_element();
+    let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    // The totals add up.
+    let sum = |attr: &str| -> u64 {
+        suites
+            .iter()
+            .map(|s| s.attribute(attr).unwrap().parse::<u64>().unwrap())
+            .sum()
+    };
+    assert_eq!(root.attribute("tests").unwrap().parse::<u64>().unwrap(), sum("tests"));
+    assert_eq!(
+        root.attribute("failures").unwrap().parse::<u64>().unwrap(),
+        sum("failures")
+    );
+    for s in &suites {
+        let cases: Vec<_> = s.children().filter(|n| n.has_tag_name("testcase")).collect();
+        assert_eq!(s.attribute("tests").unwrap(), cases.len().to_string());
+        let failing = cases
+            .iter()
+            .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
+            .count();
+        assert_eq!(s.attribute("failures").unwrap(), failing.to_string());
+        let id = s.attribute("name").unwrap();
+        let names: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.attribute("name").unwrap()).collect();
+        assert_eq!(names.len(), cases.len(), "{id}: one case per object");
+        for c in &cases {
+            assert_eq!(c.attribute("classname"), Some(format!("kubelint.{id}").as_str()));
+        }
+    }
+    // latest-tag on the JSON Pod: a failure with the finding at its file:line:column.
+    let latest = suites
+        .iter()
+        .find(|s| s.attribute("name") == Some("latest-tag"))
+        .unwrap();
+    let case = latest
+        .children()
+        .find(|c| c.attribute("name") == Some("Pod json/from-json (fixtures/input/manifest.json)"))
+        .unwrap();
+    let failure = case.children().find(|n| n.has_tag_name("failure")).unwrap();
+    assert_eq!(failure.attribute("type"), Some("warning"));
+    let body = failure.text().unwrap();
+    assert!(
+        body.contains("at fixtures/input/manifest.json:7:32 (/spec/containers/0/image)"),
+        "{body}"
+    );
+    assert!(body.contains("help: Pin the image"), "{body}");
+    // A rule that found nothing is one passing case.
+    let quiet = suites
+        .iter()
+        .find(|s| s.children().any(|c| c.attribute("name") == Some("no findings")))
+        .expect("some rule finds nothing in fixtures/input");
+    assert_eq!(quiet.attribute("tests"), Some("1"));
+    assert_eq!(quiet.attribute("failures"), Some("0"));
 }

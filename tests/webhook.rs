@@ -723,7 +723,19 @@ fn warnings_and_messages_are_what_the_api_server_accepts() {
             "{last}"
         );
 
-        // Enforced: the findings deny, in a bounded and clean message.
+        // Enforced: error findings deny, in a bounded and clean message. (Unknown fields do
+        // not: on a built-in kind the API server has validated the object already.) Forty
+        // privileged containers with such names: forty long findings quoting them.
+        let (_, _, body, _) = post(&app, review("s", "CREATE", "shop", pod)).await;
+        assert_eq!(body["response"]["allowed"], true, "{body}");
+        let containers: Vec<Value> = (0..40)
+            .map(|i| {
+                json!({"name": format!("c{i:02}\u{7}\u{1b}[2J\n\u{202e}{}", "x".repeat(300)), "image": "busybox:1.36",
+                    "securityContext": {"privileged": true}})
+            })
+            .collect();
+        let pod =
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": containers}});
         let (status, _, body, _) = post(&app, review("d", "CREATE", "shop", pod)).await;
         assert_eq!(status, 200);
         assert_eq!(body["response"]["allowed"], false, "{body}");
@@ -735,7 +747,211 @@ fn warnings_and_messages_are_what_the_api_server_accepts() {
             message.chars().count()
         );
         assert!(message.starts_with("kubelint denied Pod shop/p: "), "{message}");
-        assert!(message.contains("unknown-field: `f00 "), "{message}");
+        assert!(message.contains("privileged-container: container `c00 "), "{message}");
         assert!(message.contains("; and ") && message.ends_with(" more"), "{message}");
+    });
+}
+
+fn hook_with(settings: WebhookSettings, context: Vec<PathBuf>) -> Webhook {
+    Webhook::new(
+        Linter::new(Config::default()).unwrap(),
+        settings,
+        Severity::Error,
+        context,
+    )
+}
+
+fn privileged_pod(labels: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "root", "labels": labels},
+        "spec": {"containers": [{"name": "c", "image": "busybox:1.36", "securityContext": {"privileged": true}}]}})
+}
+
+fn warnings_of(r: &Value) -> Vec<String> {
+    r["response"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `--warn-only`: nothing is denied; what would have denied comes first, says so, and is
+/// counted.
+#[test]
+fn warn_only_never_denies_and_counts_what_it_would_have_denied() {
+    let body = review("w-1", "CREATE", "shop", privileged_pod(json!({})));
+    let enforcing = hook_with(WebhookSettings::default(), Vec::new());
+    assert_eq!(enforcing.review(&body).unwrap()["response"]["allowed"], false);
+    let hook = hook_with(WebhookSettings::default(), Vec::new()).with_warn_only(true);
+    let r = hook.review(&body).unwrap();
+    assert_eq!(r["response"]["allowed"], true, "{r}");
+    assert_eq!(r["response"]["uid"], "w-1");
+    assert!(r["response"]["status"].is_null(), "{r}");
+    let warnings = warnings_of(&r);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("would deny: privileged-container: container `c` runs privileged")),
+        "{warnings:?}"
+    );
+    // What would deny first, then the rest (unmarked).
+    let marked = warnings.iter().take_while(|w| w.starts_with("would deny: ")).count();
+    assert!(marked >= 1 && marked < warnings.len(), "{warnings:?}");
+    assert!(
+        warnings[marked..].iter().all(|w| !w.contains("would deny")),
+        "{warnings:?}"
+    );
+    // A clean object is not counted.
+    let clean = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "b"}});
+    assert_eq!(
+        hook.review(&review("w-2", "CREATE", "shop", clean)).unwrap()["response"]["allowed"],
+        true
+    );
+    let text = hook.metrics().render();
+    assert_eq!(
+        sample(&text, "kubelint_admission_would_deny_total"),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(sample(&text, "kubelint_admission_denials_total"), Some(0.0), "{text}");
+    assert_eq!(
+        sample(&text, "kubelint_admission_requests_total{result=\"allowed\"}"),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&enforcing.metrics().render(), "kubelint_admission_would_deny_total"),
+        Some(0.0)
+    );
+}
+
+/// Schema findings deny custom resources (validated against a CRD of the context) but only
+/// warn on built-in kinds, which the API server validated before calling the webhook.
+#[test]
+fn schema_findings_on_built_in_kinds_only_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let crd = r"apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer}
+";
+    std::fs::write(dir.path().join("crd.yaml"), crd).unwrap();
+    let hook = hook_with(WebhookSettings::default(), vec![dir.path().to_path_buf()]);
+    hook.reload_context().unwrap();
+    // A Deployment whose replicas is a string and whose name is not a DNS label: errors of
+    // the schema family, warned.
+    let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "Web_App"},
+        "spec": {"replicas": "two", "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.27.2"}]}}}});
+    let r = hook.review(&review("s-1", "CREATE", "shop", deployment)).unwrap();
+    assert_eq!(r["response"]["allowed"], true, "{r}");
+    let warnings = warnings_of(&r);
+    for rule in ["schema-violation", "invalid-metadata"] {
+        assert!(
+            warnings.iter().any(|w| w.starts_with(&format!("{rule}: "))),
+            "{rule}: {warnings:?}"
+        );
+    }
+    // The same kind of error on a custom resource denies.
+    let widget =
+        json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": "big"}});
+    let r = hook.review(&review("s-2", "CREATE", "shop", widget)).unwrap();
+    assert_eq!(r["response"]["allowed"], false, "{r}");
+    let message = r["response"]["status"]["message"].as_str().unwrap();
+    assert!(message.contains("schema-violation"), "{message}");
+}
+
+/// On UPDATE only what the update introduces denies: an object admitted before (with a
+/// finding) can still be labelled; an UPDATE that adds the error is denied; an object being
+/// deleted can lose its finalizers.
+#[test]
+fn updates_are_denied_only_for_what_they_introduce() {
+    let hook = hook_with(WebhookSettings::default(), Vec::new());
+    let update = |uid: &str, old: Option<Value>, new: Value| {
+        let mut body: Value = serde_json::from_slice(&review(uid, "UPDATE", "shop", new)).unwrap();
+        if let Some(old) = old {
+            body["request"]["oldObject"] = old;
+        }
+        hook.review(&serde_json::to_vec(&body).unwrap()).unwrap()
+    };
+    let old = privileged_pod(json!({}));
+    let relabelled = privileged_pod(json!({"team": "a"}));
+    let r = update("u-1", Some(old.clone()), relabelled.clone());
+    assert_eq!(r["response"]["allowed"], true, "{r}");
+    assert!(
+        warnings_of(&r).iter().any(|w| w.starts_with("privileged-container: ")),
+        "still reported, as a warning: {r}"
+    );
+    // Without the old object, or when the old one was clean, the error is new: denied.
+    assert_eq!(update("u-2", None, relabelled.clone())["response"]["allowed"], false);
+    let mut clean = old.clone();
+    clean["spec"]["containers"][0]["securityContext"] = json!({});
+    assert_eq!(
+        update("u-3", Some(clean), relabelled.clone())["response"]["allowed"],
+        false
+    );
+    // A second privileged container is a new finding (another path) even if the first was there.
+    let mut two = relabelled.clone();
+    two["spec"]["containers"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "d", "image": "busybox:1.36", "securityContext": {"privileged": true}}));
+    let r = update("u-4", Some(old.clone()), two);
+    assert_eq!(r["response"]["allowed"], false, "{r}");
+    let message = r["response"]["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("container `d`") && !message.contains("container `c`"),
+        "{message}"
+    );
+    // Being deleted: allowed without linting.
+    let mut deleting = relabelled;
+    deleting["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+    let r = update("u-5", None, deleting);
+    assert_eq!(r["response"]["allowed"], true, "{r}");
+    assert_eq!(r["response"]["warnings"], json!([]));
+}
+
+/// The real binary takes `--warn-only`.
+#[test]
+fn serve_warn_only_over_tls() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, client) = serve_with(dir.path(), &["--warn-only"]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        ready(&client).await;
+        let mut conn = client.connect().await.unwrap();
+        let body = review("t-1", "CREATE", "shop", privileged_pod(json!({})));
+        let (status, body) = conn.request("POST", "/validate", &body).await.unwrap();
+        assert_eq!(status, 200);
+        let r: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(r["response"]["allowed"], true, "{r}");
+        assert!(
+            warnings_of(&r)
+                .iter()
+                .any(|w| w.starts_with("would deny: privileged-container")),
+            "{r}"
+        );
+        assert_eq!(
+            metric(&metrics(&client).await, "kubelint_admission_would_deny_total"),
+            1.0
+        );
     });
 }

@@ -176,6 +176,10 @@ pub struct ServeArgs {
     /// Deny requests with findings at or above this severity (default: the config's, else error).
     #[arg(long, value_enum)]
     pub deny_on: Option<FailOn>,
+    /// Never deny: return every finding as an admission warning (those that would deny
+    /// marked "would deny"), to roll the webhook out before enforcing it.
+    #[arg(long)]
+    pub warn_only: bool,
     /// Largest request body accepted, in bytes (413 above).
     #[arg(long, default_value_t = crate::webhook::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
@@ -270,7 +274,9 @@ fn serve(args: ServeArgs) -> ExitCode {
         Some(FailOn::Error) => Severity::Error,
         Some(FailOn::Warning) => Severity::Warning,
         Some(FailOn::Info) => Severity::Info,
-        Some(FailOn::Never) => return usage_error("--deny-on never: use namespaceModes warn to never deny"),
+        Some(FailOn::Never) => {
+            return usage_error("--deny-on never: use --warn-only (or namespaceModes warn) to never deny");
+        }
         None => settings.deny_on.unwrap_or(Severity::Error),
     };
     let options = RunOptions {
@@ -281,7 +287,8 @@ fn serve(args: ServeArgs) -> ExitCode {
         Ok(l) => l,
         Err(e) => return usage_error(e),
     };
-    let hook = crate::webhook::Webhook::new(linter, settings, deny_on, args.context.clone());
+    let hook =
+        crate::webhook::Webhook::new(linter, settings, deny_on, args.context.clone()).with_warn_only(args.warn_only);
     let ms = std::time::Duration::from_millis;
     let options = crate::webhook::ServeOptions {
         listen: args.listen,

@@ -22,7 +22,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::vocab::{Finding, Report, Severity};
+use crate::vocab::{Report, Severity, fingerprint};
 
 /// The version of the baseline file format.
 pub const VERSION: u64 = 1;
@@ -50,35 +50,6 @@ pub struct Applied {
     pub baselined: usize,
     /// Recorded findings that no longer appear.
     pub fixed: u64,
-}
-
-/// The identity of a finding that survives line shifts and rewording.
-pub fn fingerprint(f: &Finding) -> (String, String) {
-    let (subject, tail) = match &f.object {
-        Some(o) => {
-            let group = o.api_version.rsplit_once('/').map_or("", |(g, _)| g);
-            let subject = format!(
-                "{group}/{} {}/{}",
-                o.kind,
-                o.namespace.as_deref().unwrap_or(""),
-                o.name.as_deref().unwrap_or("")
-            );
-            (subject, String::new())
-        }
-        None => (f.file.path.to_string_lossy().replace('\\', "/"), f.message.clone()),
-    };
-    let key = format!("{}\u{0}{subject}\u{0}{}\u{0}{tail}", f.rule, f.path);
-    (format!("{:016x}", fnv1a(key.as_bytes())), subject)
-}
-
-/// FNV-1a, 64 bits: stable across versions and platforms (unlike `DefaultHasher`).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }
 
 impl Baseline {

@@ -18,6 +18,7 @@ pub(crate) mod github;
 #[cfg(feature = "human")]
 pub(crate) mod human;
 pub(crate) mod json;
+pub(crate) mod junit;
 mod options;
 pub(crate) mod sarif;
 
@@ -46,6 +47,10 @@ pub enum Format {
     /// One line per finding (`file:line:column: severity[rule] message`), then counts per
     /// rule and per file.
     Compact,
+    /// JUnit XML for GitLab and Jenkins test reports: a test suite per rule, a test case
+    /// per object it reported on (failing on errors and warnings), one passing case per
+    /// rule that found nothing.
+    Junit,
 }
 
 /// Writes `report` in `format`.
@@ -57,6 +62,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Sarif => sarif::render(report, options, out),
         Format::Github => github::render(report, options, out),
         Format::Compact => compact::render(report, options, out),
+        Format::Junit => junit::render(report, options, out),
     }
 }
 

@@ -173,3 +173,39 @@ impl Finding {
             .then(self.path.cmp(&other.path))
     }
 }
+
+/// The identity of a finding that survives line shifts and rewording: a hash of the rule,
+/// the object's identity (API group, kind, namespace, name: not the version, so a move from
+/// `apps/v1beta1` to `apps/v1` keeps it) and the JSON path of the finding in it; not its
+/// line, column or message. For a finding outside any object (a syntax error, an
+/// unreadable file) it is the rule, the file and the message (there is nothing more stable
+/// to go by). Returns (fingerprint, subject), the subject being `group/Kind namespace/name`
+/// or the file. Baselines record it and SARIF reports carry it (`partialFingerprints`):
+/// never change it, or every recorded finding and code-scanning alert comes back as new.
+pub(crate) fn fingerprint(f: &Finding) -> (String, String) {
+    let (subject, tail) = match &f.object {
+        Some(o) => {
+            let group = o.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+            let subject = format!(
+                "{group}/{} {}/{}",
+                o.kind,
+                o.namespace.as_deref().unwrap_or(""),
+                o.name.as_deref().unwrap_or("")
+            );
+            (subject, String::new())
+        }
+        None => (f.file.path.to_string_lossy().replace('\\', "/"), f.message.clone()),
+    };
+    let key = format!("{}\u{0}{subject}\u{0}{}\u{0}{tail}", f.rule, f.path);
+    (format!("{:016x}", fnv1a(key.as_bytes())), subject)
+}
+
+/// FNV-1a, 64 bits: stable across versions and platforms (unlike `DefaultHasher`).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}

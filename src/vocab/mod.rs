@@ -12,6 +12,7 @@ pub(crate) mod severity;
 pub(crate) mod suggest;
 pub(crate) mod text;
 
+pub(crate) use finding::fingerprint;
 pub use finding::{Finding, ObjectRef};
 pub use limits::{Dropped, FindingLimits};
 pub use report::{Report, Summary};

@@ -12,6 +12,7 @@ pub const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 pub struct Metrics {
     pub(crate) allowed: AtomicU64,
     pub(crate) denied: AtomicU64,
+    pub(crate) would_deny: AtomicU64,
     pub(crate) errors: AtomicU64,
     pub(crate) shed: AtomicU64,
     pub(crate) dry_run: AtomicU64,
@@ -66,6 +67,12 @@ impl Metrics {
             "counter",
             "Admission reviews denied.",
             &[("", get(&self.denied))],
+        );
+        metric(
+            "kubelint_admission_would_deny_total",
+            "counter",
+            "Admission reviews allowed that enforcing would have denied (--warn-only, or a namespace in warn mode).",
+            &[("", get(&self.would_deny))],
         );
         metric(
             "kubelint_admission_dry_run_total",

@@ -5,7 +5,27 @@
 //! deny threshold (default `error`), else `allowed: true` with the other findings as
 //! admission `warnings`. CREATE and UPDATE are linted, DELETE and CONNECT allowed; the
 //! request `uid` is echoed; `dryRun` requests are answered the same way (linting has no side
-//! effects) and counted apart. Objects are judged against a context repository
+//! effects) and counted apart.
+//!
+//! # What denies
+//!
+//! A finding denies only when it is at or above the threshold and all of these hold:
+//!
+//! - the webhook enforces: not `--warn-only` ([`Webhook::with_warn_only`], a dry run for
+//!   rolling out: every finding becomes a warning) and not a namespace in `warn` mode;
+//! - it is not a schema finding (`schema-violation`, `invalid-metadata`, …) on a built-in
+//!   kind: the API server validated the object against its own schema before calling the
+//!   webhook, so such a finding can only be a difference between kubelint's schemas and the
+//!   cluster's version, never a reason to refuse what the API server accepted;
+//! - on UPDATE, the old object did not have it already (same rule, object and JSON path):
+//!   an object admitted before the webhook (or before a rule was added) can still be
+//!   labelled, scaled, annotated or have its finalizers removed; only what the update
+//!   introduces is refused, as the API server ratchets its own validation.
+//!
+//! An UPDATE of an object being deleted (`deletionTimestamp` set: only its finalizers may
+//! still change) is allowed without linting. Findings that do not deny are warnings; in
+//! warn-only mode those that would have denied say so, and
+//! `kubelint_admission_would_deny_total` counts the reviews enforcing would have refused. Objects are judged against a context repository
 //! (`--context PATH`, reloaded on SIGHUP) whose inventory is built once per (re)load and
 //! shared by every review, so a review costs only its own object.
 //! `GET /healthz`, `/readyz` and `/metrics` (Prometheus text). The certificate and key are
@@ -150,6 +170,7 @@ pub struct Webhook {
     context_paths: Vec<PathBuf>,
     ready: AtomicBool,
     metrics: Metrics,
+    warn_only: bool,
 }
 
 /// Why a review has no AdmissionReview answer.
@@ -174,7 +195,25 @@ impl Webhook {
             context_paths,
             ready: AtomicBool::new(false),
             metrics: Metrics::default(),
+            warn_only: false,
         }
+    }
+
+    /// Never deny (`kubelint serve --warn-only`): every finding is returned as an admission
+    /// warning, those that would have denied marked as such and counted
+    /// (`kubelint_admission_would_deny_total`). For rolling the webhook out.
+    pub fn with_warn_only(mut self, warn_only: bool) -> Webhook {
+        self.warn_only = warn_only;
+        self
+    }
+
+    /// Whether the API server has validated this finding's subject already: a schema
+    /// finding on a built-in kind (the API server checks built-in objects against its own
+    /// schema before any validating webhook sees them).
+    fn validated_by_api_server(&self, f: &Finding) -> bool {
+        let Some(o) = &f.object else { return false };
+        crate::schema::ALL.iter().any(|r| r.id == &*f.rule)
+            && self.linter.schemas().archive.has_kind(&o.api_version, &o.kind)
     }
 
     /// The webhook's metrics.
@@ -240,13 +279,7 @@ impl Webhook {
         if !object.is_object() {
             return Err(bad("`request.object` is not an object".into()));
         }
-        // The API server fills in the namespace of namespaced objects from the request.
-        if !namespace.is_empty()
-            && object.pointer("/metadata/namespace").is_none()
-            && let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut)
-        {
-            meta.insert("namespace".into(), json!(namespace));
-        }
+        fill_namespace(&mut object, &namespace);
         let field = |pointer: &str| {
             object
                 .pointer(pointer)
@@ -254,23 +287,64 @@ impl Webhook {
                 .unwrap_or("?")
                 .to_string()
         };
+        if operation == "UPDATE"
+            && object
+                .pointer("/metadata/deletionTimestamp")
+                .is_some_and(|v| !v.is_null())
+        {
+            // Being deleted: only finalizers can still change; refusing would keep it forever.
+            self.metrics.allowed.fetch_add(1, Ordering::Relaxed);
+            return Ok(answer(true, Vec::new(), None));
+        }
         let (kind, name) = (field("/kind"), field("/metadata/name"));
         let text = serde_json::to_string_pretty(&object).expect("JSON serialises");
         drop(object);
         let context = Arc::clone(&self.context.read().expect("context lock"));
+        let file = format!("admission/{kind}/{name}.json");
         let report = self
             .linter
-            .lint_in_context_cancellable(&context, &format!("admission/{kind}/{name}.json"), &text, cancel)
+            .lint_in_context_cancellable(&context, &file, &text, cancel)
             .map_err(|_| ReviewError::Cancelled)?;
-        let enforce = self
-            .settings
-            .namespace_modes
-            .get(&namespace)
-            .is_none_or(|m| *m == NamespaceMode::Enforce);
-        let (denying, warning): (Vec<&Finding>, Vec<&Finding>) = report
-            .findings
-            .iter()
-            .partition(|f| enforce && f.severity >= self.deny_on);
+        let enforce = !self.warn_only
+            && self
+                .settings
+                .namespace_modes
+                .get(&namespace)
+                .is_none_or(|m| *m == NamespaceMode::Enforce);
+        let could_deny = |f: &&Finding| f.severity >= self.deny_on && !self.validated_by_api_server(f);
+        // On UPDATE, what the old object had already does not deny (see the module docs).
+        let mut old_fingerprints = std::collections::HashMap::<String, usize>::new();
+        if operation == "UPDATE" && report.findings.iter().any(|f| could_deny(&f)) {
+            let old = request.get_mut("oldObject").map(Value::take).filter(Value::is_object);
+            if let Some(mut old) = old {
+                fill_namespace(&mut old, &namespace);
+                let old_text = serde_json::to_string_pretty(&old).expect("JSON serialises");
+                drop(old);
+                let old_report = self
+                    .linter
+                    .lint_in_context_cancellable(&context, &file, &old_text, cancel)
+                    .map_err(|_| ReviewError::Cancelled)?;
+                for f in old_report.findings.iter().filter(|f| could_deny(f)) {
+                    *old_fingerprints.entry(crate::vocab::fingerprint(f).0).or_default() += 1;
+                }
+            }
+        }
+        let mut would_deny: Vec<&Finding> = Vec::new();
+        let mut rest: Vec<&Finding> = Vec::new();
+        for f in &report.findings {
+            if could_deny(&f) {
+                // A finding the old object had (as many times as it had it) is not new.
+                match old_fingerprints.get_mut(&crate::vocab::fingerprint(f).0) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        rest.push(f);
+                    }
+                    _ => would_deny.push(f),
+                }
+            } else {
+                rest.push(f);
+            }
+        }
         let describe = |f: &Finding| {
             let mut s = format!("{}: {}", f.rule, f.message);
             if !f.path.is_empty() {
@@ -278,6 +352,17 @@ impl Webhook {
             }
             s
         };
+        if !enforce {
+            // Warn only: what would have denied comes first, and says so.
+            if !would_deny.is_empty() {
+                self.metrics.would_deny.fetch_add(1, Ordering::Relaxed);
+            }
+            let marked = would_deny.iter().map(|f| format!("would deny: {}", describe(f)));
+            let warnings = hygiene::warnings(marked.chain(rest.iter().map(|f| describe(f))));
+            self.metrics.allowed.fetch_add(1, Ordering::Relaxed);
+            return Ok(answer(true, warnings, None));
+        }
+        let (denying, warning) = (would_deny, rest);
         let warnings = hygiene::warnings(warning.iter().map(|f| describe(f)));
         if denying.is_empty() {
             self.metrics.allowed.fetch_add(1, Ordering::Relaxed);
@@ -296,6 +381,17 @@ impl Webhook {
             message.push_str(&format!("; and {} more", denying.len() - LISTED));
         }
         Ok(answer(false, warnings, Some(hygiene::message(&message))))
+    }
+}
+
+/// Sets the namespace of an object that names none to the request's, as the API server
+/// fills it in for namespaced objects.
+fn fill_namespace(object: &mut Value, namespace: &str) {
+    if !namespace.is_empty()
+        && object.pointer("/metadata/namespace").is_none()
+        && let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut)
+    {
+        meta.insert("namespace".into(), json!(namespace));
     }
 }
 
@@ -547,7 +643,7 @@ mod tests {
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|w| w.as_str().unwrap().starts_with("privileged-container"))
+                .any(|w| w.as_str().unwrap().starts_with("would deny: privileged-container"))
         );
     }
 
