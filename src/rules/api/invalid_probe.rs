@@ -19,7 +19,9 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
 const HANDLERS: [&str; 4] = ["exec", "httpGet", "tcpSocket", "grpc"];
 const PROBES: [&str; 3] = ["livenessProbe", "readinessProbe", "startupProbe"];
 
-fn check_port(node: &Node, pointer: &str, numbers_only: bool, cx: &mut Context<'_>) {
+/// `names`: the container's port names; a name the container does not define is
+/// `probe-port-mismatch`'s finding, not this rule's.
+fn check_port(node: &Node, pointer: &str, numbers_only: bool, names: &[&str], cx: &mut Context<'_>) {
     let Some(port) = node.pointer(pointer) else { return };
     match int_or_string(port) {
         Some(IntOrString::Int(n)) if !is_port_number(n) => cx.report(
@@ -27,8 +29,17 @@ fn check_port(node: &Node, pointer: &str, numbers_only: bool, cx: &mut Context<'
             At::Value,
             format!("probe port {n} must be between 1 and 65535"),
         ),
-        Some(IntOrString::Str(s)) if !numbers_only => {
-            if let Some(p) = port_name_problem(s) {
+        // A quoted number is a name to the API server, and names need a letter.
+        Some(IntOrString::Str(s))
+            if !numbers_only && (names.contains(&s) || (!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))) =>
+        {
+            if s.chars().all(|c| c.is_ascii_digit()) {
+                cx.report(
+                    pointer,
+                    At::Value,
+                    format!("probe port `\"{s}\"` is a string, so the API server reads it as a port name, which needs a letter: write the number unquoted"),
+                );
+            } else if let Some(p) = port_name_problem(s) {
                 cx.report(
                     pointer,
                     At::Value,
@@ -113,9 +124,15 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
                     format!("{} `{probe}` runs `exec` without a `command`", c.describe()),
                 );
             }
-            check_port(root, &format!("{base}/httpGet/port"), false, cx);
-            check_port(root, &format!("{base}/tcpSocket/port"), false, cx);
-            check_port(root, &format!("{base}/grpc/port"), true, cx);
+            let names: Vec<&str> = c
+                .node
+                .seq_of("ports")
+                .iter()
+                .filter_map(|p| p.get("name").and_then(Node::as_str))
+                .collect();
+            check_port(root, &format!("{base}/httpGet/port"), false, &names, cx);
+            check_port(root, &format!("{base}/tcpSocket/port"), false, &names, cx);
+            check_port(root, &format!("{base}/grpc/port"), true, &names, cx);
             super::common::check_enum(root, &format!("{base}/httpGet/scheme"), &["HTTP", "HTTPS"], cx);
             for f in [
                 "initialDelaySeconds",

@@ -51,7 +51,7 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
                 &format!("{base}/{}", sources[1]),
                 At::Key,
                 format!(
-                    "volume `{name}` names more than one source ({}): a volume has exactly one",
+                    "volume `{name}` names more than one source ({}): a volume has one",
                     sources.join(", ")
                 ),
             );
