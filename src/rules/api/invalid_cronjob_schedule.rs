@@ -22,6 +22,9 @@ const MONTHS: [&str; 12] = [
 ];
 const DAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
+/// Names a field accepts instead of numbers, and the number of the first.
+type Names = Option<(&'static [&'static str], i64)>;
+
 /// `mustParseInt`: Go's `strconv.Atoi`, then no negatives.
 fn parse_int(s: &str) -> Result<i64, String> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
@@ -36,7 +39,7 @@ fn parse_int(s: &str) -> Result<i64, String> {
 }
 
 /// `parseIntOrName`.
-fn int_or_name(s: &str, names: Option<(&[&str], i64)>) -> Result<i64, String> {
+fn int_or_name(s: &str, names: Names) -> Result<i64, String> {
     if let Some((names, base)) = names
         && let Some(i) = names.iter().position(|n| n.eq_ignore_ascii_case(s))
     {
@@ -46,7 +49,7 @@ fn int_or_name(s: &str, names: Option<(&[&str], i64)>) -> Result<i64, String> {
 }
 
 /// `getRange` for one comma-separated part of a field.
-fn range(expr: &str, min: i64, max: i64, names: Option<(&[&str], i64)>) -> Result<(), String> {
+fn range(expr: &str, min: i64, max: i64, names: Names) -> Result<(), String> {
     let range_and_step: Vec<&str> = expr.split('/').collect();
     let low_and_high: Vec<&str> = range_and_step[0].split('-').collect();
     let single = low_and_high.len() == 1;
@@ -148,7 +151,7 @@ pub(crate) fn schedule_problem(spec: &str) -> Option<String> {
             fields.len()
         ));
     }
-    let bounds: [(&str, i64, i64, Option<(&[&str], i64)>); 5] = [
+    let bounds: [(&str, i64, i64, Names); 5] = [
         ("minute", 0, 59, None),
         ("hour", 0, 23, None),
         ("day of month", 1, 31, None),

@@ -40,28 +40,29 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
     };
     let manual_selector = object.node().pointer("/spec/manualSelector").and_then(Node::as_bool) == Some(true);
     let label_kind = matches!((object.group.as_str(), object.kind.as_str()), ("apps", "StatefulSet"));
-    if let Some(name) = meta.get("name").and_then(Node::as_str) {
-        if !name.is_empty() && metadata_rule_accepts(object, name) {
-            let problem = if label_kind && !is_dns1123_label(name) {
-                Some(format!(
-                    "StatefulSet name `{name}` must be a DNS label: at most 63 characters of lower case letters, digits and '-' (no '.')"
-                ))
-            } else if object.is("batch", "CronJob") && name.len() > 52 {
-                Some(format!(
-                    "CronJob name `{name}` is {} characters; at most 52 are allowed (its Jobs are named `<name>-<11-character suffix>`, at most 63)",
-                    name.len()
-                ))
-            } else if object.is("batch", "Job") && !manual_selector && name.len() > 63 {
-                Some(format!(
-                    "Job name `{name}` is {} characters; at most 63 are allowed (it becomes the value of the pods' `job-name` label)",
-                    name.len()
-                ))
-            } else {
-                None
-            };
-            if let Some(p) = problem {
-                cx.report("/metadata/name", At::Value, p);
-            }
+    if let Some(name) = meta.get("name").and_then(Node::as_str)
+        && !name.is_empty()
+        && metadata_rule_accepts(object, name)
+    {
+        let problem = if label_kind && !is_dns1123_label(name) {
+            Some(format!(
+                "StatefulSet name `{name}` must be a DNS label: at most 63 characters of lower case letters, digits and '-' (no '.')"
+            ))
+        } else if object.is("batch", "CronJob") && name.len() > 52 {
+            Some(format!(
+                "CronJob name `{name}` is {} characters; at most 52 are allowed (its Jobs are named `<name>-<11-character suffix>`, at most 63)",
+                name.len()
+            ))
+        } else if object.is("batch", "Job") && !manual_selector && name.len() > 63 {
+            Some(format!(
+                "Job name `{name}` is {} characters; at most 63 are allowed (it becomes the value of the pods' `job-name` label)",
+                name.len()
+            ))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            cx.report("/metadata/name", At::Value, p);
         }
     }
     if let Some(prefix) = meta.get("generateName").and_then(Node::as_str)

@@ -107,15 +107,14 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
                     );
                 }
             }
-            Some(kind @ ("User" | "Group")) => {
-                if !group.is_empty() && group != RBAC {
-                    cx.report(
-                        &format!("{base}/apiGroup"),
-                        At::Value,
-                        format!("a {kind} subject's `apiGroup` must be `{RBAC}`, not `{group}`"),
-                    );
-                }
+            Some(kind @ ("User" | "Group")) if !group.is_empty() && group != RBAC => {
+                cx.report(
+                    &format!("{base}/apiGroup"),
+                    At::Value,
+                    format!("a {kind} subject's `apiGroup` must be `{RBAC}`, not `{group}`"),
+                );
             }
+            Some("User" | "Group") => {}
             Some(_) => {
                 super::common::check_enum(root, &format!("{base}/kind"), &["ServiceAccount", "User", "Group"], cx)
             }
