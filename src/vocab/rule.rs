@@ -20,6 +20,9 @@ pub enum Family {
     Input,
     /// Kubernetes and CRD schemas, API versions, metadata.
     Schema,
+    /// What the API server's own validation rejects beyond the schema: names, selectors,
+    /// ports, probes, strategies and the other checks of `pkg/apis/*/validation`.
+    Api,
     /// Liveness, readiness and startup probes.
     Health,
     /// CPU and memory requests and limits.
@@ -50,6 +53,7 @@ impl Family {
         match self {
             Family::Input => "input",
             Family::Schema => "schema",
+            Family::Api => "api",
             Family::Health => "health",
             Family::Resources => "resources",
             Family::Security => "security",

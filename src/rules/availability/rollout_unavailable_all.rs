@@ -32,6 +32,8 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
     let Some(n) = object.replicas() else { return };
     let text = scalar_text(node).unwrap_or_default();
     let all = match text.strip_suffix('%') {
+        // Over 100% the API server rejects a Deployment (`invalid-rollout-strategy`).
+        Some(p) if object.kind == "Deployment" => p.trim().parse::<f64>().is_ok_and(|p| p == 100.0),
         Some(p) => p.trim().parse::<f64>().is_ok_and(|p| p >= 100.0),
         None => node.as_i64().is_some_and(|m| m >= n && n > 0),
     };

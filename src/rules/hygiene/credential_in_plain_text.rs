@@ -121,8 +121,14 @@ mod tests {
             credential("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----"),
             Some("a PEM private key")
         );
-        assert_eq!(credential("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"), None);
-        assert_eq!(credential("aws_access_key_id = AKIAZ7Q3KX4M2N5P6R7T"), Some("an AWS access key id"));
+        assert_eq!(
+            credential("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"),
+            None
+        );
+        assert_eq!(
+            credential("aws_access_key_id = AKIAZ7Q3KX4M2N5P6R7T"),
+            Some("an AWS access key id")
+        );
         assert_eq!(credential("AKIAIOSFODNN7EXAMPLE"), None, "the documented example");
         assert_eq!(credential("akiaz7q3kx4m2n5p6r7t"), None);
         assert_eq!(
@@ -130,10 +136,23 @@ mod tests {
             Some("a GitHub token")
         );
         assert_eq!(credential("ghp_short"), None);
-        assert_eq!(credential("xoxb-1234567890-1234567890123-AbCdEfGhIjKl"), Some("a Slack token"));
-        assert_eq!(credential("AIzaSyD-0123456789abcdefghijklmnopqrstu"), Some("a Google API key"));
-        assert_eq!(credential("sk_live_0123456789abcdefABCDEF01"), Some("a Stripe live secret key"));
+        assert_eq!(
+            credential("xoxb-1234567890-1234567890123-AbCdEfGhIjKl"),
+            Some("a Slack token")
+        );
+        assert_eq!(
+            credential("AIzaSyD-0123456789abcdefghijklmnopqrstu"),
+            Some("a Google API key")
+        );
+        assert_eq!(
+            credential("sk_live_0123456789abcdefABCDEF01"),
+            Some("a Stripe live secret key")
+        );
         assert_eq!(credential("sk_test_0123456789abcdefABCDEF01"), None);
-        assert_eq!(credential("password: hunter2"), None, "names are secret-in-env's business");
+        assert_eq!(
+            credential("password: hunter2"),
+            None,
+            "names are secret-in-env's business"
+        );
     }
 }
