@@ -143,7 +143,15 @@ fn every_subcommand_and_flag_given_to_kubelint_exists() {
         "the default command on a good manifest: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("1 files"), "{out:?}");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("1 file, 1 document"),
+        "the mounted folder was linted: {said}"
+    );
 
     // The usage lines in the header: `docker run [options] IMAGE ARGS…` with IMAGE `kubelint`.
     let mut runs = 0;
@@ -291,7 +299,12 @@ fn in_context(patterns: &[(bool, globset::GlobMatcher)], path: &str) -> bool {
 fn the_build_context_holds_what_the_build_reads_and_little_else() {
     let root = root();
     let patterns = dockerignore();
-    for outside in ["target/release/kubelint", "fixtures/seeds/x.yaml", ".git/HEAD", "docs/rules/x.md"] {
+    for outside in [
+        "target/release/kubelint",
+        "fixtures/seeds/x.yaml",
+        ".git/HEAD",
+        "docs/rules/x.md",
+    ] {
         assert!(!in_context(&patterns, outside), "{outside} is sent to the daemon");
     }
     let out = Command::new("git")

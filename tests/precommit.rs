@@ -162,11 +162,17 @@ fn pre_commit_runs_the_system_hook_with_the_binary_on_path() {
     assert!(text.contains("Passed"), "{text}");
     let (code, text) = hook.run("bad.yaml");
     assert_eq!(code, 1, "the bad manifest fails:\n{text}");
-    assert!(text.contains("privileged-container") && text.contains("bad.yaml:6:"), "{text}");
+    assert!(
+        text.contains("privileged-container") && text.contains("bad.yaml:6:"),
+        "{text}"
+    );
 
     // Without kubelint on PATH the hook fails and names what it could not run: nothing is
     // installed for a system hook.
-    let bare = TryRepo::new("kubelint-system", vec![("PATH", path_with(None)), ("PRE_COMMIT_HOME", home)]);
+    let bare = TryRepo::new(
+        "kubelint-system",
+        vec![("PATH", path_with(None)), ("PRE_COMMIT_HOME", home)],
+    );
     let (code, text) = bare.run("good.yaml");
     assert_ne!(code, 0, "{text}");
     assert!(text.contains("Executable `kubelint` not found"), "{text}");
