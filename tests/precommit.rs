@@ -1,174 +1,181 @@
-//! The pre-commit hook (`.pre-commit-hooks.yaml`).
+//! The pre-commit hooks (`.pre-commit-hooks.yaml`).
 //!
-//! Default suite (fast): the hook's `entry` is run as pre-commit runs it, with the built
-//! binary and the file names appended, on a good and a bad manifest; its `files` pattern
-//! and `pass_filenames` are checked against what `check` takes.
+//! - `kubelint` (`language: rust`): pre-commit builds kubelint from the hook repository's
+//!   source with `cargo install` (minutes on the first run; needs a Rust toolchain).
+//! - `kubelint-system` (`language: system`): runs the `kubelint` found on PATH (installed
+//!   any other way): nothing to build.
+//! - The `language: python` hook, which installs the wheel, is not here: pre-commit runs
+//!   `pip install .` at the hook repository's root, which here would compile kubelint with
+//!   maturin; it lives in `python/pre-commit/` (published as a repository of its own) and
+//!   `tests/wheel.rs` runs it.
 //!
-//! Opt-in (slow, `KUBELINT_SLOW_TESTS=1`, which `.ci/run` sets for this test): pre-commit is
-//! installed from PyPI into a temporary environment and runs `try-repo` on this repository,
-//! which builds kubelint from source with `cargo install` (a release build: minutes), as on
-//! users' machines. It needs git, cargo and python3 with `venv` (Debian/Ubuntu: the
-//! `python3-venv` package), or else the `virtualenv` module, or else pip; it says which is
-//! missing. Without the opt-in it prints that it was skipped and passes.
+//! Default suite: every hook's `entry` is run as pre-commit runs it, with the built binary
+//! and the file names appended, on a good and a bad manifest, and its `files` pattern and
+//! `pass_filenames` are checked against what `check` takes; then the real pre-commit (from
+//! PyPI, in a venv kept under `target/test-python/`) runs `try-repo` with the system hook,
+//! the built binary first on PATH. That needs python3 with `venv` (Debian/Ubuntu: the
+//! `python3-venv` package) or the `virtualenv` module, and PyPI the first time: without
+//! them the test fails and says what is missing.
+//!
+//! Opt-in (slow, `KUBELINT_SLOW_TESTS=1`, which `.ci/run` sets for this test): pre-commit
+//! runs `try-repo` with the source hook, which builds kubelint with `cargo install` (a
+//! release build: minutes), as on users' machines. It also needs git and cargo. Without
+//! the opt-in it prints that it was skipped and passes.
 
+#[path = "common/python.rs"]
+mod python;
+
+use python::{manifests, run};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn run(cmd: &mut Command) -> (i32, String) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let (code, text) = run(Command::new("git")
-        .args([
-            "-c",
-            "user.name=kubelint",
-            "-c",
-            "user.email=kubelint@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir));
-    assert_eq!(code, 0, "git {args:?}: {text}");
-}
-
-const GOOD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: fast}\n";
-const BAD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, image: nginx:1.27.2, securityContext: {privileged: true}}\n";
-
-fn manifests(dir: &Path) {
-    std::fs::write(dir.join("good.yaml"), GOOD).unwrap();
-    std::fs::write(dir.join("bad.yaml"), BAD).unwrap();
-}
-
-/// The hook's keys (the file holds one hook of plain `key: value` lines).
-fn hook() -> Vec<(String, String)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap();
-    let mut keys = Vec::new();
+/// The hooks of `.pre-commit-hooks.yaml` (a list of hooks of plain `key: value` lines).
+fn hooks() -> Vec<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let mut hooks: Vec<Vec<(String, String)>> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
-        let body = if i == 0 {
-            line.strip_prefix("- ").expect("the file is a list of one hook")
+        let body = if let Some(first) = line.strip_prefix("- ") {
+            hooks.push(Vec::new());
+            first
         } else {
             line.strip_prefix("  ")
-                .unwrap_or_else(|| panic!("line {}: one hook of plain keys: {line:?}", i + 1))
+                .unwrap_or_else(|| panic!("line {}: a list of hooks of plain keys: {line:?}", i + 1))
         };
         let (k, v) = body
             .split_once(": ")
             .unwrap_or_else(|| panic!("line {}: {line:?}", i + 1));
-        keys.push((k.to_string(), v.trim().to_string()));
+        hooks
+            .last_mut()
+            .unwrap_or_else(|| panic!("line {}: a key before the first hook", i + 1))
+            .push((k.to_string(), v.trim().to_string()));
     }
-    keys
+    hooks
+}
+
+fn get<'a>(hook: &'a [(String, String)], k: &str) -> &'a str {
+    hook.iter()
+        .find(|(key, _)| key == k)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no `{k}` in a hook of .pre-commit-hooks.yaml: {hook:?}"))
 }
 
 #[test]
-fn the_hook_entry_passes_good_and_fails_bad_manifests() {
-    let keys = hook();
-    let get = |k: &str| {
-        keys.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_else(|| panic!("no `{k}` in .pre-commit-hooks.yaml: {keys:?}"))
-    };
-    assert_eq!(get("id"), "kubelint");
-    assert_eq!(get("language"), "rust", "pre-commit builds the hook with cargo install");
-    assert_eq!(get("pass_filenames"), "true");
-    // The extensions `check` takes when walking a folder (README: *.yaml, *.yml, *.json).
-    assert_eq!(get("files"), r"\.(ya?ml|json)$");
+fn the_hook_entries_pass_good_and_fail_bad_manifests() {
+    let hooks = hooks();
+    let ids: Vec<(&str, &str)> = hooks.iter().map(|h| (get(h, "id"), get(h, "language"))).collect();
+    assert_eq!(
+        ids,
+        [("kubelint", "rust"), ("kubelint-system", "system")],
+        "the source hook (pre-commit builds it with cargo install) and the one for a binary on PATH"
+    );
+    for hook in &hooks {
+        let id = get(hook, "id");
+        assert_eq!(get(hook, "pass_filenames"), "true", "{id}");
+        // One kubelint process sees every staged file: the cross-object rules (a Service
+        // and the Deployment it selects) need them together.
+        assert_eq!(get(hook, "require_serial"), "true", "{id}");
+        // The extensions `check` takes when walking a folder (README: *.yaml, *.yml, *.json).
+        assert_eq!(get(hook, "files"), r"\.(ya?ml|json)$", "{id}");
 
-    // The entry as pre-commit runs it: its words, then the staged file names.
-    let entry: Vec<&str> = get("entry").split_whitespace().collect();
-    assert_eq!(entry[0], "kubelint", "the entry runs the installed binary");
-    let dir = tempfile::tempdir().unwrap();
-    manifests(dir.path());
-    let hook_run = |files: &[&str]| {
-        run(Command::new(env!("CARGO_BIN_EXE_kubelint"))
-            .args(&entry[1..])
-            .args(files)
-            .current_dir(dir.path())
-            .env_remove("KUBELINT_CONFIG"))
-    };
-    let (code, text) = hook_run(&["good.yaml"]);
+        // The entry as pre-commit runs it: its words, then the staged file names.
+        let entry: Vec<&str> = get(hook, "entry").split_whitespace().collect();
+        assert_eq!(entry[0], "kubelint", "{id}: the entry runs the installed binary");
+        let dir = tempfile::tempdir().unwrap();
+        manifests(dir.path());
+        let hook_run = |files: &[&str]| {
+            run(Command::new(env!("CARGO_BIN_EXE_kubelint"))
+                .args(&entry[1..])
+                .args(files)
+                .current_dir(dir.path())
+                .env_remove("KUBELINT_CONFIG"))
+        };
+        let (code, text) = hook_run(&["good.yaml"]);
+        assert_eq!(code, 0, "{id}: the good manifest passes:\n{text}");
+        let (code, text) = hook_run(&["good.yaml", "bad.yaml"]);
+        assert_eq!(code, 1, "{id}: the bad manifest fails:\n{text}");
+        assert!(
+            text.contains("privileged-container") && text.contains("bad.yaml:6:"),
+            "{text}"
+        );
+        assert!(text.contains("2 files"), "both files named were read:\n{text}");
+    }
+}
+
+/// `pre-commit try-repo ROOT HOOK --files FILE` in a fresh repository holding the two
+/// manifests, with `env` added.
+struct TryRepo {
+    tools: PathBuf,
+    work: tempfile::TempDir,
+    hook: &'static str,
+    env: Vec<(&'static str, std::ffi::OsString)>,
+}
+
+impl TryRepo {
+    fn new(hook: &'static str, env: Vec<(&'static str, std::ffi::OsString)>) -> TryRepo {
+        let work = tempfile::tempdir().unwrap();
+        python::manifest_repo(&work.path().join("repo"));
+        TryRepo {
+            tools: python::tools(),
+            work,
+            hook,
+            env,
+        }
+    }
+
+    fn run(&self, file: &str) -> (i32, String) {
+        run(Command::new(self.tools.join("python"))
+            .args(["-m", "pre_commit", "try-repo"])
+            .arg(root())
+            .args([self.hook, "--files", file])
+            .current_dir(self.work.path().join("repo"))
+            .env_remove("KUBELINT_CONFIG")
+            .envs(self.env.iter().map(|(k, v)| (k, v))))
+    }
+}
+
+/// PATH with `first` in front, and without any folder that holds a `kubelint`.
+fn path_with(first: Option<&Path>) -> std::ffi::OsString {
+    let inherited = std::env::var_os("PATH").unwrap_or_default();
+    let rest = std::env::split_paths(&inherited).filter(|p| !p.join("kubelint").exists());
+    std::env::join_paths(first.map(Path::to_path_buf).into_iter().chain(rest)).unwrap()
+}
+
+#[test]
+fn pre_commit_runs_the_system_hook_with_the_binary_on_path() {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_kubelint")).parent().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path().as_os_str().to_os_string();
+    let hook = TryRepo::new(
+        "kubelint-system",
+        vec![("PATH", path_with(Some(bin_dir))), ("PRE_COMMIT_HOME", home.clone())],
+    );
+    let (code, text) = hook.run("good.yaml");
     assert_eq!(code, 0, "the good manifest passes:\n{text}");
-    let (code, text) = hook_run(&["good.yaml", "bad.yaml"]);
+    assert!(text.contains("Passed"), "{text}");
+    let (code, text) = hook.run("bad.yaml");
     assert_eq!(code, 1, "the bad manifest fails:\n{text}");
     assert!(
         text.contains("privileged-container") && text.contains("bad.yaml:6:"),
         "{text}"
     );
-    assert!(text.contains("2 files"), "both files named were read:\n{text}");
-}
 
-/// How pre-commit is run: `python -m pre_commit` with an environment.
-struct PreCommit {
-    python: PathBuf,
-    pythonpath: Option<PathBuf>,
-}
-
-impl PreCommit {
-    fn command(&self) -> Command {
-        let mut c = Command::new(&self.python);
-        c.args(["-m", "pre_commit"]);
-        if let Some(p) = &self.pythonpath {
-            c.env("PYTHONPATH", p);
-        }
-        c
-    }
-}
-
-/// Installs pre-commit under `work`: a venv, else a virtualenv, else `pip --target`.
-fn install_pre_commit(work: &Path) -> PreCommit {
-    let (code, text) = run(Command::new("python3").arg("--version"));
-    assert_eq!(
-        code, 0,
-        "python3 is needed (Debian/Ubuntu: apt-get install python3): {text}"
+    // Without kubelint on PATH the hook fails and names what it could not run: nothing is
+    // installed for a system hook.
+    let bare = TryRepo::new(
+        "kubelint-system",
+        vec![("PATH", path_with(None)), ("PRE_COMMIT_HOME", home)],
     );
-    let mut tried = Vec::new();
-    for (name, args) in [
-        ("python3 -m venv", &["-m", "venv"][..]),
-        ("python3 -m virtualenv", &["-m", "virtualenv", "--quiet"][..]),
-    ] {
-        let env = work.join(name.replace(' ', "_"));
-        let (code, text) = run(Command::new("python3").args(args).arg(&env));
-        if code != 0 {
-            tried.push(format!("{name}: {}", text.trim()));
-            continue;
-        }
-        let python = env.join("bin/python");
-        let (code, text) = run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "pre-commit"]));
-        assert_eq!(code, 0, "pip install pre-commit (in {name}): {text}");
-        return PreCommit {
-            python,
-            pythonpath: None,
-        };
-    }
-    let target = work.join("site");
-    let (code, text) = run(Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", "--target"])
-        .arg(&target)
-        .arg("pre-commit"));
-    if code != 0 {
-        tried.push(format!("python3 -m pip install --target: {}", text.trim()));
-        panic!(
-            "cannot install pre-commit: install python3-venv (Debian/Ubuntu: `apt-get install \
-             python3-venv`), or python3-virtualenv, or python3-pip.\n{}",
-            tried.join("\n")
-        );
-    }
-    PreCommit {
-        python: "python3".into(),
-        pythonpath: Some(target),
-    }
+    let (code, text) = bare.run("good.yaml");
+    assert_ne!(code, 0, "{text}");
+    assert!(text.contains("Executable `kubelint` not found"), "{text}");
 }
 
 #[test]
@@ -182,37 +189,22 @@ fn pre_commit_try_repo_builds_from_source_and_fails_bad_manifests() {
         );
         return;
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     for (tool, package) in [("git", "git"), ("cargo", "a Rust toolchain (rustup)")] {
         let (code, text) = run(Command::new(tool).arg("--version"));
         assert_eq!(code, 0, "{tool} is needed (install {package}): {text}");
     }
-    let work = tempfile::tempdir().unwrap();
-    let pre_commit = install_pre_commit(work.path());
-
-    let repo = work.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    manifests(&repo);
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-q", "-m", "manifests"]);
-
     // Cache pre-commit's environments (and so the cargo build) under target/ between runs.
     let home = root.join("target/pre-commit-home");
-    let try_repo = |file: &str| {
-        run(pre_commit
-            .command()
-            .args(["try-repo"])
-            .arg(&root)
-            .args(["kubelint", "--files", file])
-            .current_dir(&repo)
-            .env("PRE_COMMIT_HOME", &home)
-            .env("CARGO_TARGET_DIR", root.join("target/pre-commit-build")))
-    };
-    let (code, text) = try_repo("good.yaml");
+    let build = root.join("target/pre-commit-build");
+    let hook = TryRepo::new(
+        "kubelint",
+        vec![("PRE_COMMIT_HOME", home.into()), ("CARGO_TARGET_DIR", build.into())],
+    );
+    let (code, text) = hook.run("good.yaml");
     assert_eq!(code, 0, "the good manifest passes:\n{text}");
     assert!(text.contains("kubelint") && text.contains("Passed"), "{text}");
-    let (code, text) = try_repo("bad.yaml");
+    let (code, text) = hook.run("bad.yaml");
     assert_eq!(code, 1, "the bad manifest fails:\n{text}");
     assert!(text.contains("privileged-container"), "{text}");
 }
