@@ -2,17 +2,17 @@
 //! that installs it (`python/pre-commit/`).
 //!
 //! maturin (from PyPI, in a venv kept under `target/test-python/`) builds the wheel with the
-//! `dev` profile into `target/wheel-build` (its own target folder: the suite's build of
-//! `target/debug` has other features, and a cold build there costs minutes once, a warm one
-//! seconds). The wheel is installed offline (`pip install --no-index`) into a fresh venv,
+//! release profile (without fat LTO) into `target/pre-commit-build`, the folder where the
+//! pre-commit source-hook test builds kubelint with the same features: the dependencies
+//! compile once for both (the suite's `target/debug` has other features). The wheel is installed offline (`pip install --no-index`) into a fresh venv,
 //! whose `kubelint` must report this version, list the shipped scripted rules and fail a
 //! bad manifest. Then the real pre-commit runs the `language: python` hook of
 //! `python/pre-commit/` as a hook repository, with pip offline and the wheel as the only
 //! place to find `kubelint`.
 //!
 //! Opt-in (`KUBELINT_SLOW_TESTS=1`, which `.ci/run` sets): the first build of the wheel is
-//! a build of kubelint of its own (minutes on 2 cores; seconds once `target/wheel-build` is
-//! warm). Without the opt-in it prints that it was skipped and passes. With it, it needs
+//! a build of kubelint (minutes on 2 cores when `target/pre-commit-build` is cold; about a
+//! minute when the pre-commit test has built the dependencies). Without the opt-in it prints that it was skipped and passes. With it, it needs
 //! python3 with `venv` and PyPI for the tools, and fails, saying what to install, when they
 //! are missing.
 
@@ -34,11 +34,16 @@ fn root() -> PathBuf {
 fn build_wheel(tools: &Path, out: &Path) -> PathBuf {
     let root = root();
     let (code, text) = run(Command::new(tools.join("maturin"))
-        .args(["build", "--profile", "dev", "--quiet", "--out"])
+        .args(["build", "--release", "--quiet", "--out"])
         .arg(out)
         .arg("--manifest-path")
         .arg(root.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target/wheel-build"))
+        // The release build of the pre-commit source-hook test (tests/precommit.rs): the same
+        // features and profile settings, so the dependencies compile once for both, and
+        // without fat LTO, which would only cost CI minutes here.
+        .env("CARGO_TARGET_DIR", root.join("target/pre-commit-build"))
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         // The cargo that runs this test, not whatever is first on PATH.
         .env("CARGO", env!("CARGO")));
     assert_eq!(code, 0, "maturin build: {text}");
