@@ -135,7 +135,7 @@ fn the_wheel_installs_offline_into_a_fresh_venv_and_lints() {
     assert!(
         findings
             .iter()
-            .any(|f| f["rule"] == "privileged-container" && f["line"] == 6 && f["file"] == "bad.yaml"),
+            .any(|f| f["rule"] == "privileged-container" && f["start"]["line"] == 6 && f["file"] == "bad.yaml"),
         "{report:#}"
     );
 
