@@ -3,6 +3,7 @@
 pub(crate) mod coverage;
 pub(crate) mod image;
 pub(crate) mod index;
+pub(crate) mod names;
 pub(crate) mod quantity;
 pub(crate) mod security;
 pub(crate) mod selector;

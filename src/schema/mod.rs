@@ -5,7 +5,6 @@
 pub mod archive;
 pub mod crd;
 pub mod deprecations;
-pub mod metadata;
 pub mod validate;
 
 use std::collections::HashMap;
@@ -601,7 +600,7 @@ fn check_metadata(object: &Object, report: &mut Reporter<'_>) {
         return;
     };
     if let Some(name) = meta.get("name").and_then(Node::as_str)
-        && let Some(why) = metadata::name_rule(&object.group, &object.kind)(name)
+        && let Some(why) = crate::model::names::name_rule(&object.group, &object.kind)(name)
     {
         report(
             &INVALID_METADATA,
@@ -611,7 +610,7 @@ fn check_metadata(object: &Object, report: &mut Reporter<'_>) {
         );
     }
     if let Some(ns) = meta.get("namespace").and_then(Node::as_str)
-        && let Some(why) = metadata::dns1123_label(ns)
+        && let Some(why) = crate::model::names::dns1123_label(ns)
     {
         report(
             &INVALID_METADATA,
@@ -622,7 +621,7 @@ fn check_metadata(object: &Object, report: &mut Reporter<'_>) {
     }
     for e in meta.get("labels").and_then(Node::as_map).unwrap_or_default() {
         let pointer = crate::load::node::pointer_push("/metadata/labels", &e.key);
-        if let Some(why) = metadata::qualified_name(&e.key) {
+        if let Some(why) = crate::model::names::qualified_name(&e.key) {
             report(
                 &INVALID_METADATA,
                 &pointer,
@@ -631,7 +630,7 @@ fn check_metadata(object: &Object, report: &mut Reporter<'_>) {
             );
         }
         if let Some(v) = crate::model::scalar_text(&e.value)
-            && let Some(why) = metadata::label_value(&v)
+            && let Some(why) = crate::model::names::label_value(&v)
         {
             report(
                 &INVALID_METADATA,
@@ -644,7 +643,7 @@ fn check_metadata(object: &Object, report: &mut Reporter<'_>) {
     let mut size = 0;
     for e in meta.get("annotations").and_then(Node::as_map).unwrap_or_default() {
         size += e.key.len() + crate::model::scalar_text(&e.value).map_or(0, |v| v.len());
-        if let Some(why) = metadata::qualified_name(&e.key) {
+        if let Some(why) = crate::model::names::qualified_name(&e.key) {
             let pointer = crate::load::node::pointer_push("/metadata/annotations", &e.key);
             report(
                 &INVALID_METADATA,
@@ -654,14 +653,14 @@ fn check_metadata(object: &Object, report: &mut Reporter<'_>) {
             );
         }
     }
-    if size > metadata::ANNOTATIONS_MAX_BYTES {
+    if size > crate::model::names::ANNOTATIONS_MAX_BYTES {
         report(
             &INVALID_METADATA,
             "/metadata/annotations",
             At::Key,
             format!(
                 "annotations total {size} bytes, over the {}-byte limit",
-                metadata::ANNOTATIONS_MAX_BYTES
+                crate::model::names::ANNOTATIONS_MAX_BYTES
             ),
         );
     }

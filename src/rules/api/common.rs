@@ -4,6 +4,7 @@
 //! Helpers shared by the rules of this family (not a rule: never registered). Each helper
 //! names the Go function it ports.
 
+use crate::model::names;
 use crate::rules::prelude::*;
 
 /// An integer field's value, when it is an integer.
@@ -40,23 +41,12 @@ fn alnum_lower(c: char) -> bool {
 
 /// `IsDNS1123Label`: at most 63 characters, `[a-z0-9]([-a-z0-9]*[a-z0-9])?`.
 pub(crate) fn is_dns1123_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.chars().all(|c| alnum_lower(c) || c == '-')
-        && s.starts_with(alnum_lower)
-        && s.ends_with(alnum_lower)
+    names::dns1123_label(s).is_none()
 }
 
 /// `IsDNS1123Subdomain`: at most 253 characters of dot-separated labels.
 pub(crate) fn is_dns1123_subdomain(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 253
-        && s.split('.').all(|l| {
-            !l.is_empty()
-                && l.chars().all(|c| alnum_lower(c) || c == '-')
-                && l.starts_with(alnum_lower)
-                && l.ends_with(alnum_lower)
-        })
+    names::dns1123_subdomain(s).is_none()
 }
 
 /// `IsValidPortName` (IANA_SVC_NAME): 1 to 15 characters of `[a-z0-9-]`, at least one
@@ -87,22 +77,13 @@ pub(crate) fn is_port_number(n: i64) -> bool {
 
 /// `IsQualifiedName` (label keys): `[prefix/]name`.
 pub(crate) fn is_qualified_name(key: &str) -> bool {
-    let (prefix, name) = match key.split_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, key),
-    };
-    prefix.is_none_or(is_dns1123_subdomain) && is_label_value(name) && !name.is_empty()
+    names::qualified_name(key).is_none()
 }
 
 /// `IsValidLabelValue`: empty, or at most 63 characters of `[A-Za-z0-9_.-]` starting and
 /// ending alphanumeric.
 pub(crate) fn is_label_value(v: &str) -> bool {
-    v.is_empty()
-        || (v.len() <= 63
-            && v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            && v.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && v.ends_with(|c: char| c.is_ascii_alphanumeric()))
+    names::label_value(v).is_none()
 }
 
 /// An `IntOrString` field as read: a whole number or a string.

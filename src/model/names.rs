@@ -1,6 +1,7 @@
-//! Object metadata checked the way the API server checks it: names (DNS-1123 subdomain,
-//! DNS-1123 label or path segment, depending on the kind), namespaces, label keys and
-//! values, annotation keys and their total size.
+//! Name syntax as the API server checks it (apimachinery's `validation` package): names
+//! (DNS-1123 subdomain, DNS-1123 label or path segment, depending on the kind), namespaces,
+//! label keys and values, annotation keys and their total size. Shared by the schema
+//! stage (`invalid-metadata`) and the `api` rules.
 
 /// Why a value is invalid, or `None`.
 pub type Verdict = Option<String>;
