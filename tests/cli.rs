@@ -463,3 +463,60 @@ fn rules_lists_and_explains() {
     );
     assert_eq!(code(common::kubelint().args(["rules", "explain", "nope"])), 2);
 }
+
+#[test]
+fn credentials_in_test_fixtures_are_warnings_and_the_folders_are_configurable() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\nspec:\n  containers:\n    - name: db\n      image: mysql:8.4.3\n      env:\n        - name: MYSQL_ROOT_PASSWORD\n          value: supersecret\n";
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\ndata:\n  id_rsa: |\n    -----BEGIN RSA PRIVATE KEY-----\n    MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n    -----END RSA PRIVATE KEY-----\n";
+    let dir = repo(&[
+        ("deploy/db.yaml", pod),
+        ("tests/e2e-auth/db.yaml", pod),
+        ("tests/e2e-auth/keys.yaml", cm),
+        ("deploy/keys.yaml", cm),
+        (
+            "k.yaml",
+            "rules:\n  secret-in-env:\n    params: {testFolders: []}\n  credential-in-plain-text:\n    params: {testFolders: [deploy]}\n",
+        ),
+    ]);
+    // (rule, file, severity, message) of the credential rules' findings.
+    let findings = |config: &[&str]| {
+        let mut args = vec!["check", "deploy", "tests", "--format", "json", "--fail-on", "never"];
+        args.extend_from_slice(config);
+        let out = bin_in(dir.path()).args(&args).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut got: Vec<[String; 4]> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "secret-in-env" || f["rule"] == "credential-in-plain-text")
+            .map(|f| ["rule", "file", "severity", "message"].map(|k| f[k].as_str().unwrap().to_string()))
+            .collect();
+        got.sort();
+        got
+    };
+    let brief = |got: &[[String; 4]]| -> Vec<String> { got.iter().map(|f| f[..3].join(" ")).collect() };
+    let got = findings(&["--no-config"]);
+    assert_eq!(
+        brief(&got),
+        [
+            "credential-in-plain-text deploy/keys.yaml error",
+            "credential-in-plain-text tests/e2e-auth/keys.yaml warning",
+            "secret-in-env deploy/db.yaml error",
+            "secret-in-env tests/e2e-auth/db.yaml warning",
+        ]
+    );
+    let note = "(in a test fixture, folder `tests/`: a warning, as a throw-away credential for a test cluster is still readable by everyone with the repository)";
+    assert!(got[3][3].ends_with(note), "{}", got[3][3]);
+    assert!(!got[2][3].contains("test fixture"), "{}", got[2][3]);
+    // `testFolders: []` makes no folder special; any folder name can be one.
+    let got = findings(&["--config", "k.yaml"]);
+    assert_eq!(
+        brief(&got),
+        [
+            "credential-in-plain-text deploy/keys.yaml warning",
+            "credential-in-plain-text tests/e2e-auth/keys.yaml error",
+            "secret-in-env deploy/db.yaml error",
+            "secret-in-env tests/e2e-auth/db.yaml error",
+        ]
+    );
+}

@@ -113,3 +113,43 @@ fn folders_are_checked_whole_without_a_context() {
     assert!(found.iter().any(|f| f["file"] == "k8s/network.yaml"));
     assert!(found.iter().any(|f| f["file"] == "k8s/deploy.yaml"));
 }
+
+#[test]
+fn the_config_names_the_context_relative_to_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("apps")).unwrap();
+    std::fs::create_dir_all(dir.path().join("platform")).unwrap();
+    std::fs::write(dir.path().join("apps/deploy.yaml"), DEPLOYMENT).unwrap();
+    std::fs::write(dir.path().join("platform/network.yaml"), POLICY_AND_SERVICE).unwrap();
+    std::fs::write(dir.path().join(".kubelint.yaml"), "context: [platform]\n").unwrap();
+    // Run from below the config's folder: its paths are relative to the config file.
+    let run = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json", "--fail-on", "never"];
+        all.extend(args);
+        let (code, json) = common::json_in(&dir.path().join("apps"), &all);
+        assert_eq!(code, Some(0), "{json}");
+        json["findings"].as_array().unwrap().clone()
+    };
+    let found = run(&["deploy.yaml"]);
+    let isolated = of_rule(&found, "non-isolated-workload");
+    assert_eq!(isolated.len(), 1, "{found:#?}");
+    assert!(
+        isolated[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("egress is not isolated")
+    );
+    assert!(found.iter().all(|f| f["file"] == "deploy.yaml"), "{found:#?}");
+    // `--no-context` still wins over the config.
+    let alone = run(&["--no-context", "deploy.yaml"]);
+    let isolated = of_rule(&alone, "non-isolated-workload");
+    assert!(isolated[0]["message"].as_str().unwrap().contains("ingress and egress"));
+    // A configured context that cannot be read is a usage error, as `--context` is.
+    std::fs::write(dir.path().join(".kubelint.yaml"), "context: [missing]\n").unwrap();
+    let output = common::kubelint()
+        .current_dir(dir.path().join("apps"))
+        .args(["check", "deploy.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+}

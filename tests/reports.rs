@@ -149,7 +149,9 @@ fn sarif_has_what_github_code_scanning_reads() {
 #[test]
 fn seeds_human_snapshot() {
     let out = common::check(&["fixtures/seeds", "--color", "never"]);
-    // The only errors: the two article Deployments written without selector or template.
+    // The only error: the article Deployment written without a selector (and containers);
+    // the one without template and selector can only change an existing Deployment (a
+    // warning that says so).
     assert_eq!(out.status.code(), Some(1));
     let json = common::json(&common::check(&["fixtures/seeds", "--format", "json"]));
     let errors: Vec<(String, String)> = json["findings"]
@@ -167,8 +169,23 @@ fn seeds_human_snapshot() {
     let names: std::collections::BTreeSet<&str> = errors.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names.into_iter().collect::<Vec<_>>(),
-        vec!["high-performance-app", "web-app"],
+        vec!["high-performance-app"],
         "{errors:?}"
+    );
+    let apply: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "apply-configuration")
+        .collect();
+    assert_eq!(apply.len(), 1, "{apply:?}");
+    assert_eq!(apply[0]["severity"], "warning");
+    assert_eq!(apply[0]["file"], "fixtures/seeds/003-01-rolling-update-deployment.yaml");
+    assert!(
+        apply[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Deployment `web-app` is an apply configuration")
     );
     assert!(
         errors.iter().all(|(_, m)| m.contains("missing required field")),

@@ -147,7 +147,7 @@ pub struct CheckArgs {
     /// Objects that cross-object rules see but that are not reported on (repeatable): the
     /// rest of the repository when only some files are checked. When every path given is a
     /// file inside a git repository (as a pre-commit hook passes them), the repository is
-    /// the context unless `--no-context`.
+    /// the context unless `--no-context`; the config's `context:` replaces that default.
     #[arg(long, value_name = "PATH")]
     pub context: Vec<PathBuf>,
     /// Check the given files on their own, without the rest of their repository.
@@ -439,17 +439,20 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         None => None,
     };
-    let context_paths = match (args.no_context, args.context.is_empty()) {
-        (true, _) => Vec::new(),
-        (false, false) => args.context.clone(),
-        (false, true) => repository_of_files(&args.paths).into_iter().collect(),
+    // `--context`, else the config's `context:`, else the repository of the files given.
+    let configured = &linter.config().context;
+    let (context_paths, asked) = match (args.no_context, args.context.is_empty()) {
+        (true, _) => (Vec::new(), true),
+        (false, false) => (args.context.clone(), true),
+        (false, true) if !configured.is_empty() => (configured.clone(), true),
+        (false, true) => (repository_of_files(&args.paths).into_iter().collect(), false),
     };
     let context = match context_paths.is_empty() {
         true => None,
         false => match linter.load_context(&context_paths) {
             Ok(c) => Some(c),
             // The repository found on its own is a help, not a request: go on without it.
-            Err(e) if args.context.is_empty() => {
+            Err(e) if !asked => {
                 eprintln!("kubelint: checking the files without the rest of their repository: {e}");
                 None
             }

@@ -59,7 +59,7 @@ impl Collected {
             if !s.enabled {
                 return;
             }
-            f.severity = s.severity;
+            f.at_severity(s.severity);
         }
         let ranked = Ranked { finding: f, object };
         let f = &ranked.finding;

@@ -16,6 +16,7 @@
 //! crds: [crds/]                # CRD files or folders, relative to this file
 //! schemaDirs: [schemas/]       # JSON schemas naming their x-kubernetes-group-version-kind
 //! ruleDirs: [policies/]        # folders of Rhai rule scripts (feature `scripts`)
+//! context: [.]                 # objects cross-object rules see but no finding is about
 //! limits:                      # findings kept per rule (the others are counted)
 //!   findingsPerObject: 100     # on one object
 //!   findingsPerRun: 20000      # in one run
@@ -125,6 +126,9 @@ pub struct Config {
     pub schema_dirs: Vec<PathBuf>,
     /// Folders of Rhai rule scripts (relative to the config file).
     pub rule_dirs: Vec<PathBuf>,
+    /// Files or folders whose objects cross-object rules see but that are not reported on
+    /// (relative to the config file): `--context`'s default.
+    pub context: Vec<PathBuf>,
     /// The admission webhook's settings.
     pub webhook: WebhookSettings,
     /// Findings kept per rule.
@@ -278,7 +282,7 @@ impl Config {
                         .ok_or_else(|| err(e.value.span.start, "`strict` must be true or false".into()))?;
                     config.strict = Some(b);
                 }
-                "crds" | "schemaDirs" | "ruleDirs" => {
+                "crds" | "schemaDirs" | "ruleDirs" | "context" => {
                     let items = e
                         .value
                         .as_seq()
@@ -291,6 +295,7 @@ impl Config {
                         let list = match e.key.as_str() {
                             "crds" => &mut config.crds,
                             "schemaDirs" => &mut config.schema_dirs,
+                            "context" => &mut config.context,
                             _ => &mut config.rule_dirs,
                         };
                         list.push(base.join(s));
@@ -381,7 +386,7 @@ impl Config {
                     return Err(err(
                         e.key_span.start,
                         format!(
-                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs, ruleDirs, webhook, limits)"
+                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs, ruleDirs, context, webhook, limits)"
                         ),
                     ));
                 }
@@ -466,12 +471,13 @@ mod tests {
         assert_eq!(c.namespace.as_deref(), Some("shop"));
         let c = Config::parse(
             Path::new("conf/.kubelint.yaml"),
-            "kubernetesVersion: 1.30\nstrict: false\ncrds: [crds/a.yaml]\nschemaDirs: [s]\n",
+            "kubernetesVersion: 1.30\nstrict: false\ncrds: [crds/a.yaml]\nschemaDirs: [s]\ncontext: [.., base]\n",
         )
         .unwrap();
         assert_eq!(c.kubernetes_version.as_deref(), Some("1.30"));
         assert_eq!(c.strict, Some(false));
         assert_eq!(c.crds, vec![PathBuf::from("conf/crds/a.yaml")]);
+        assert_eq!(c.context, vec![PathBuf::from("conf/.."), PathBuf::from("conf/base")]);
         assert_eq!(c.schema_dirs, vec![PathBuf::from("conf/s")]);
         let c = Config::parse(Path::new("conf/.kubelint.yaml"), "ruleDirs: [policies]\n").unwrap();
         assert_eq!(c.rule_dirs, vec![PathBuf::from("conf/policies")]);

@@ -46,7 +46,11 @@ pub(super) fn mark_patches(l: &mut Loaded, patches: &HashMap<PathBuf, load::Frag
                     fragment.named_by.display()
                 )),
             };
-            d.partial.get_or_insert(reason);
+            // A patch the kustomization names is a patch, whatever it looks like alone.
+            match &d.partial {
+                Some(r) if !r.starts_with(load::APPLY_CONFIGURATION_NOTE) => {}
+                _ => d.partial = Some(reason),
+            }
         }
     }
     for f in &mut l.findings {
@@ -68,7 +72,10 @@ pub(super) fn mark_patches(l: &mut Loaded, patches: &HashMap<PathBuf, load::Frag
 
 /// The note that says a document is a fragment, at its `kind` (or its first key).
 pub(super) fn partial_note(doc: &load::Document, reason: &str, in_file: usize) -> Finding {
-    let rule = &load::problems::PARTIAL_OBJECT;
+    let rule = match reason.starts_with(load::APPLY_CONFIGURATION_NOTE) {
+        true => &load::problems::APPLY_CONFIGURATION,
+        false => &load::problems::PARTIAL_OBJECT,
+    };
     let span = doc
         .root
         .key_span("/kind")

@@ -568,10 +568,17 @@ impl Linter {
             findings.extend(l.findings);
             generated.append(&mut l.generated);
             // One note per file of fragments, at the first, saying how many there are.
-            let fragments = l.documents.iter().filter(|d| d.partial.is_some()).count();
+            // Apply configurations are warned of one by one.
+            let apply_configuration = |r: &str| r.starts_with(load::APPLY_CONFIGURATION_NOTE);
+            let fragments = l
+                .documents
+                .iter()
+                .filter(|d| d.partial.as_deref().is_some_and(|r| !apply_configuration(r)))
+                .count();
             let mut noted = false;
             for d in l.documents {
                 match &d.partial {
+                    Some(reason) if apply_configuration(reason) => findings.push(partial_note(&d, reason, 1)),
                     Some(reason) if !noted => {
                         findings.push(partial_note(&d, reason, fragments));
                         noted = true;
@@ -680,7 +687,7 @@ impl Linter {
             if !s.enabled {
                 return None;
             }
-            f.severity = s.severity;
+            f.at_severity(s.severity);
         }
         Some(f)
     }

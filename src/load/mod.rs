@@ -447,7 +447,9 @@ fn classify(file: &Arc<SourceFile>, index: usize, prefix: String, root: Node, ou
                             .then(|| Arc::from("a strategic-merge patch (it has a `$patch` directive)"))
                     })
                     .or_else(|| unrendered_template(&root))
-                    .or_else(|| in_patches_folder(&file.path));
+                    .or_else(|| sed_placeholders(file.slice(root.span)))
+                    .or_else(|| in_patches_folder(&file.path))
+                    .or_else(|| apply_configuration(&root));
                 out.documents.push(Document {
                     file: Arc::clone(file),
                     index,
@@ -490,6 +492,52 @@ fn unrendered_template(root: &Node) -> Option<Arc<str>> {
         .chain(labels.iter().map(|e| &e.value))
         .any(placeholder);
     templated.then(|| Arc::from("a template (its metadata holds unrendered `{{ … }}` placeholders)"))
+}
+
+/// How the note of an apply configuration starts (it is reported as `apply-configuration`,
+/// a warning, not as `partial-object`).
+pub const APPLY_CONFIGURATION_NOTE: &str = "an apply configuration";
+
+/// A workload that sets fields of its `spec` but has neither a pod template nor a
+/// selector, and nothing beside `apiVersion`, `kind`, `metadata` and `spec`: an apply
+/// configuration (`kubectl apply --server-side`, a merge patch) that changes a few fields of
+/// an existing object; no whole workload can lack its pod template. A workload that has
+/// one of the two, or stray top-level keys (a mis-indented `template:`), stays an object
+/// so its real mistakes are reported.
+fn apply_configuration(root: &Node) -> Option<Arc<str>> {
+    let api = root.get("apiVersion").and_then(Node::as_str)?;
+    let kind = root.get("kind").and_then(Node::as_str)?;
+    let group = api.rsplit_once('/').map_or("", |(g, _)| g);
+    let pointer = crate::vocab::rule::pod_template_pointer(group, kind)?;
+    // Pods and PodTemplates are their own templates.
+    let template_key = pointer.strip_prefix("/spec/")?.split('/').next()?;
+    let top_level_known = root
+        .as_map()?
+        .iter()
+        .all(|e| matches!(e.key.as_str(), "apiVersion" | "kind" | "metadata" | "spec"));
+    let spec = root.get("spec")?.as_map()?;
+    let partial =
+        top_level_known && !spec.is_empty() && spec.iter().all(|e| e.key != template_key && e.key != "selector");
+    partial.then(|| {
+        Arc::from(format!(
+            "{APPLY_CONFIGURATION_NOTE}: it sets fields of a {kind}'s `spec` but has no `spec.{template_key}` and no `spec.selector`, so `kubectl apply` can only change an existing {kind} with it; creating it fails"
+        ))
+    })
+}
+
+/// A document whose values are `##NAME##` placeholders that a script substitutes (`sed`):
+/// YAML reads `name: ##CRNAME##` as a key with no value and a comment, so the object
+/// would be judged on nulls it never has once rendered.
+fn sed_placeholders(text: &str) -> Option<Arc<str>> {
+    let placeholder = text.lines().find_map(|line| {
+        let (_, after) = line.split_once(": ##").or_else(|| line.split_once("- ##"))?;
+        let (name, _) = after.split_once("##")?;
+        let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        valid.then_some(name)
+    })?;
+    Some(Arc::from(format!(
+        "a template (its values are placeholders such as `##{placeholder}##` that a script substitutes)"
+    )))
 }
 
 /// A file in a `patches/` folder: the Kustomize convention for patch files, which may be
@@ -735,5 +783,49 @@ mod tests {
         let paths: Vec<_> = loaded.fragment_files.iter().map(|f| f.path.clone()).collect();
         let want = ["k/p2.yaml", "k/overlay/p1.yaml", "k/overlay/ops.yaml"].map(PathBuf::from);
         assert_eq!(paths, want);
+    }
+
+    #[test]
+    fn workloads_without_template_or_selector_are_apply_configurations() {
+        let partial = |text: &str| {
+            let loaded = load_file(Arc::new(SourceFile::new("d.yaml", text.to_string())));
+            loaded.documents[0].partial.as_deref().map(str::to_string)
+        };
+        let head = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n";
+        let note = partial(&format!("{head}spec:\n  revisionHistoryLimit: 1\n")).unwrap();
+        assert!(
+            note.contains("apply configuration") && note.contains("spec.template"),
+            "{note}"
+        );
+        assert!(partial("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec: {suspend: true}\n").is_some());
+        // A whole workload with a mistake stays an object: its mistakes are reported.
+        assert_eq!(
+            partial(&format!(
+                "{head}spec:\n  replicas: 2\n  selector: {{matchLabels: {{app: web}}}}\n"
+            )),
+            None
+        );
+        assert_eq!(partial(&format!("{head}spec:\n  replicas: 2\ntemplate: {{}}\n")), None);
+        assert_eq!(partial(&format!("{head}spec: {{}}\n")), None);
+        assert_eq!(partial(head), None);
+        assert_eq!(
+            partial("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {restartPolicy: Never}\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn sed_placeholders_make_a_template() {
+        let note = sed_placeholders("kind: ClusterRoleBinding\nmetadata:\n  name: ##CRBNAME##\n").unwrap();
+        assert!(note.contains("`##CRBNAME##`"), "{note}");
+        assert!(sed_placeholders("subjects:\n- ##SA_NAME##\n").is_some());
+        for plain in [
+            "metadata:\n  name: web  ## a comment\n",
+            "a: ## note ##\n",
+            "a: ####\n",
+            "a: x\n",
+        ] {
+            assert_eq!(sed_placeholders(plain), None, "{plain}");
+        }
     }
 }

@@ -121,6 +121,23 @@ pub static PARTIAL_OBJECT: RuleInfo = RuleInfo {
     kinds: &[],
 };
 
+pub static APPLY_CONFIGURATION: RuleInfo = RuleInfo {
+    id: "apply-configuration",
+    family: Family::Input,
+    severity: Severity::Warning,
+    enabled: true,
+    title: "A workload has neither a pod template nor a selector: it can only change an existing object",
+    rationale: "A Deployment, StatefulSet, DaemonSet, Job or CronJob that sets some `spec` fields but has no pod template and no selector is not a whole object: `kubectl apply` (client- or server-side) of it updates the fields of an existing object, and creating it fails. Repositories hold such apply configurations on purpose (scaling, history limits, server-side-apply tests), and excerpts from documentation look the same. kubelint cannot tell which from the file, so it says what the document can and cannot do, once, instead of reporting the missing fields as errors, and checks it as YAML only.",
+    default_reason: "Warning: the API server rejects the document on create but accepts it as an update of an existing object; the input does not show which is meant (2 server-side-apply fixtures of the shared corpus were whole-object errors before).",
+    remediation: "If the document is meant to create the workload, add `spec.selector` and `spec.template`; if it changes an existing one, keep it and suppress this rule for the file's object with a reason, or name it as a patch in a kustomization.",
+    example_bad: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 4\n",
+    example_good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 4\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n",
+    params: &[],
+    example_config: "",
+    security_severity: None,
+    kinds: &[],
+};
+
 pub static UNREADABLE_FILE: RuleInfo = RuleInfo {
     id: "unreadable-file",
     family: Family::Input,
@@ -170,7 +187,7 @@ pub static UNKNOWN_RULE_IN_IGNORE: RuleInfo = RuleInfo {
 };
 
 /// Every input rule, in documentation order.
-pub static ALL: [&RuleInfo; 10] = [
+pub static ALL: [&RuleInfo; 11] = [
     &YAML_SYNTAX,
     &DUPLICATE_KEY,
     &UNICODE_LINE_BREAK,
@@ -179,6 +196,7 @@ pub static ALL: [&RuleInfo; 10] = [
     &MISSING_TYPE_META,
     &SKIPPED_FILE,
     &PARTIAL_OBJECT,
+    &APPLY_CONFIGURATION,
     &UNREADABLE_FILE,
     &UNKNOWN_RULE_IN_IGNORE,
 ];

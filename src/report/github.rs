@@ -32,7 +32,7 @@ fn command(f: &Finding, options: &RenderOptions) -> String {
         f.end.line,
         f.end.column,
         escape_property(&format!("kubelint {}", f.rule)),
-        escape_data(&format!("{message}\n{}\n{}", f.help, f.help_url)),
+        escape_data(&format!("{message}\n{}\n{}", f.help, f.help_url())),
     )
 }
 

@@ -186,12 +186,12 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         match &self.finding.suppression {
             Some(reason) => Some(Box::new(format!("suppressed: {reason}"))),
-            None => Some(Box::new(&self.finding.help)),
+            None => Some(Box::new(self.finding.help)),
         }
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.finding.help_url))
+        Some(Box::new(self.finding.help_url()))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -98,9 +98,7 @@ fn describe(out: &mut dyn Write, f: &Finding, options: &RenderOptions) -> io::Re
     } else if !f.help.is_empty() {
         escape(out, &format!("  help: {}\n", f.help), false)?;
     }
-    if !f.help_url.is_empty() {
-        escape(out, &format!("  see {}\n", f.help_url), false)?;
-    }
+    escape(out, &format!("  see {}\n", f.help_url()), false)?;
     Ok(())
 }
 

@@ -95,7 +95,17 @@ impl<'a> Context<'a> {
     /// Reports at `pointer` (relative to the object). When the pointer leads nowhere the
     /// finding falls back to the nearest existing parent, so it is never lost.
     pub fn report(&mut self, pointer: &str, at: At, message: impl Into<String>) {
-        let finding = finding_at(self.rule, self.settings.severity, self.object, pointer, at, message);
+        self.report_at_most(crate::vocab::Severity::Error, pointer, at, message);
+    }
+
+    /// Reports as [`Context::report`] does, at the rule's configured severity or `cap`,
+    /// whichever is lower (a finding in a test fixture that matters less there).
+    pub fn report_at_most(&mut self, cap: crate::vocab::Severity, pointer: &str, at: At, message: impl Into<String>) {
+        let mut finding = finding_at(self.rule, self.settings.severity, self.object, pointer, at, message);
+        if cap < crate::vocab::Severity::Error {
+            finding.cap = Some(cap);
+            finding.at_severity(self.settings.severity);
+        }
         self.findings.push(finding);
     }
 }

@@ -71,9 +71,10 @@ pub struct Finding {
     /// note that none was given).
     pub suppression: Option<String>,
     /// How to fix it (the rule's remediation).
-    pub help: String,
-    /// The rule's documentation page.
-    pub help_url: String,
+    pub help: &'static str,
+    /// The highest severity the finding may have whatever its rule's configured severity
+    /// (a credential in a test fixture is at most a warning), if its check set one.
+    pub(crate) cap: Option<Severity>,
 }
 
 impl Serialize for Finding {
@@ -105,8 +106,8 @@ impl Serialize for Finding {
             path: &self.path,
             start: self.start,
             end: self.end,
-            help: &self.help,
-            help_url: &self.help_url,
+            help: self.help,
+            help_url: &self.help_url(),
             suppression: self.suppression.as_deref(),
         }
         .serialize(serializer)
@@ -136,9 +137,19 @@ impl Finding {
             path: String::new(),
             document: None,
             suppression: None,
-            help: rule.remediation.to_string(),
-            help_url: rule.help_url(),
+            help: rule.remediation,
+            cap: None,
         }
+    }
+
+    /// The same finding at its rule's configured `severity`, or at its cap when lower.
+    pub(crate) fn at_severity(&mut self, severity: Severity) {
+        self.severity = self.cap.map_or(severity, |cap| severity.min(cap));
+    }
+
+    /// The rule's documentation page.
+    pub fn help_url(&self) -> String {
+        crate::vocab::rule::doc_url(&self.rule)
     }
 
     /// The same finding, about `object`.

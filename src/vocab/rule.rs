@@ -196,6 +196,11 @@ pub fn pod_template_pointer(group: &str, kind: &str) -> Option<&'static str> {
     }
 }
 
+/// The documentation page of rule `id`.
+pub fn doc_url(id: &str) -> String {
+    format!("{DOCS_BASE}/{id}.md")
+}
+
 /// Everything a user reads about a rule; the single source of `kubelint rules`,
 /// `docs/rules/<id>.md` and SARIF rule descriptors.
 #[derive(Debug, Serialize)]
@@ -301,7 +306,7 @@ impl RuleInfo {
 
     /// Where the rule's documentation page is published.
     pub fn help_url(&self) -> String {
-        format!("{DOCS_BASE}/{}.md", self.id)
+        doc_url(self.id)
     }
 
     /// The rule's documentation page (`docs/rules/<id>.md`).

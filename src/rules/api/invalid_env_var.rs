@@ -7,7 +7,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     family: Family::Api,
     severity: Severity::Error,
     title: "An environment variable's name or source is invalid",
-    rationale: "The API server checks each `env` entry (`ValidateEnv`, `validateEnvVarValueFrom`, `validateEnvFrom`): the name is required and, since the relaxed validation that is on by default from Kubernetes 1.32 (GA in 1.34), may hold any printable ASCII character except '=' (`IsRelaxedEnvVarName`); `valueFrom` names exactly one source (`fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef`) and may not be combined with a non-empty `value`; a `fieldRef` names a field the kubelet can expose, a `resourceFieldRef` a container resource. Each `envFrom` entry names exactly one of `configMapRef` or `secretRef`, and its `prefix` follows the same rule as names.",
+    rationale: "The API server checks each `env` entry (`ValidateEnv`, `validateEnvVarValueFrom`, `validateEnvFrom`): the name is required and, since the relaxed validation that is on by default from Kubernetes 1.32 (GA in 1.34), may hold any printable ASCII character except '=' (`IsRelaxedEnvVarName`); `valueFrom` names exactly one source (`fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef`, `fileKeyRef`) and may not be combined with a non-empty `value`; a `fieldRef` names a field the kubelet can expose, a `resourceFieldRef` a container resource. Each `envFrom` entry names exactly one of `configMapRef` or `secretRef`, and its `prefix` follows the same rule as names.",
     default_reason: "Error: the API server's own validation rejects the object (`kubectl apply` fails); ported from the Kubernetes validation code, see docs/api-validation.md.",
     remediation: "Fix the entry as the message says.",
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      env:\n        - name: POD_NAME\n          value: web\n          valueFrom:\n            fieldRef: {fieldPath: metadata.name}\n",
@@ -16,7 +16,15 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     ..RuleInfo::BASE
 };
 
-const SOURCES: [&str; 4] = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"];
+/// The sources of `valueFrom` (`fileKeyRef`: the EnvFiles feature, beta and on by default
+/// since Kubernetes 1.35; older schemas report it as an unknown field).
+const SOURCES: [&str; 5] = [
+    "fieldRef",
+    "resourceFieldRef",
+    "configMapKeyRef",
+    "secretKeyRef",
+    "fileKeyRef",
+];
 
 /// `validEnvDownwardAPIFieldPathExpressions`.
 /// (`metadata.labels` and `metadata.annotations` only with a subscript: the whole maps
@@ -101,7 +109,7 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
                 cx.report(
                     &from_pointer,
                     At::Key,
-                    "`valueFrom` must name one of `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+                    "`valueFrom` must name one of `fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` or `fileKeyRef`",
                 );
                 continue;
             } else if value_set {

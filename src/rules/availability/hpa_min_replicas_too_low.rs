@@ -19,6 +19,8 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
 pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
     let Some(spec) = hpa_spec(object) else { return };
     match spec.get("minReplicas").and_then(Node::as_i64) {
+        // Below 1, the API server rejects the autoscaler: `invalid-hpa` says so.
+        Some(n) if n < 1 => {}
         Some(n) if n < 2 => cx.report(
             "/spec/minReplicas",
             At::Value,

@@ -29,6 +29,44 @@ pub(crate) fn names_a_secret(name: &str) -> bool {
     !names_one && !public && SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
 
+/// The `testFolders` parameter of the credential rules: folder names whose files are test
+/// fixtures.
+pub(crate) const TEST_FOLDERS: ParamInfo = ParamInfo {
+    name: "testFolders",
+    ty: ParamType::StringList,
+    description: "Folder names whose files are test fixtures (any folder of the path as reports show it): a credential there is a throw-away for a test cluster, reported as a warning. `[]`: no folder is special.",
+    default: r#"["test", "tests", "testdata", "e2e"]"#,
+};
+
+/// The test folder (one of the `testFolders` parameter) that holds the object's file, if
+/// any: `tests` for `repo/tests/e2e-auth/01-install.yaml`.
+pub(crate) fn test_folder(object: &Object, cx: &Context<'_>) -> Option<String> {
+    let folders = cx.param(TEST_FOLDERS.name)?.as_array()?;
+    let parent = object.doc.file.path.parent()?;
+    parent
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(name) => name.to_str(),
+            _ => None,
+        })
+        .find(|name| folders.iter().any(|f| f.as_str() == Some(name)))
+        .map(str::to_string)
+}
+
+/// Reports a credential: at the rule's severity, or as a warning (said in the message) in a
+/// test fixture.
+pub(crate) fn report_credential(object: &Object, cx: &mut Context<'_>, pointer: &str, message: String) {
+    match test_folder(object, cx) {
+        Some(folder) => cx.report_at_most(
+            Severity::Warning,
+            pointer,
+            At::Value,
+            format!("{message} (in a test fixture, folder `{folder}/`: a warning, as a throw-away credential for a test cluster is still readable by everyone with the repository)"),
+        ),
+        None => cx.report(pointer, At::Value, message),
+    }
+}
+
 /// Reports an object of `group`/`kind` whose `spec` lacks `field`.
 pub(crate) fn spec_field_missing(
     object: &Object,

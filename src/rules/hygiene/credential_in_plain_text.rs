@@ -1,7 +1,7 @@
 //! `credential-in-plain-text`: A ConfigMap, annotation or container argument holds a
 //! credential (a private key or a provider token).
 
-use super::common::names_a_secret;
+use super::common::{TEST_FOLDERS, names_a_secret, report_credential};
 use crate::rules::prelude::*;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
@@ -10,11 +10,13 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "A ConfigMap, annotation or container argument holds a private key or an access token",
     rationale: "A PEM private key or a provider token (AWS access key id, GitHub, Slack, Google API, Stripe live key) in a ConfigMap, an annotation, a container's arguments or an environment value is readable by everyone who can read the repository or the object (`kubectl get -o yaml`): Secrets exist so that RBAC guards such values. Recognised by their published formats, not by names, so findings are credentials, not guesses; the documented example keys (`…EXAMPLE`) are left alone. Environment variables whose names say they hold a secret are `secret-in-env`'s.",
-    default_reason: "Error: a committed credential is leaked to everyone with the repository; it must be rotated, not only moved.",
+    default_reason: "Error: a committed credential is leaked to everyone with the repository; it must be rotated, not only moved. In a test fixture (a file under a `testFolders` folder: `test/`, `tests/`, `testdata/`, `e2e/`) it is a warning: such credentials are throw-aways for a test cluster, as on the shared corpus's e2e suites.",
     remediation: "Rotate the credential, then keep it in a Secret (or an external secret store) and reference it (`secretKeyRef`, a mounted Secret volume).",
     example_bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deploy-keys\ndata:\n  id_rsa: |\n    -----BEGIN RSA PRIVATE KEY-----\n    MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n    -----END RSA PRIVATE KEY-----\n",
     example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deploy-keys\ndata:\n  known_hosts: |\n    github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n",
     security_severity: Some("8.0"),
+    params: &[TEST_FOLDERS],
+    example_config: "params:\n  testFolders: [test, tests, testdata, e2e, fixtures]\n",
     ..RuleInfo::BASE
 };
 
@@ -28,7 +30,7 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
         for e in data {
             if let Some(kind) = e.value.as_str().and_then(credential) {
                 let pointer = crate::load::node::pointer_push("/data", &e.key);
-                cx.report(&pointer, At::Value, format!("ConfigMap key `{}` holds {kind}", e.key));
+                report_credential(object, cx, &pointer, format!("ConfigMap key `{}` holds {kind}", e.key));
             }
         }
     }
@@ -36,7 +38,7 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
         for e in annotations {
             if let Some(kind) = e.value.as_str().and_then(credential) {
                 let pointer = crate::load::node::pointer_push("/metadata/annotations", &e.key);
-                cx.report(&pointer, At::Value, format!("annotation `{}` holds {kind}", e.key));
+                report_credential(object, cx, &pointer, format!("annotation `{}` holds {kind}", e.key));
             }
         }
     }
@@ -47,11 +49,8 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
         for field in ["command", "args"] {
             for (i, arg) in c.node.seq_of(field).iter().enumerate() {
                 if let Some(kind) = arg.as_str().and_then(credential) {
-                    cx.report(
-                        &c.field(&format!("{field}/{i}")),
-                        At::Value,
-                        format!("{} passes {kind} in `{field}`", c.describe()),
-                    );
+                    let message = format!("{} passes {kind} in `{field}`", c.describe());
+                    report_credential(object, cx, &c.field(&format!("{field}/{i}")), message);
                 }
             }
         }
@@ -61,11 +60,8 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
                 continue; // secret-in-env reports it
             }
             if let Some(kind) = e.get("value").and_then(Node::as_str).and_then(credential) {
-                cx.report(
-                    &c.field(&format!("env/{i}/value")),
-                    At::Value,
-                    format!("{} sets `{name}` to {kind}", c.describe()),
-                );
+                let message = format!("{} sets `{name}` to {kind}", c.describe());
+                report_credential(object, cx, &c.field(&format!("env/{i}/value")), message);
             }
         }
     }
