@@ -234,3 +234,43 @@ fn inputs_cannot_inject_commands() {
         assert!(!dir.join(format!("pwned-{n}")).exists(), "input {n} ran a command");
     }
 }
+
+#[test]
+fn many_findings_keep_the_summary_short_and_say_which_annotations_github_hides() {
+    let a = action();
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    // 30 privileged pods: 30 errors of one rule and many warnings.
+    let pods: Vec<String> = (0..30)
+        .map(|i| format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec:\n  containers:\n    - {{name: c, image: nginx:1.27.2, securityContext: {{privileged: true}}}}\n"))
+        .collect();
+    std::fs::write(dir.join("pods.yaml"), pods.join("---\n")).unwrap();
+    let inputs = [
+        ("paths", "pods.yaml"),
+        ("config", ""),
+        ("kubernetes-version", "1.36"),
+        ("baseline", ""),
+        ("fail-on", "error"),
+        ("sarif-file", "out.sarif"),
+    ];
+    let summary = dir.join("summary.md");
+    let env = [("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())];
+    let out = run_step(step(&a, "Lint (SARIF"), dir, &inputs, &env);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    let errors = summary.lines().filter(|l| l.contains(": error[")).count();
+    let warnings = summary.lines().filter(|l| l.contains(": warning[")).count();
+    assert_eq!((errors, warnings), (20, 20), "{summary}");
+    assert!(summary.contains("Findings by rule:"), "{summary}");
+    assert!(summary.contains("privileged-container"), "{summary}");
+    assert!(summary.trim_end().ends_with("```"), "{summary}");
+
+    let out = run_step(step(&a, "Lint (annotations)"), dir, &inputs, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let first = stdout.lines().next().unwrap();
+    assert!(
+        first.starts_with("::warning title=kubelint%3A annotations not shown::GitHub shows 10 annotations of each level per step: 20 of 30 errors,"),
+        "{first}"
+    );
+}

@@ -36,7 +36,32 @@ fn command(f: &Finding, options: &RenderOptions) -> String {
     )
 }
 
+/// Annotations of one level that GitHub shows per step; the rest are dropped silently.
+pub const SHOWN_PER_LEVEL: usize = 10;
+
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    // Said first, so that it is among the annotations GitHub shows.
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let hidden: Vec<String> = [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Info, "notice"),
+    ]
+    .iter()
+    .filter(|(s, _)| count(*s) > SHOWN_PER_LEVEL)
+    .map(|(s, name)| format!("{} of {} {name}s", count(*s) - SHOWN_PER_LEVEL, count(*s)))
+    .collect();
+    if !hidden.is_empty() {
+        writeln!(
+            out,
+            "::warning title={}::{}",
+            escape_property("kubelint: annotations not shown"),
+            escape_data(&format!(
+                "GitHub shows {SHOWN_PER_LEVEL} annotations of each level per step: {} are not shown here; the job summary, the SARIF report (code scanning) and `--format json` have every finding",
+                hidden.join(", ")
+            ))
+        )?;
+    }
     for f in &report.findings {
         writeln!(out, "{}", command(f, options))?;
     }
