@@ -47,9 +47,8 @@ pub(super) fn mark_patches(l: &mut Loaded, patches: &HashMap<PathBuf, load::Frag
                 )),
             };
             // A patch the kustomization names is a patch, whatever it looks like alone.
-            match &d.partial {
-                Some(r) if !r.starts_with(load::APPLY_CONFIGURATION_NOTE) => {}
-                _ => d.partial = Some(reason),
+            if !d.partial.as_ref().is_some_and(load::Partial::is_fragment) {
+                d.partial = Some(load::Partial::fragment(reason));
             }
         }
     }
@@ -70,12 +69,10 @@ pub(super) fn mark_patches(l: &mut Loaded, patches: &HashMap<PathBuf, load::Frag
     }
 }
 
-/// The note that says a document is a fragment, at its `kind` (or its first key).
-pub(super) fn partial_note(doc: &load::Document, reason: &str, in_file: usize) -> Finding {
-    let rule = match reason.starts_with(load::APPLY_CONFIGURATION_NOTE) {
-        true => &load::problems::APPLY_CONFIGURATION,
-        false => &load::problems::PARTIAL_OBJECT,
-    };
+/// The note that says a document is a fragment (or an apply configuration), at its `kind`
+/// (or its first key); `in_file` documents of its file are alike.
+pub(super) fn partial_note(doc: &load::Document, partial: &load::Partial, in_file: usize) -> Finding {
+    let (rule, reason) = (partial.rule, &partial.reason);
     let span = doc
         .root
         .key_span("/kind")

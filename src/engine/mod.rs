@@ -567,23 +567,19 @@ impl Linter {
             mark_patches(&mut l, &patches);
             findings.extend(l.findings);
             generated.append(&mut l.generated);
-            // One note per file of fragments, at the first, saying how many there are.
-            // Apply configurations are warned of one by one.
-            let apply_configuration = |r: &str| r.starts_with(load::APPLY_CONFIGURATION_NOTE);
-            let fragments = l
-                .documents
-                .iter()
-                .filter(|d| d.partial.as_deref().is_some_and(|r| !apply_configuration(r)))
-                .count();
-            let mut noted = false;
+            // One note per file and rule (`partial-object`, `apply-configuration`), at the
+            // first such document, saying how many there are.
+            let mut alike: HashMap<&'static str, usize> = HashMap::new();
+            for p in l.documents.iter().filter_map(|d| d.partial.as_ref()) {
+                *alike.entry(p.rule.id).or_default() += 1;
+            }
             for d in l.documents {
                 match &d.partial {
-                    Some(reason) if apply_configuration(reason) => findings.push(partial_note(&d, reason, 1)),
-                    Some(reason) if !noted => {
-                        findings.push(partial_note(&d, reason, fragments));
-                        noted = true;
+                    Some(p) => {
+                        if let Some(n) = alike.remove(p.rule.id) {
+                            findings.push(partial_note(&d, p, n));
+                        }
                     }
-                    Some(_) => {}
                     None => documents.push(d),
                 }
             }

@@ -30,9 +30,34 @@ pub struct Document {
     pub prefix: String,
     pub root: Node,
     /// Why the document is a fragment of an object rather than an object (a Kustomize
-    /// patch, a kuttl/chainsaw assertion), when it is one: it is then not checked as an
-    /// object.
-    pub partial: Option<Arc<str>>,
+    /// patch, a kuttl/chainsaw assertion, an apply configuration), when it is one: it is
+    /// then not checked as an object.
+    pub partial: Option<Partial>,
+}
+
+/// Why a document is not checked as an object, and the input rule whose note says so.
+#[derive(Debug, Clone)]
+pub struct Partial {
+    /// `partial-object` (a patch, an assertion, a template) or `apply-configuration`.
+    pub rule: &'static crate::vocab::RuleInfo,
+    /// What the document is, as the note says it ("a Kustomize patch (named in …)").
+    pub reason: Arc<str>,
+}
+
+impl Partial {
+    /// A fragment of an object: a patch, an assertion, a template (`partial-object`).
+    pub fn fragment(reason: Arc<str>) -> Partial {
+        Partial {
+            rule: &rules::PARTIAL_OBJECT,
+            reason,
+        }
+    }
+
+    /// Whether it is a fragment (not an apply configuration, which a kustomization that
+    /// names the file as a patch turns into one).
+    pub fn is_fragment(&self) -> bool {
+        self.rule.id == rules::PARTIAL_OBJECT.id
+    }
 }
 
 /// What loading one file produced.
@@ -449,6 +474,7 @@ fn classify(file: &Arc<SourceFile>, index: usize, prefix: String, root: Node, ou
                     .or_else(|| unrendered_template(&root))
                     .or_else(|| sed_placeholders(file.slice(root.span)))
                     .or_else(|| in_patches_folder(&file.path))
+                    .map(Partial::fragment)
                     .or_else(|| apply_configuration(&root));
                 out.documents.push(Document {
                     file: Arc::clone(file),
@@ -494,17 +520,13 @@ fn unrendered_template(root: &Node) -> Option<Arc<str>> {
     templated.then(|| Arc::from("a template (its metadata holds unrendered `{{ … }}` placeholders)"))
 }
 
-/// How the note of an apply configuration starts (it is reported as `apply-configuration`,
-/// a warning, not as `partial-object`).
-pub const APPLY_CONFIGURATION_NOTE: &str = "an apply configuration";
-
 /// A workload that sets fields of its `spec` but has neither a pod template nor a
 /// selector, and nothing beside `apiVersion`, `kind`, `metadata` and `spec`: an apply
 /// configuration (`kubectl apply --server-side`, a merge patch) that changes a few fields of
 /// an existing object; no whole workload can lack its pod template. A workload that has
 /// one of the two, or stray top-level keys (a mis-indented `template:`), stays an object
 /// so its real mistakes are reported.
-fn apply_configuration(root: &Node) -> Option<Arc<str>> {
+fn apply_configuration(root: &Node) -> Option<Partial> {
     let api = root.get("apiVersion").and_then(Node::as_str)?;
     let kind = root.get("kind").and_then(Node::as_str)?;
     let group = api.rsplit_once('/').map_or("", |(g, _)| g);
@@ -518,10 +540,11 @@ fn apply_configuration(root: &Node) -> Option<Arc<str>> {
     let spec = root.get("spec")?.as_map()?;
     let partial =
         top_level_known && !spec.is_empty() && spec.iter().all(|e| e.key != template_key && e.key != "selector");
-    partial.then(|| {
-        Arc::from(format!(
-            "{APPLY_CONFIGURATION_NOTE}: it sets fields of a {kind}'s `spec` but has no `spec.{template_key}` and no `spec.selector`, so `kubectl apply` can only change an existing {kind} with it; creating it fails"
-        ))
+    partial.then(|| Partial {
+        rule: &rules::APPLY_CONFIGURATION,
+        reason: Arc::from(format!(
+            "an apply configuration: it sets fields of a {kind}'s `spec` but has no `spec.{template_key}` and no `spec.selector`, so `kubectl apply` can only change an existing {kind} with it; creating it fails"
+        )),
     })
 }
 
@@ -789,12 +812,15 @@ mod tests {
     fn workloads_without_template_or_selector_are_apply_configurations() {
         let partial = |text: &str| {
             let loaded = load_file(Arc::new(SourceFile::new("d.yaml", text.to_string())));
-            loaded.documents[0].partial.as_deref().map(str::to_string)
+            loaded.documents[0]
+                .partial
+                .as_ref()
+                .map(|p| format!("{}: {}", p.rule.id, p.reason))
         };
         let head = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n";
         let note = partial(&format!("{head}spec:\n  revisionHistoryLimit: 1\n")).unwrap();
         assert!(
-            note.contains("apply configuration") && note.contains("spec.template"),
+            note.starts_with("apply-configuration: an apply configuration") && note.contains("spec.template"),
             "{note}"
         );
         assert!(partial("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec: {suspend: true}\n").is_some());

@@ -41,16 +41,21 @@ pub const SHOWN_PER_LEVEL: usize = 10;
 
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     // Said first, so that it is among the annotations GitHub shows.
-    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
-    let hidden: Vec<String> = [
+    let levels = [
         (Severity::Error, "error"),
         (Severity::Warning, "warning"),
         (Severity::Info, "notice"),
-    ]
-    .iter()
-    .filter(|(s, _)| count(*s) > SHOWN_PER_LEVEL)
-    .map(|(s, name)| format!("{} of {} {name}s", count(*s) - SHOWN_PER_LEVEL, count(*s)))
-    .collect();
+    ];
+    let mut counts = [0usize; 3];
+    for f in &report.findings {
+        counts[levels.iter().position(|(s, _)| *s == f.severity).unwrap_or(2)] += 1;
+    }
+    let hidden: Vec<String> = levels
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > SHOWN_PER_LEVEL)
+        .map(|((_, name), n)| format!("{} of {n} {name}s", n - SHOWN_PER_LEVEL))
+        .collect();
     if !hidden.is_empty() {
         writeln!(
             out,

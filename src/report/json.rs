@@ -14,7 +14,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde_json::{Value, json};
 
 use super::options::{RenderOptions, relative_path};
-use crate::vocab::{Finding, ObjectRef, Position, Report, Severity};
+use crate::vocab::{Finding, Report};
 
 /// The version of the JSON shape; bumped on any incompatible change.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -27,39 +27,8 @@ struct FindingJson<'a> {
 
 impl Serialize for FindingJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Shape<'a> {
-            rule: &'a str,
-            severity: Severity,
-            message: &'a str,
-            file: String,
-            start: Position,
-            end: Position,
-            path: &'a str,
-            object: &'a Option<ObjectRef>,
-            document: Option<usize>,
-            help: &'a str,
-            help_url: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            suppression: Option<&'a str>,
-        }
-        let f = self.finding;
-        Shape {
-            rule: &f.rule,
-            severity: f.severity,
-            message: &f.message,
-            file: relative_path(&f.file.path, &self.options.base_dir),
-            start: f.start,
-            end: f.end,
-            path: &f.path,
-            object: &f.object,
-            document: f.document,
-            help: f.help,
-            help_url: &f.help_url(),
-            suppression: f.suppression.as_deref(),
-        }
-        .serialize(serializer)
+        let file = relative_path(&self.finding.file.path, &self.options.base_dir);
+        self.finding.serialize_with_file(file, serializer)
     }
 }
 

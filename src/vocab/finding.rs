@@ -42,7 +42,7 @@ impl fmt::Display for ObjectRef {
 ///
 /// It serialises (serde) as the JSON report writes a finding, with `file` the path as
 /// given (not made relative) and without the file's text:
-/// `rule, severity, message, object, file, document, path, start, end, help, helpUrl`
+/// `rule, severity, message, file, start, end, path, object, document, help, helpUrl`
 /// and, when suppressed, `suppression`.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -79,38 +79,7 @@ pub struct Finding {
 
 impl Serialize for Finding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Shape<'a> {
-            rule: &'a str,
-            severity: Severity,
-            message: &'a str,
-            object: &'a Option<ObjectRef>,
-            file: String,
-            document: Option<usize>,
-            path: &'a str,
-            start: Position,
-            end: Position,
-            help: &'a str,
-            help_url: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            suppression: Option<&'a str>,
-        }
-        Shape {
-            rule: &self.rule,
-            severity: self.severity,
-            message: &self.message,
-            object: &self.object,
-            file: self.file.display_path(),
-            document: self.document,
-            path: &self.path,
-            start: self.start,
-            end: self.end,
-            help: self.help,
-            help_url: &self.help_url(),
-            suppression: self.suppression.as_deref(),
-        }
-        .serialize(serializer)
+        self.serialize_with_file(self.file.display_path(), serializer)
     }
 }
 
@@ -145,6 +114,47 @@ impl Finding {
     /// The same finding at its rule's configured `severity`, or at its cap when lower.
     pub(crate) fn at_severity(&mut self, severity: Severity) {
         self.severity = self.cap.map_or(severity, |cap| severity.min(cap));
+    }
+
+    /// Serialises the finding (see [`Finding`]) with `file` as its file's path: the path as
+    /// given, or as a report shows it.
+    pub(crate) fn serialize_with_file<S: serde::Serializer>(
+        &self,
+        file: String,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shape<'a> {
+            rule: &'a str,
+            severity: Severity,
+            message: &'a str,
+            file: String,
+            start: Position,
+            end: Position,
+            path: &'a str,
+            object: &'a Option<ObjectRef>,
+            document: Option<usize>,
+            help: &'a str,
+            help_url: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            suppression: Option<&'a str>,
+        }
+        Shape {
+            rule: &self.rule,
+            severity: self.severity,
+            message: &self.message,
+            file,
+            start: self.start,
+            end: self.end,
+            path: &self.path,
+            object: &self.object,
+            document: self.document,
+            help: self.help,
+            help_url: &self.help_url(),
+            suppression: self.suppression.as_deref(),
+        }
+        .serialize(serializer)
     }
 
     /// The rule's documentation page.

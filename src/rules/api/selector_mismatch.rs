@@ -64,13 +64,11 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
             let manual = spec.get("manualSelector").and_then(Node::as_bool) == Some(true);
             // A Job exported from a cluster carries the selector the server generated for
             // it (`controller-uid` = its own `metadata.uid`): the server's, not written.
-            let generated = selector.is_some_and(|sel| {
-                let uid = object.node().pointer("/metadata/uid").and_then(Node::as_str);
+            let uid = object.node().pointer("/metadata/uid").and_then(Node::as_str);
+            let generated = selector.zip(uid).is_some_and(|(sel, uid)| {
                 ["controller-uid", "batch.kubernetes.io/controller-uid"]
                     .iter()
-                    .any(|k| {
-                        uid.is_some() && sel.get("matchLabels").and_then(|m| m.get(k)).and_then(Node::as_str) == uid
-                    })
+                    .any(|k| sel.get("matchLabels").and_then(|m| m.get(k)).and_then(Node::as_str) == Some(uid))
             });
             match (selector, manual) {
                 (Some(_), false) if generated => {}
