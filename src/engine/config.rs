@@ -526,6 +526,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn bundled_crds_and_pod_templates() {
+        let c = Config::parse(
+            Path::new(".kubelint.yaml"),
+            "bundledCrds: false\npodTemplates:\n  - {apiVersion: apps.example.com/v1, kind: WebApp, path: /spec/podTemplate}\n  - {group: '', kind: Widget, path: /template}\n",
+        )
+        .unwrap();
+        assert_eq!(c.bundled_crds, Some(false));
+        assert_eq!(
+            c.pod_templates,
+            vec![
+                crate::model::TemplatePath::new("apps.example.com", "WebApp", "/spec/podTemplate"),
+                crate::model::TemplatePath::new("", "Widget", "/template"),
+            ]
+        );
+        assert_eq!(Config::parse(Path::new("k"), "rules: {}\n").unwrap().bundled_crds, None);
+        for (text, message) in [
+            ("bundledCrds: maybe\n", "1:14: `bundledCrds` must be true or false"),
+            ("podTemplates: {}\n", "1:15: `podTemplates` must be a list"),
+            ("podTemplates:\n  - {kind: WebApp, path: /spec/t}\n", "2:5: a pod template entry names"),
+            ("podTemplates:\n  - {group: g, apiVersion: g/v1, kind: W, path: /t}\n", "2:5: a pod template entry names"),
+            ("podTemplates:\n  - {group: g, kind: W}\n", "2:5: a pod template entry needs `kind` and `path`"),
+            ("podTemplates:\n  - {group: g, kind: W, path: spec.template}\n", "2:31: `path` must be a JSON pointer"),
+            ("podTemplates:\n  - {group: g, kind: W, path: /t, version: v1}\n", "2:35: unknown key `podTemplates.version`"),
+        ] {
+            let e = Config::parse(Path::new("k"), text).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("k:{message}")), "{text}: {e}");
+        }
+    }
+
+    #[test]
     fn parses_all_forms() {
         let c = Config::parse(
             Path::new(".kubelint.yaml"),

@@ -15,12 +15,14 @@ pub use crate::vocab::rule::pod_template_pointer;
 pub struct TemplatePath {
     /// API group (`""` for the core group).
     pub group: String,
+    /// `kind`.
     pub kind: String,
     /// JSON pointer of the `PodTemplateSpec` in the object (`/spec/template`).
     pub pointer: &'static str,
 }
 
 impl TemplatePath {
+    /// The pod template of `group` `kind` (any version) is at `pointer`.
     pub fn new(group: &str, kind: &str, pointer: &str) -> TemplatePath {
         TemplatePath {
             group: group.to_string(),

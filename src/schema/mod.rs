@@ -51,8 +51,8 @@ pub static UNKNOWN_KIND: RuleInfo = RuleInfo {
     family: Family::Schema,
     severity: Severity::Info,
     title: "No schema is known for an object's kind",
-    rationale: "An object whose apiVersion and kind match neither a built-in Kubernetes kind nor a CRD among the inputs cannot be validated; it may be a typo, or a custom resource whose CRD lives elsewhere. Reported once per kind and file.",
-    default_reason: "Info: a kind without a schema is reported once so nothing goes unvalidated silently; on real repositories it is mostly custom resources whose CRDs live elsewhere, which is not a defect (1,353 findings on the shared corpus, none actionable as a warning).",
+    rationale: "An object whose apiVersion and kind match no built-in Kubernetes kind, no CRD among the inputs, no CRD or schema the user gives and no bundled ecosystem CRD (Istio, Gateway API, cert-manager, Argo CD and Rollouts, External Secrets, prometheus-operator, VPA, KEDA, Flux, OpenShift) cannot be validated; it may be a typo, or a custom resource whose CRD lives elsewhere. Reported once per kind and file.",
+    default_reason: "Info: a kind without a schema is reported once so nothing goes unvalidated silently; on real repositories it is mostly custom resources whose CRDs live elsewhere, which is not a defect (1,081 findings on the shared corpus with the bundled CRDs, none actionable as a warning).",
     remediation: "Fix the apiVersion or kind, or give the CRD with `--crd PATH` (or `crds:` in `.kubelint.yaml`), or a JSON schema with `--schema-dir DIR`.",
     example_bad: "apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: web\n",
     example_good: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
@@ -506,7 +506,10 @@ impl RunSchemas<'_> {
                         format!(
                             "{api} {kind} is not served by {} (`served: false` in its CRD){}; use {group}/{newest}",
                             info.source,
-                            info.warning.as_deref().map(|w| format!(": {w}")).unwrap_or_default()
+                            info.warning
+                                .as_deref()
+                                .map(|w| format!(": {}", w.trim_end_matches('.')))
+                                .unwrap_or_default()
                         ),
                     );
                     return Checked::NoSchema;
@@ -526,7 +529,7 @@ impl RunSchemas<'_> {
                     let warning = info
                         .warning
                         .as_deref()
-                        .map(|w| format!(": {w}"))
+                        .map(|w| format!(": {}", w.trim_end_matches('.')))
                         .unwrap_or_default();
                     let instead = if newest == object.version {
                         String::new()
