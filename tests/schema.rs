@@ -324,7 +324,15 @@ fn versions_of_bundled_kinds_that_are_not_served_or_deprecated() {
         .collect();
     assert_eq!(messages.len(), 2, "{report}");
     assert_eq!(messages[0].0, "removed-api");
-    assert!(messages[0].1.contains("`served: false`") && messages[0].1.ends_with("use external-secrets.io/v1"), "{}", messages[0].1);
+    assert!(
+        messages[0].1.contains("`served: false`") && messages[0].1.ends_with("use external-secrets.io/v1"),
+        "{}",
+        messages[0].1
+    );
     assert_eq!(messages[1].0, "deprecated-api");
-    assert!(messages[1].1.contains("has been deprecated") && messages[1].1.ends_with("use gateway.networking.k8s.io/v1"), "{}", messages[1].1);
+    assert!(
+        messages[1].1.contains("has been deprecated") && messages[1].1.ends_with("use gateway.networking.k8s.io/v1"),
+        "{}",
+        messages[1].1
+    );
 }

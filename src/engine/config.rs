@@ -322,7 +322,9 @@ impl Config {
                             let at = i.get("path").map_or(i.span.start, |p| p.span.start);
                             return Err(err(
                                 at,
-                                format!("`path` must be a JSON pointer starting with `/` (like /spec/template), not `{pointer}`"),
+                                format!(
+                                    "`path` must be a JSON pointer starting with `/` (like /spec/template), not `{pointer}`"
+                                ),
                             ));
                         }
                         if let Some(unknown) = i
@@ -544,11 +546,26 @@ mod tests {
         for (text, message) in [
             ("bundledCrds: maybe\n", "1:14: `bundledCrds` must be true or false"),
             ("podTemplates: {}\n", "1:15: `podTemplates` must be a list"),
-            ("podTemplates:\n  - {kind: WebApp, path: /spec/t}\n", "2:5: a pod template entry names"),
-            ("podTemplates:\n  - {group: g, apiVersion: g/v1, kind: W, path: /t}\n", "2:5: a pod template entry names"),
-            ("podTemplates:\n  - {group: g, kind: W}\n", "2:5: a pod template entry needs `kind` and `path`"),
-            ("podTemplates:\n  - {group: g, kind: W, path: spec.template}\n", "2:31: `path` must be a JSON pointer"),
-            ("podTemplates:\n  - {group: g, kind: W, path: /t, version: v1}\n", "2:35: unknown key `podTemplates.version`"),
+            (
+                "podTemplates:\n  - {kind: WebApp, path: /spec/t}\n",
+                "2:5: a pod template entry names",
+            ),
+            (
+                "podTemplates:\n  - {group: g, apiVersion: g/v1, kind: W, path: /t}\n",
+                "2:5: a pod template entry names",
+            ),
+            (
+                "podTemplates:\n  - {group: g, kind: W}\n",
+                "2:5: a pod template entry needs `kind` and `path`",
+            ),
+            (
+                "podTemplates:\n  - {group: g, kind: W, path: spec.template}\n",
+                "2:31: `path` must be a JSON pointer",
+            ),
+            (
+                "podTemplates:\n  - {group: g, kind: W, path: /t, version: v1}\n",
+                "2:35: unknown key `podTemplates.version`",
+            ),
         ] {
             let e = Config::parse(Path::new("k"), text).unwrap_err().to_string();
             assert!(e.starts_with(&format!("k:{message}")), "{text}: {e}");

@@ -588,7 +588,12 @@ impl Linter {
         }
         let namespace = self.default_namespace();
         let mut inventory = match context {
-            Some(c) => Inventory::over(Arc::clone(&c.inventory), documents, namespace, &self.config.pod_templates),
+            Some(c) => Inventory::over(
+                Arc::clone(&c.inventory),
+                documents,
+                namespace,
+                &self.config.pod_templates,
+            ),
             None => Inventory::build_with(documents, namespace, &self.config.pod_templates),
         };
         inventory.add_generated(generated);

@@ -77,7 +77,11 @@ impl Inventory {
     }
 
     /// [`Inventory::build`] with more workload kinds (the config's `podTemplates`).
-    pub(crate) fn build_with(documents: Vec<Document>, default_namespace: &str, templates: &[TemplatePath]) -> Inventory {
+    pub(crate) fn build_with(
+        documents: Vec<Document>,
+        default_namespace: &str,
+        templates: &[TemplatePath],
+    ) -> Inventory {
         Inventory::layer(None, documents, default_namespace, templates)
     }
 

@@ -37,7 +37,10 @@ impl TemplatePath {
 /// process that reads many configs holds each path a single time.
 fn intern(pointer: &str) -> &'static str {
     static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut seen = SEEN.get_or_init(Default::default).lock().expect("pointer interner lock");
+    let mut seen = SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .expect("pointer interner lock");
     if let Some(p) = seen.get(pointer) {
         return p;
     }

@@ -68,7 +68,11 @@ impl Bundled {
             .map(|s| {
                 // "external-secrets/external-secrets v2.9.0"; a commit is shortened.
                 let reference = s[2].as_str().unwrap_or("?");
-                let reference = if reference.len() == 40 { &reference[..12] } else { reference };
+                let reference = if reference.len() == 40 {
+                    &reference[..12]
+                } else {
+                    reference
+                };
                 format!("{} {reference}", s[1].as_str().unwrap_or("?"))
             })
             .collect();
@@ -80,7 +84,9 @@ impl Bundled {
             .and_then(Value::as_object)
             .ok_or("bundled CRDs without versions")?
         {
-            let Some((api, kind)) = key.rsplit_once('/') else { continue };
+            let Some((api, kind)) = key.rsplit_once('/') else {
+                continue;
+            };
             let (group, version) = api.split_once('/').unwrap_or(("", api));
             let source = m["source"]
                 .as_u64()

@@ -183,7 +183,10 @@ impl Schemas {
             .keys()
             .filter_map(|k| {
                 let (api, kind) = k.rsplit_once('/')?;
-                Some((api.rsplit_once('/').map_or("", |(g, _)| g).to_string(), kind.to_string()))
+                Some((
+                    api.rsplit_once('/').map_or("", |(g, _)| g).to_string(),
+                    kind.to_string(),
+                ))
             })
             .collect();
         Ok(Schemas {
