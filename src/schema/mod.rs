@@ -155,7 +155,9 @@ pub struct Schemas {
     /// the bundled CRDs, whatever its version.
     user_kinds: HashSet<GroupKind>,
     user_cache: ValidatorCache,
-    bundled: Option<&'static bundled::Bundled>,
+    /// Whether the bundled CRDs are on; they are parsed when a custom resource first needs
+    /// them (a run of built-in kinds only never reads them).
+    bundled: bool,
     bundled_cache: ValidatorCache,
 }
 
@@ -195,7 +197,7 @@ impl Schemas {
             user,
             user_kinds,
             user_cache: ValidatorCache::default(),
-            bundled: options.bundled_crds.then(bundled::Bundled::get),
+            bundled: options.bundled_crds,
             bundled_cache: ValidatorCache::default(),
         })
     }
@@ -421,7 +423,11 @@ impl RunSchemas<'_> {
     /// The bundled CRDs, when they decide about this kind: they are on, define its group
     /// and kind, and neither a CRD of the run nor a user schema defines it.
     fn bundled_for(&self, api_version: &str, kind: &str) -> Option<&'static bundled::Bundled> {
-        let b = self.base.bundled?;
+        // No bundled CRD defines a kind in a built-in API group version.
+        if !self.base.bundled || self.base.archive.has_api_version(api_version) {
+            return None;
+        }
+        let b = bundled::Bundled::get();
         let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
         let gk = (group.to_string(), kind.to_string());
         if !b.knows(group, kind) || self.crds.group_kinds.contains(&gk) || self.base.user_kinds.contains(&gk) {
