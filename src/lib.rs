@@ -87,6 +87,7 @@ pub mod config {
     pub use crate::engine::config::{
         CONFIG_FILE_NAMES, Config, ConfigError, LimitSettings, NamespaceMode, Origin, RuleConfig, WebhookSettings,
     };
+    pub use crate::model::TemplatePath;
 }
 
 pub use crate::engine::baseline::{Applied as BaselineApplied, Baseline};

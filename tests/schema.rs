@@ -253,3 +253,86 @@ fn infinities_and_nans_are_errors_not_nulls() {
         "`spec.replicas`: `.inf` is not a number JSON can carry; kubectl cannot send this object"
     );
 }
+
+/// An Istio DestinationRule: `circuitBreaker` is no field of `trafficPolicy` in Istio's
+/// CRD, which kubelint bundles.
+const DESTINATION_RULE: &str = "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  trafficPolicy:\n    circuitBreaker: {simpleCb: {maxConnections: 100}}\n";
+
+/// A stand-in CRD for DestinationRule that allows anything under `spec`.
+const OPEN_DESTINATION_RULE_CRD: &str = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: destinationrules.networking.istio.io}\nspec:\n  group: networking.istio.io\n  names: {kind: DestinationRule, plural: destinationrules}\n  scope: Namespaced\n  versions:\n    - name: v1alpha3\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: {type: object, properties: {spec: {type: object, x-kubernetes-preserve-unknown-fields: true}}}\n";
+
+#[test]
+fn bundled_crds_validate_custom_resources_strictly() {
+    let dir = repo(&[("dr.yaml", DESTINATION_RULE)]);
+    let (code, report) = run(dir.path(), &["--no-config"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        rules_and_lines(&report),
+        vec![("unknown-field".into(), "dr.yaml".into(), 7)]
+    );
+    assert_eq!(report["summary"]["withoutSchema"], 0);
+}
+
+#[test]
+fn bundled_crds_come_after_the_input_and_the_users_and_can_be_turned_off() {
+    // A CRD of the kind among the inputs wins, whatever versions it serves: the input says
+    // which Istio the cluster runs (here one that serves only v1alpha3, so v1 is unknown).
+    let dir = repo(&[("dr.yaml", DESTINATION_RULE), ("crd.yaml", OPEN_DESTINATION_RULE_CRD)]);
+    let (_, report) = run(dir.path(), &["--no-config"]);
+    let found = rules_and_lines(&report);
+    assert_eq!(found, vec![("unknown-kind".into(), "dr.yaml".into(), 2)], "{report}");
+    assert!(
+        report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not serve version `v1`"),
+        "{report}"
+    );
+    // The user's CRD (`--crd`) wins too.
+    let dir = repo(&[
+        ("manifests/dr.yaml", &DESTINATION_RULE.replace("/v1\n", "/v1alpha3\n")),
+        ("crds/dr.yaml", OPEN_DESTINATION_RULE_CRD),
+    ]);
+    let (code, report) = run(dir.path(), &["manifests", "--no-config", "--crd", "crds"]);
+    assert_eq!((code, rules_and_lines(&report)), (0, vec![]), "{report}");
+    // Turned off by flag or config, the kind has no schema again (info, exit 0).
+    let dir = repo(&[("dr.yaml", DESTINATION_RULE)]);
+    let (code, by_flag) = run(dir.path(), &["--no-config", "--no-bundled-crds"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        rules_and_lines(&by_flag),
+        vec![("unknown-kind".into(), "dr.yaml".into(), 2)]
+    );
+    fs::write(dir.path().join(".kubelint.yaml"), "bundledCrds: false\n").unwrap();
+    let (_, by_config) = run(dir.path(), &[]);
+    assert_eq!(rules_and_lines(&by_flag), rules_and_lines(&by_config));
+}
+
+#[test]
+fn versions_of_bundled_kinds_that_are_not_served_or_deprecated() {
+    let dir = repo(&[(
+        "v.yaml",
+        "apiVersion: external-secrets.io/v1beta1\nkind: SecretStore\nmetadata: {name: s}\nspec: {}\n---\napiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TLSRoute\nmetadata: {name: t}\nspec: {rules: [{backendRefs: [{name: db, port: 5432}]}]}\n",
+    )]);
+    let (code, report) = run(dir.path(), &["--no-config"]);
+    assert_eq!(code, 1);
+    let messages: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(messages.len(), 2, "{report}");
+    assert_eq!(messages[0].0, "removed-api");
+    assert!(
+        messages[0].1.contains("`served: false`") && messages[0].1.ends_with("use external-secrets.io/v1"),
+        "{}",
+        messages[0].1
+    );
+    assert_eq!(messages[1].0, "deprecated-api");
+    assert!(
+        messages[1].1.contains("has been deprecated") && messages[1].1.ends_with("use gateway.networking.k8s.io/v1"),
+        "{}",
+        messages[1].1
+    );
+}

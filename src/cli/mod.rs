@@ -106,6 +106,11 @@ pub struct CheckArgs {
     /// A folder of JSON schemas (naming their `x-kubernetes-group-version-kind`) or CRDs.
     #[arg(long, value_name = "DIR")]
     pub schema_dir: Vec<PathBuf>,
+    /// Do not validate custom resources against the bundled ecosystem CRDs (Istio,
+    /// Gateway API, cert-manager, Argo, External Secrets, prometheus-operator, VPA, KEDA,
+    /// Flux, OpenShift); config `bundledCrds: false`.
+    #[arg(long)]
+    pub no_bundled_crds: bool,
     /// Namespace for objects that name none (default: the config's, else `default`).
     #[arg(short, long)]
     pub namespace: Option<String>,
@@ -386,10 +391,13 @@ fn repo_rule_dir(args: &CheckArgs) -> Option<PathBuf> {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let config = match load_config(&args) {
+    let mut config = match load_config(&args) {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
+    if args.no_bundled_crds {
+        config.bundled_crds = Some(false);
+    }
     let options = RunOptions {
         hidden: args.hidden,
         no_ignore: args.no_ignore,

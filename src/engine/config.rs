@@ -14,6 +14,11 @@
 //! kubernetesVersion: "1.37"    # schemas and API deprecations of this version
 //! strict: true                 # report unknown fields
 //! crds: [crds/]                # CRD files or folders, relative to this file
+//! bundledCrds: true            # the bundled ecosystem CRDs (Istio, Flux, …); false: off
+//! podTemplates:                # more workload kinds: where their pod template lives
+//!   - apiVersion: example.com/v1   # or `group: example.com`; every version of the kind
+//!     kind: Widget
+//!     path: /spec/template     # JSON pointer of the PodTemplateSpec
 //! schemaDirs: [schemas/]       # JSON schemas naming their x-kubernetes-group-version-kind
 //! ruleDirs: [policies/]        # folders of Rhai rule scripts (feature `scripts`)
 //! context: [.]                 # objects cross-object rules see but no finding is about
@@ -124,6 +129,10 @@ pub struct Config {
     pub crds: Vec<PathBuf>,
     /// Folders of JSON schemas (relative to the config file).
     pub schema_dirs: Vec<PathBuf>,
+    /// Whether the bundled ecosystem CRDs validate custom resources; on when unset.
+    pub bundled_crds: Option<bool>,
+    /// More workload kinds: where their pod template lives (`podTemplates`).
+    pub pod_templates: Vec<crate::model::TemplatePath>,
     /// Folders of Rhai rule scripts (relative to the config file).
     pub rule_dirs: Vec<PathBuf>,
     /// Files or folders whose objects cross-object rules see but that are not reported on
@@ -275,6 +284,68 @@ impl Config {
                     }
                     config.kubernetes_version = Some(written.to_string());
                 }
+                "bundledCrds" => {
+                    let b = e
+                        .value
+                        .as_bool()
+                        .ok_or_else(|| err(e.value.span.start, "`bundledCrds` must be true or false".into()))?;
+                    config.bundled_crds = Some(b);
+                }
+                "podTemplates" => {
+                    let items = e.value.as_seq().ok_or_else(|| {
+                        err(
+                            e.value.span.start,
+                            "`podTemplates` must be a list of {apiVersion or group, kind, path}".into(),
+                        )
+                    })?;
+                    for i in items {
+                        let field = |name: &str| i.get(name).and_then(Node::as_str);
+                        let group = match (field("group"), field("apiVersion")) {
+                            (Some(g), None) => g.to_string(),
+                            (None, Some(api)) => api.rsplit_once('/').map_or("", |(g, _)| g).to_string(),
+                            _ => {
+                                return Err(err(
+                                    i.span.start,
+                                    "a pod template entry names its kind's `apiVersion` or its `group` (one of the two)"
+                                        .into(),
+                                ));
+                            }
+                        };
+                        let (Some(kind), Some(pointer)) = (field("kind"), field("path")) else {
+                            return Err(err(
+                                i.span.start,
+                                "a pod template entry needs `kind` and `path` (a JSON pointer like /spec/template)"
+                                    .into(),
+                            ));
+                        };
+                        if !pointer.starts_with('/') {
+                            let at = i.get("path").map_or(i.span.start, |p| p.span.start);
+                            return Err(err(
+                                at,
+                                format!(
+                                    "`path` must be a JSON pointer starting with `/` (like /spec/template), not `{pointer}`"
+                                ),
+                            ));
+                        }
+                        if let Some(unknown) = i
+                            .as_map()
+                            .unwrap_or_default()
+                            .iter()
+                            .find(|f| !matches!(f.key.as_str(), "group" | "apiVersion" | "kind" | "path"))
+                        {
+                            return Err(err(
+                                unknown.key_span.start,
+                                format!(
+                                    "unknown key `podTemplates.{}` (expected apiVersion or group, kind, path)",
+                                    unknown.key
+                                ),
+                            ));
+                        }
+                        config
+                            .pod_templates
+                            .push(crate::model::TemplatePath::new(&group, kind, pointer));
+                    }
+                }
                 "strict" => {
                     let b = e
                         .value
@@ -386,7 +457,7 @@ impl Config {
                     return Err(err(
                         e.key_span.start,
                         format!(
-                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs, ruleDirs, context, webhook, limits)"
+                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, bundledCrds, podTemplates, schemaDirs, ruleDirs, context, webhook, limits)"
                         ),
                     ));
                 }
@@ -455,6 +526,51 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bundled_crds_and_pod_templates() {
+        let c = Config::parse(
+            Path::new(".kubelint.yaml"),
+            "bundledCrds: false\npodTemplates:\n  - {apiVersion: apps.example.com/v1, kind: WebApp, path: /spec/podTemplate}\n  - {group: '', kind: Widget, path: /template}\n",
+        )
+        .unwrap();
+        assert_eq!(c.bundled_crds, Some(false));
+        assert_eq!(
+            c.pod_templates,
+            vec![
+                crate::model::TemplatePath::new("apps.example.com", "WebApp", "/spec/podTemplate"),
+                crate::model::TemplatePath::new("", "Widget", "/template"),
+            ]
+        );
+        assert_eq!(Config::parse(Path::new("k"), "rules: {}\n").unwrap().bundled_crds, None);
+        for (text, message) in [
+            ("bundledCrds: maybe\n", "1:14: `bundledCrds` must be true or false"),
+            ("podTemplates: {}\n", "1:15: `podTemplates` must be a list"),
+            (
+                "podTemplates:\n  - {kind: WebApp, path: /spec/t}\n",
+                "2:5: a pod template entry names",
+            ),
+            (
+                "podTemplates:\n  - {group: g, apiVersion: g/v1, kind: W, path: /t}\n",
+                "2:5: a pod template entry names",
+            ),
+            (
+                "podTemplates:\n  - {group: g, kind: W}\n",
+                "2:5: a pod template entry needs `kind` and `path`",
+            ),
+            (
+                "podTemplates:\n  - {group: g, kind: W, path: spec.template}\n",
+                "2:31: `path` must be a JSON pointer",
+            ),
+            (
+                "podTemplates:\n  - {group: g, kind: W, path: /t, version: v1}\n",
+                "2:35: unknown key `podTemplates.version`",
+            ),
+        ] {
+            let e = Config::parse(Path::new("k"), text).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("k:{message}")), "{text}: {e}");
+        }
+    }
 
     #[test]
     fn parses_all_forms() {

@@ -171,6 +171,7 @@ impl Linter {
                 .unwrap_or_else(|| crate::schema::archive::DEFAULT_VERSION.to_string()),
             crds: config.crds.iter().chain(&options.crds).cloned().collect(),
             schema_dirs: config.schema_dirs.iter().chain(&options.schema_dirs).cloned().collect(),
+            bundled_crds: config.bundled_crds != Some(false),
         };
         let schemas = Schemas::new(&schema_options).map_err(|message| ConfigError { origin: None, message })?;
         load::discover::build_excludes(&config.exclude).map_err(|message| ConfigError { origin: None, message })?;
@@ -508,7 +509,7 @@ impl Linter {
         documents: Vec<crate::load::Document>,
         generated: Vec<(&'static str, String)>,
     ) -> PreparedContext {
-        let mut inventory = Inventory::build(documents, self.default_namespace());
+        let mut inventory = Inventory::build_with(documents, self.default_namespace(), &self.config.pod_templates);
         inventory.add_generated(generated);
         let inventory = Arc::new(inventory);
         let crds = Arc::new(CrdSchemas::of(&inventory));
@@ -587,8 +588,13 @@ impl Linter {
         }
         let namespace = self.default_namespace();
         let mut inventory = match context {
-            Some(c) => Inventory::over(Arc::clone(&c.inventory), documents, namespace),
-            None => Inventory::build(documents, namespace),
+            Some(c) => Inventory::over(
+                Arc::clone(&c.inventory),
+                documents,
+                namespace,
+                &self.config.pod_templates,
+            ),
+            None => Inventory::build_with(documents, namespace, &self.config.pod_templates),
         };
         inventory.add_generated(generated);
         let inventory = Arc::new(inventory);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::coverage::{Unit, may_make_hidden_pods};
 use super::selector::LabelSelector;
-use super::{Object, builtin_cluster_scoped};
+use super::{Object, TemplatePath, builtin_cluster_scoped};
 use crate::load::{Document, Node};
 
 /// All objects of a run, or the objects of one layer over a shared base inventory (a
@@ -71,8 +71,18 @@ fn crd_cluster_kinds(documents: &[Document]) -> HashSet<(String, String)> {
 impl Inventory {
     /// Builds the inventory. Objects without a namespace get `default_namespace`, unless
     /// their kind is cluster-scoped (built in, or declared so by a CRD among the documents).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn build(documents: Vec<Document>, default_namespace: &str) -> Inventory {
-        Inventory::layer(None, documents, default_namespace)
+        Inventory::layer(None, documents, default_namespace, &[])
+    }
+
+    /// [`Inventory::build`] with more workload kinds (the config's `podTemplates`).
+    pub(crate) fn build_with(
+        documents: Vec<Document>,
+        default_namespace: &str,
+        templates: &[TemplatePath],
+    ) -> Inventory {
+        Inventory::layer(None, documents, default_namespace, templates)
     }
 
     /// Builds a layer of `documents` over `base`, which is shared, not copied: the work and
@@ -84,15 +94,25 @@ impl Inventory {
     ///
     /// # Panics
     /// When `base` is itself layered: one level is supported.
-    pub(crate) fn over(base: Arc<Inventory>, documents: Vec<Document>, default_namespace: &str) -> Inventory {
+    pub(crate) fn over(
+        base: Arc<Inventory>,
+        documents: Vec<Document>,
+        default_namespace: &str,
+        templates: &[TemplatePath],
+    ) -> Inventory {
         assert!(
             base.base.is_none(),
             "an inventory can be layered over a plain inventory only"
         );
-        Inventory::layer(Some(base), documents, default_namespace)
+        Inventory::layer(Some(base), documents, default_namespace, templates)
     }
 
-    fn layer(base: Option<Arc<Inventory>>, documents: Vec<Document>, default_namespace: &str) -> Inventory {
+    fn layer(
+        base: Option<Arc<Inventory>>,
+        documents: Vec<Document>,
+        default_namespace: &str,
+        templates: &[TemplatePath],
+    ) -> Inventory {
         let cluster_kinds = crd_cluster_kinds(&documents);
         let cluster_scoped = |g: &str, k: &str| {
             let key = (g.to_string(), k.to_string());
@@ -106,7 +126,7 @@ impl Inventory {
             .enumerate()
             .map(|(i, d)| Object {
                 id: first_id + i,
-                ..Object::new(d, default_namespace, cluster_scoped)
+                ..Object::new(d, default_namespace, cluster_scoped, templates)
             })
             .collect();
         let replaced = match &base {
@@ -537,7 +557,7 @@ kind: ConfigMap
 metadata: {name: settings, namespace: new}
 ";
         let loaded = load_file(Arc::new(SourceFile::new("u.yaml", update.to_string())));
-        let layer = Inventory::over(Arc::clone(&base), loaded.documents, "default");
+        let layer = Inventory::over(Arc::clone(&base), loaded.documents, "default", &[]);
         // Ids continue after the base's; every id resolves.
         assert_eq!(layer.objects[0].id, 5);
         assert_eq!(layer.object(5).name.as_deref(), Some("web"));

@@ -16,7 +16,7 @@ pub use index::Inventory;
 pub use quantity::parse_quantity;
 pub use security::{SecurityView, Setting};
 pub use selector::LabelSelector;
-pub use workload::{Container, ContainerKind, PodTemplate};
+pub use workload::{Container, ContainerKind, PodTemplate, TemplatePath};
 
 use crate::load::{Document, Node};
 use crate::vocab::{At, Finding, ObjectRef, RuleInfo, Severity};
@@ -54,11 +54,18 @@ pub struct Object {
     /// The pod template's labels (what selectors match), read once; empty for kinds
     /// without a pod template.
     pub pod_labels: BTreeMap<String, String>,
+    /// Where its pod template is, for workload kinds.
+    pub(crate) template: Option<&'static str>,
 }
 
 impl Object {
     /// Builds the view; `cluster_scoped(group, kind)` says whether the kind has no namespace.
-    pub(crate) fn new(doc: Document, default_namespace: &str, cluster_scoped: impl Fn(&str, &str) -> bool) -> Object {
+    pub(crate) fn new(
+        doc: Document,
+        default_namespace: &str,
+        cluster_scoped: impl Fn(&str, &str) -> bool,
+        templates: &[TemplatePath],
+    ) -> Object {
         let root = &doc.root;
         let api_version = root
             .get("apiVersion")
@@ -89,12 +96,14 @@ impl Object {
         };
         let labels = string_map(metadata.and_then(|m| m.get("labels")));
         let annotations = string_map(metadata.and_then(|m| m.get("annotations")));
-        let pod_labels = workload::pod_template_pointer(&group, &kind)
+        let template = workload::template_pointer(&group, &kind, templates);
+        let pod_labels = template
             .and_then(|p| root.pointer(p))
             .map(|t| string_map(t.pointer("/metadata/labels")))
             .unwrap_or_default();
         Object {
             id: 0,
+            template,
             pod_labels,
             doc,
             api_version,

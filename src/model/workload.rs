@@ -1,11 +1,70 @@
 //! The pod template inside a workload, and its containers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Mutex, OnceLock};
 
 use super::{Object, string_map};
 use crate::load::Node;
 
 pub use crate::vocab::rule::pod_template_pointer;
+
+/// Where a workload kind beyond the built-in ones keeps its pod template: the config's
+/// `podTemplates` entries (every version of the group and kind).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TemplatePath {
+    /// API group (`""` for the core group).
+    pub group: String,
+    /// `kind`.
+    pub kind: String,
+    /// JSON pointer of the `PodTemplateSpec` in the object (`/spec/template`).
+    pub pointer: &'static str,
+}
+
+impl TemplatePath {
+    /// The pod template of `group` `kind` (any version) is at `pointer`.
+    pub fn new(group: &str, kind: &str, pointer: &str) -> TemplatePath {
+        TemplatePath {
+            group: group.to_string(),
+            kind: kind.to_string(),
+            pointer: intern(pointer),
+        }
+    }
+}
+
+/// A pointer kept for the life of the process: findings and templates refer to it as
+/// `&'static str` like the built-in ones. Each distinct pointer is stored once, so a
+/// process that reads many configs holds each path a single time.
+fn intern(pointer: &str) -> &'static str {
+    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut seen = SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .expect("pointer interner lock");
+    if let Some(p) = seen.get(pointer) {
+        return p;
+    }
+    let p: &'static str = Box::leak(pointer.to_string().into_boxed_str());
+    seen.insert(p);
+    p
+}
+
+/// Where the pod template of `group` `kind` lives: the built-in workload kinds, then the
+/// ecosystem ones (OpenShift `DeploymentConfig`, Argo `Rollout`), then `extra` (the
+/// config's `podTemplates`).
+pub fn template_pointer(group: &str, kind: &str, extra: &[TemplatePath]) -> Option<&'static str> {
+    pod_template_pointer(group, kind)
+        .or(match (group, kind) {
+            ("apps.openshift.io", "DeploymentConfig") | ("argoproj.io", "Rollout") => Some("/spec/template"),
+            _ => None,
+        })
+        .or_else(|| {
+            extra
+                .iter()
+                .find(|t| t.group == group && t.kind == kind)
+                .map(|t| t.pointer)
+        })
+}
 
 /// A workload's pod template: its metadata and spec, and where it sits in the object.
 #[derive(Debug, Clone, Copy)]
@@ -44,8 +103,10 @@ pub struct Container<'a> {
 }
 
 impl<'a> PodTemplate<'a> {
+    /// The template of a workload; `None` for other kinds and for workloads without one
+    /// (an Argo Rollout that points at a Deployment with `workloadRef`).
     pub fn of(object: &'a Object) -> Option<PodTemplate<'a>> {
-        let pointer = pod_template_pointer(&object.group, &object.kind)?;
+        let pointer = object.template?;
         let template = object.node().pointer(pointer)?;
         Some(PodTemplate {
             pointer,

@@ -35,6 +35,8 @@ pub struct Archive {
     decoded: Vec<OnceLock<Value>>,
     /// apiVersions that have at least one kind.
     api_versions: std::collections::HashSet<String>,
+    /// What else the header holds (`meta` and `sources` of the bundled CRDs).
+    pub(crate) extra: Map<String, Value>,
 }
 
 fn inflate(data: &[u8]) -> Result<Vec<u8>, String> {
@@ -61,7 +63,7 @@ impl Archive {
             .strip_prefix(b"KLSCHEMA1\n")
             .ok_or("not a kubelint schema archive")?;
         let len = u32::from_le_bytes(rest.get(..4).ok_or("truncated archive")?.try_into().unwrap()) as usize;
-        let header: Value = serde_json::from_slice(&inflate(rest.get(4..4 + len).ok_or("truncated archive")?)?)
+        let mut header: Value = serde_json::from_slice(&inflate(rest.get(4..4 + len).ok_or("truncated archive")?)?)
             .map_err(|e| e.to_string())?;
         let blobs = &rest[4 + len..];
         let defs: Vec<(String, usize, usize)> = header["defs"]
@@ -93,7 +95,17 @@ impl Archive {
             .keys()
             .filter_map(|k| k.rsplit_once('/').map(|(api, _)| api.to_string()))
             .collect();
+        let extra = header
+            .as_object_mut()
+            .map(|h| {
+                ["meta", "sources"]
+                    .into_iter()
+                    .filter_map(|k| h.remove(k).map(|v| (k.to_string(), v)))
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Archive {
+            extra,
             version: header["version"].as_str().unwrap_or_default().to_string(),
             decoded: (0..defs.len()).map(|_| OnceLock::new()).collect(),
             kinds,
@@ -109,6 +121,12 @@ impl Archive {
             let raw = inflate(&self.blobs[*offset..offset + len]).expect("embedded definitions inflate");
             serde_json::from_slice(&raw).expect("embedded definitions are JSON")
         })
+    }
+
+    /// The first definition of a kind, as stored (the bundled CRDs store one per kind).
+    pub(crate) fn definition_of(&self, api_version: &str, kind: &str) -> Option<&Value> {
+        let closure = self.kinds.get(&format!("{api_version}/{kind}"))?;
+        Some(self.definition(*closure.first()?))
     }
 
     #[cfg_attr(not(test), allow(dead_code))]

@@ -106,7 +106,7 @@ pub fn preference(versions: &[CrdVersion]) -> ((u8, u32, u32), usize) {
 
 /// The schema of a whole custom resource: `apiVersion`, `kind` and `metadata` are always
 /// allowed at the root.
-fn root_schema(openapi: &Value) -> Value {
+pub(crate) fn root_schema(openapi: &Value) -> Value {
     let mut s = convert(openapi);
     if let Some(obj) = s.as_object_mut() {
         let props = obj.entry("properties").or_insert_with(|| json!({}));
