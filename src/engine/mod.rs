@@ -866,6 +866,23 @@ mod tests {
     }
 
     #[test]
+    fn only_other_rules_skips_schema_validation() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: [1]}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n";
+        let linter = only(&["latest-tag"], Config::default());
+        let r = linter.lint_str("x.yaml", text);
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+        assert_eq!(r.summary.without_schema, 0, "no schema was looked up");
+        assert_eq!(linter.schemas().compiled(), 0, "no schema was compiled");
+        // The same objects with a schema rule among --only: validated as usual.
+        let linter = only(&["latest-tag", "schema-violation"], Config::default());
+        let r = linter.lint_str("x.yaml", text);
+        let rules: Vec<&str> = r.findings.iter().map(|f| &*f.rule).collect();
+        assert_eq!(rules, ["schema-violation"]);
+        assert_eq!(r.summary.without_schema, 1);
+        assert!(linter.schemas().compiled() >= 1);
+    }
+
+    #[test]
     fn only_restricts_object_rules_but_keeps_input_rules() {
         let linter = only(&["host-pid"], Config::default());
         let r = linter.lint_str(

@@ -386,6 +386,7 @@ impl Inventory {
     }
 
     /// The API groups that objects of `kind` use, in this layer and the base.
+    #[cfg(feature = "scripts")]
     fn groups_of(&self, kind: &str) -> BTreeSet<&str> {
         let base = self.base.as_deref().into_iter().flat_map(|b| b.by_kind.keys());
         self.by_kind
@@ -398,6 +399,7 @@ impl Inventory {
 
     /// Objects of `kind` in any API group, in `namespace` (`None`: cluster-scoped ones):
     /// index lookups, not a scan of every object.
+    #[cfg(feature = "scripts")]
     pub(crate) fn of_kind_name_in<'a>(
         &'a self,
         kind: &'a str,
@@ -409,6 +411,7 @@ impl Inventory {
     }
 
     /// How many objects of `kind` (any API group, any namespace) the inventory holds.
+    #[cfg(feature = "scripts")]
     pub(crate) fn count_kind(&self, kind: &str) -> usize {
         self.groups_of(kind)
             .into_iter()

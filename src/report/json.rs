@@ -52,6 +52,7 @@ impl Serialize for FindingsJson<'_> {
 }
 
 /// A finding as a JSON value, as the JSON report writes it.
+#[cfg(feature = "cli")]
 pub fn finding_json(f: &Finding, options: &RenderOptions) -> Value {
     serde_json::to_value(FindingJson { finding: f, options }).unwrap_or(Value::Null)
 }
