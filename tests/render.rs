@@ -75,8 +75,8 @@ fn overlays_are_built_and_findings_point_at_the_files_objects_come_from() {
     assert_eq!(
         of_rule(&r, "latest-tag"),
         vec![
-            format!("{base} 19:18 Deployment/prod/prod-web"),
-            format!("{base} 19:18 Deployment/staging/web"),
+            format!("{base} 19:18 Deployment/prod/prod-shopfront"),
+            format!("{base} 19:18 Deployment/staging/shopfront"),
         ]
     );
     // The prod patch adds `privileged`: not in the base, so the finding is at the object's
@@ -134,7 +134,7 @@ fn the_default_command_is_found_on_path_and_a_path_inside_the_tree_works() {
     let r = run(&["fixtures/render/kustomize/overlays/staging"]);
     assert_eq!(
         of_rule(&r, "latest-tag"),
-        vec!["fixtures/render/kustomize/base/deployment.yaml 19:18 Deployment/staging/web"]
+        vec!["fixtures/render/kustomize/base/deployment.yaml 19:18 Deployment/staging/shopfront"]
     );
 }
 
@@ -146,7 +146,7 @@ fn no_render_and_the_config_lint_the_files_as_plain_yaml() {
     let plain = run(&[KUSTOMIZE, "--no-render"]);
     assert_eq!(
         of_rule(&plain, "latest-tag"),
-        vec!["fixtures/render/kustomize/base/deployment.yaml 19:18 Deployment/default/web"]
+        vec!["fixtures/render/kustomize/base/deployment.yaml 19:18 Deployment/default/shopfront"]
     );
     assert_eq!(of_rule(&plain, "skipped-file").len(), 3, "{:?}", of_rule(&plain, "skipped-file"));
     assert!(of_rule(&plain, "render-failed").is_empty());
@@ -209,7 +209,7 @@ fn a_missing_kustomize_command_is_a_warning_naming_the_flags() {
     // The files are linted as plain YAML instead.
     assert_eq!(
         of_rule(&r, "latest-tag"),
-        vec!["fixtures/render/kustomize/base/deployment.yaml 19:18 Deployment/default/web"]
+        vec!["fixtures/render/kustomize/base/deployment.yaml 19:18 Deployment/default/shopfront"]
     );
 }
 
