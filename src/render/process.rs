@@ -114,7 +114,14 @@ pub(crate) fn run(command: &[String], args: &[String], timeout: Duration) -> Res
 /// At most ~2,000 characters of what a program said, on one line: the end, where Go
 /// programs put the cause.
 fn shorten(said: &str) -> String {
-    let one_line: String = said.split_whitespace().collect::<Vec<_>>().join(" ");
+    // kustomize's deprecation notes are not why it failed; klog's line heads
+    // (`E1202 06:37:09.842589   2481 run.go:72] `) say nothing to a reader.
+    let kept: Vec<&str> = said
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("# Warning:"))
+        .map(strip_klog_head)
+        .collect();
+    let one_line: String = kept.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
     const MAX: usize = 2000;
     let count = one_line.chars().count();
     if count <= MAX {
@@ -122,6 +129,16 @@ fn shorten(said: &str) -> String {
     }
     let tail: String = one_line.chars().skip(count - MAX).collect();
     format!("…{tail}")
+}
+
+/// A line without klog's head (`E1202 06:37:09.842589   2481 run.go:72] `).
+fn strip_klog_head(line: &str) -> &str {
+    let b = line.as_bytes();
+    let klog = b.len() > 6 && matches!(b[0], b'E' | b'W' | b'I' | b'F') && b[1..5].iter().all(u8::is_ascii_digit);
+    match line.find("] ") {
+        Some(i) if klog && i < 60 => &line[i + 2..],
+        _ => line,
+    }
 }
 
 /// A folder of our own under the system's temporary folder, removed when dropped.
@@ -171,6 +188,10 @@ mod tests {
             panic!("a failure")
         };
         assert!(m.contains("exit code 3") && m.ends_with("broken"), "{m}");
+        assert_eq!(
+            shorten("# Warning: 'bases' is deprecated.\nE1202 06:37:09.842589   2481 run.go:72] \"command failed\" err=\"x\"\n"),
+            "\"command failed\" err=\"x\""
+        );
         let Err(Failure::Missing(m)) = run(&words("no-such-kubelint-renderer x"), &[], Duration::from_secs(1)) else {
             panic!("missing")
         };
