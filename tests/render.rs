@@ -17,8 +17,8 @@ const KUSTOMIZE: &str = "fixtures/render/kustomize";
 
 /// Whether `kubectl` is there; without it, fails unless told to skip.
 fn kubectl() -> bool {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join("kubectl").is_file()));
+    let found =
+        std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|d| d.join("kubectl").is_file()));
     if found {
         return true;
     }
@@ -81,11 +81,17 @@ fn overlays_are_built_and_findings_point_at_the_files_objects_come_from() {
     );
     // The prod patch adds `privileged`: not in the base, so the finding is at the object's
     // start there, and says so.
-    let privileged: Vec<&Value> = findings(&r).iter().filter(|f| f["rule"] == "privileged-container").collect();
+    let privileged: Vec<&Value> = findings(&r)
+        .iter()
+        .filter(|f| f["rule"] == "privileged-container")
+        .collect();
     assert_eq!(privileged.len(), 1, "{privileged:?}");
     let p = privileged[0];
     assert_eq!(p["file"], base);
-    assert_eq!((p["start"]["line"].as_u64(), p["start"]["column"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (p["start"]["line"].as_u64(), p["start"]["column"].as_u64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(p["path"], "/spec/template/spec/containers/0/securityContext/privileged");
     assert_eq!(p["document"], 0);
     let message = p["message"].as_str().unwrap();
@@ -109,16 +115,25 @@ fn overlays_are_built_and_findings_point_at_the_files_objects_come_from() {
         );
         assert_ne!(f["rule"], "skipped-file", "{f}");
         assert_ne!(f["rule"], "partial-object", "{f}");
-        assert!(!file.ends_with("(rendered)"), "a finding left in the rendered output: {f}");
+        assert!(
+            !file.ends_with("(rendered)"),
+            "a finding left in the rendered output: {f}"
+        );
     }
     // The Service's target port names the base container's port: cross-object rules see
     // the rendered objects (no finding), and the origin annotations are not seen by rules.
-    assert!(of_rule(&r, "service-port-mismatch").is_empty(), "{:?}", of_rule(&r, "service-port-mismatch"));
+    assert!(
+        of_rule(&r, "service-port-mismatch").is_empty(),
+        "{:?}",
+        of_rule(&r, "service-port-mismatch")
+    );
     assert!(!r.to_string().contains("config.kubernetes.io/origin"));
     // A file the kustomization does not name is linted as before.
     assert!(
         !of_rule(&r, "latest-tag").is_empty()
-            && findings(&r).iter().any(|f| f["file"].as_str().unwrap().ends_with("notes.yaml"))
+            && findings(&r)
+                .iter()
+                .any(|f| f["file"].as_str().unwrap().ends_with("notes.yaml"))
     );
     // Two builds, the unnamed file, nothing else: the walk's other files are covered.
     assert_eq!(r["summary"]["files"], 3, "{}", r["summary"]);
@@ -148,7 +163,12 @@ fn no_render_and_the_config_lint_the_files_as_plain_yaml() {
         of_rule(&plain, "latest-tag"),
         vec!["fixtures/render/kustomize/base/deployment.yaml 19:18 Deployment/default/shopfront"]
     );
-    assert_eq!(of_rule(&plain, "skipped-file").len(), 3, "{:?}", of_rule(&plain, "skipped-file"));
+    assert_eq!(
+        of_rule(&plain, "skipped-file").len(),
+        3,
+        "{:?}",
+        of_rule(&plain, "skipped-file")
+    );
     assert!(of_rule(&plain, "render-failed").is_empty());
 
     let dir = tempfile::tempdir().unwrap();
@@ -174,13 +194,19 @@ fn a_kustomization_that_does_not_build_is_an_error_and_its_files_are_linted() {
     let f = failed[0];
     assert_eq!(f["severity"], "error");
     assert_eq!(f["file"], "fixtures/render/broken/kustomization.yaml");
-    assert_eq!((f["start"]["line"].as_u64(), f["start"]["column"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (f["start"]["line"].as_u64(), f["start"]["column"].as_u64()),
+        (Some(1), Some(1))
+    );
     let message = f["message"].as_str().unwrap();
     assert!(
         message.starts_with("kustomization `fixtures/render/broken/kustomization.yaml` could not be rendered"),
         "{message}"
     );
-    assert!(message.contains("missing.yaml") && message.contains("--no-render"), "{message}");
+    assert!(
+        message.contains("missing.yaml") && message.contains("--no-render"),
+        "{message}"
+    );
     // The run goes on: its files are read as plain YAML.
     assert_eq!(r["summary"]["objects"], 1, "{}", r["summary"]);
 }
@@ -202,7 +228,9 @@ fn a_missing_kustomize_command_is_a_warning_naming_the_flags() {
         assert_eq!(f["severity"], "warning");
         let m = f["message"].as_str().unwrap();
         assert!(
-            m.contains("`no-such-kustomize` was not found") && m.contains("--kustomize-command") && m.contains("--no-render"),
+            m.contains("`no-such-kustomize` was not found")
+                && m.contains("--kustomize-command")
+                && m.contains("--no-render"),
             "{m}"
         );
     }
@@ -227,8 +255,7 @@ fn helm_template_output_on_stdin_names_each_template() {
         of_rule(&r, "latest-tag"),
         vec!["shop/templates/deployment.yaml 16:18 Deployment/default/release-name-shop"]
     );
-    let files: std::collections::BTreeSet<&str> =
-        findings(&r).iter().map(|f| f["file"].as_str().unwrap()).collect();
+    let files: std::collections::BTreeSet<&str> = findings(&r).iter().map(|f| f["file"].as_str().unwrap()).collect();
     assert!(files.iter().all(|f| f.starts_with("shop/templates/")), "{files:?}");
     assert_eq!(r["summary"]["files"], 2);
     // The same stream as a file is one file, as written.
@@ -258,7 +285,13 @@ fn helm_flag_runs_the_configured_command_with_the_values() {
     let args = std::fs::read_to_string(&args_file).unwrap();
     assert_eq!(
         args.lines().collect::<Vec<_>>(),
-        vec!["template", chart, "--values", "fixtures/render/helm/shop/values.yaml", "--set=image.tag=1.27"]
+        vec![
+            "template",
+            chart,
+            "--values",
+            "fixtures/render/helm/shop/values.yaml",
+            "--set=image.tag=1.27"
+        ]
     );
     // `# Source: shop/templates/…` names the chart's own files; nothing but the chart is linted.
     assert_eq!(
@@ -266,12 +299,20 @@ fn helm_flag_runs_the_configured_command_with_the_values() {
         vec!["fixtures/render/helm/shop/templates/deployment.yaml 16:18 Deployment/default/release-name-shop"]
     );
     assert_eq!(r["summary"]["files"], 2, "{}", r["summary"]);
-    assert!(of_rule(&r, "skipped-file").is_empty(), "{:?}", of_rule(&r, "skipped-file"));
+    assert!(
+        of_rule(&r, "skipped-file").is_empty(),
+        "{:?}",
+        of_rule(&r, "skipped-file")
+    );
 
     // With paths, the walk skips the chart's templates, which the render covers.
     let r = run(&["fixtures/render/helm", "--helm", chart, "--helm-command", fake]);
     let skipped = of_rule(&r, "skipped-file");
-    assert_eq!(skipped, vec!["fixtures/render/helm/shop/Chart.yaml 1:1 -"], "{skipped:?}");
+    assert_eq!(
+        skipped,
+        vec!["fixtures/render/helm/shop/Chart.yaml 1:1 -"],
+        "{skipped:?}"
+    );
 }
 
 #[cfg(unix)]

@@ -16,7 +16,16 @@ use serde_json::Value;
 fn run(name: &str) -> Value {
     let dir = format!("fixtures/repos/{name}");
     let out = common::kubelint()
-        .args(["check", &dir, "--no-config", "--no-render", "--format", "json", "--fail-on", "never"])
+        .args([
+            "check",
+            &dir,
+            "--no-config",
+            "--no-render",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
         .output()
         .unwrap();
     assert_eq!(

@@ -416,7 +416,19 @@ impl Config {
                                 .as_str()
                                 .filter(|s| !s.trim().is_empty())
                                 .map(str::to_string)
-                                .ok_or_else(|| err(at, format!("`render.{what}` must be a command, such as `{}`", if what == "helmCommand" { "helm" } else { "kubectl kustomize" })))
+                                .ok_or_else(|| {
+                                    err(
+                                        at,
+                                        format!(
+                                            "`render.{what}` must be a command, such as `{}`",
+                                            if what == "helmCommand" {
+                                                "helm"
+                                            } else {
+                                                "kubectl kustomize"
+                                            }
+                                        ),
+                                    )
+                                })
                         };
                         match r.key.as_str() {
                             "enabled" => {
@@ -591,7 +603,10 @@ mod tests {
             }
         );
         let e = Config::parse(Path::new("c.yaml"), "render:\n  kustomize: x\n").unwrap_err();
-        assert!(e.to_string().starts_with("c.yaml:2:3: unknown key `render.kustomize`"), "{e}");
+        assert!(
+            e.to_string().starts_with("c.yaml:2:3: unknown key `render.kustomize`"),
+            "{e}"
+        );
         let e = Config::parse(Path::new("c.yaml"), "render:\n  enabled: maybe\n").unwrap_err();
         assert!(e.message.contains("true or false"), "{e}");
         let e = Config::parse(Path::new("c.yaml"), "render:\n  helmCommand: \"\"\n").unwrap_err();

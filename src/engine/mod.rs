@@ -403,7 +403,10 @@ impl Linter {
                         args: args.clone(),
                     };
                     let parts = render::helm_chart(&chart, &settings, max);
-                    files += parts.iter().filter(|l| !l.documents.is_empty() || l.documents_read > 0).count();
+                    files += parts
+                        .iter()
+                        .filter(|l| !l.documents.is_empty() || l.documents_read > 0)
+                        .count();
                     loaded.extend(parts);
                     if let Some(dir) = chart.dir() {
                         charts.push(load::normalise(dir));
@@ -441,7 +444,11 @@ impl Linter {
                 found.files.retain(|p| !covered(p));
                 found.named.retain(|p| !covered(p));
             }
-            files += rendered.loaded.iter().filter(|l| !l.documents.is_empty() || l.documents_read > 0).count();
+            files += rendered
+                .loaded
+                .iter()
+                .filter(|l| !l.documents.is_empty() || l.documents_read > 0)
+                .count();
             loaded.extend(rendered.loaded);
             remaps = rendered.remaps;
             // Templates of a chart rendered with `--helm` are covered by its render; the

@@ -310,7 +310,10 @@ mod tests {
                 .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
                 .collect()
         };
-        assert_eq!(rel(&found.kustomizations), vec!["app/kustomization.yaml", "other/Kustomization"]);
+        assert_eq!(
+            rel(&found.kustomizations),
+            vec!["app/kustomization.yaml", "other/Kustomization"]
+        );
         assert_eq!(
             rel(&found.chart_templates),
             vec!["chart/templates/deploy.yaml", "chart/templates/sub/x.yml"]

@@ -17,11 +17,7 @@ const SOURCE: &[u8] = b"# Source: ";
 /// order: what `helm template --show-only templates/FILE` prints. A stream without
 /// `# Source:` comments is returned whole. `rename` turns a source path into the name
 /// reports show (a path in the chart's folder for `--helm`).
-pub(crate) fn split_sources(
-    name: &str,
-    bytes: Vec<u8>,
-    rename: &dyn Fn(&str) -> String,
-) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn split_sources(name: &str, bytes: Vec<u8>, rename: &dyn Fn(&str) -> String) -> Vec<(String, Vec<u8>)> {
     if !contains(&bytes, SOURCE) {
         return vec![(name.to_string(), bytes)];
     }
@@ -85,7 +81,11 @@ fn chunks(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
         line = end + 1;
     }
     starts.push(bytes.len());
-    starts.windows(2).map(|w| w[0]..w[1]).filter(|r| !r.is_empty()).collect()
+    starts
+        .windows(2)
+        .map(|w| w[0]..w[1])
+        .filter(|r| !r.is_empty())
+        .collect()
 }
 
 fn is_separator(line: &[u8]) -> bool {
@@ -163,7 +163,10 @@ mod tests {
         );
         // Without comments: one part, unchanged.
         let plain = b"apiVersion: v1\nkind: ConfigMap\n".to_vec();
-        assert_eq!(split_sources("x", plain.clone(), &|s| s.to_string()), vec![("x".to_string(), plain)]);
+        assert_eq!(
+            split_sources("x", plain.clone(), &|s| s.to_string()),
+            vec![("x".to_string(), plain)]
+        );
         // A document without a comment stays under the stream's name.
         let mixed = b"apiVersion: v1\nkind: ConfigMap\n---\n# Source: c/templates/a.yaml\nkind: A\n";
         let parts = split_sources("s", mixed.to_vec(), &|s| s.to_string());

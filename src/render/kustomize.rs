@@ -165,13 +165,16 @@ pub(crate) fn roots(found: &[PathBuf]) -> Vec<Kustomization> {
         }
     }
     // A kustomization that is not readable still gets a build: it fails and says why.
-    let unreadable = found.iter().filter(|f| !all.iter().any(|k| &k.file == *f)).map(|f| Kustomization {
-        file: f.clone(),
-        dir: f.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        component: false,
-        dirs: Vec::new(),
-        files: Vec::new(),
-    });
+    let unreadable = found
+        .iter()
+        .filter(|f| !all.iter().any(|k| &k.file == *f))
+        .map(|f| Kustomization {
+            file: f.clone(),
+            dir: f.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            component: false,
+            dirs: Vec::new(),
+            files: Vec::new(),
+        });
     let mut roots: Vec<Kustomization> = all
         .iter()
         .filter(|k| !k.component && !named.contains(&load::normalise(&k.dir)))
@@ -284,13 +287,19 @@ mod tests {
             relative_path(Path::new("/tmp/k1"), Path::new("/work/app/overlay")),
             PathBuf::from("../../work/app/overlay")
         );
-        assert_eq!(relative_path(Path::new("/a/b"), Path::new("/a/b/c")), PathBuf::from("c"));
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/b/c")),
+            PathBuf::from("c")
+        );
         assert_eq!(relative_path(Path::new("/a/b"), Path::new("/a/b")), PathBuf::from("."));
     }
 
     #[test]
     fn origins() {
-        assert_eq!(parse_origin("path: ../base/d.yaml\n"), Origin::File("../base/d.yaml".into()));
+        assert_eq!(
+            parse_origin("path: ../base/d.yaml\n"),
+            Origin::File("../base/d.yaml".into())
+        );
         assert_eq!(
             parse_origin("configuredIn: kustomization.yaml\nconfiguredBy:\n  kind: ConfigMapGenerator\n"),
             Origin::Generated("kustomization.yaml".into())
@@ -313,18 +322,29 @@ mod tests {
         };
         write("base/kustomization.yaml", "resources: [d.yaml]\n");
         write("base/d.yaml", "a: 1\n");
-        write("comp/kustomization.yaml", "kind: Component\npatches: [{path: p.yaml}]\n");
+        write(
+            "comp/kustomization.yaml",
+            "kind: Component\npatches: [{path: p.yaml}]\n",
+        );
         write(
             "prod/kustomization.yaml",
             "resources: [../base, extra.yaml, https://example.com/x.yaml]\ncomponents: [../comp]\nconfigMapGenerator:\n- name: c\n  files: [k=conf.json]\n",
         );
         write("staging/Kustomization", "resources:\n- ../base\n");
-        let found: Vec<PathBuf> = ["base/kustomization.yaml", "comp/kustomization.yaml", "prod/kustomization.yaml", "staging/Kustomization"]
-            .iter()
-            .map(|p| root.join(p))
-            .collect();
+        let found: Vec<PathBuf> = [
+            "base/kustomization.yaml",
+            "comp/kustomization.yaml",
+            "prod/kustomization.yaml",
+            "staging/Kustomization",
+        ]
+        .iter()
+        .map(|p| root.join(p))
+        .collect();
         let roots = roots(&found);
-        let names: Vec<_> = roots.iter().map(|k| k.dir.strip_prefix(root).unwrap().to_path_buf()).collect();
+        let names: Vec<_> = roots
+            .iter()
+            .map(|k| k.dir.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
         assert_eq!(names, vec![PathBuf::from("prod"), PathBuf::from("staging")]);
         let covered: Vec<_> = closure(&roots[0])
             .into_iter()

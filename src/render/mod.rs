@@ -106,6 +106,9 @@ pub(crate) struct Rendered {
     pub remaps: Remaps,
 }
 
+/// A successful build: its output loaded, where its findings go, the files it covers.
+type Build = (Loaded, RenderedFile, HashSet<PathBuf>);
+
 /// Builds every root among `found` (kustomization files of the input) in parallel.
 pub(crate) fn kustomizations(found: &[PathBuf], settings: &Settings, max_size: u64) -> Rendered {
     let mut out = Rendered::default();
@@ -117,7 +120,7 @@ pub(crate) fn kustomizations(found: &[PathBuf], settings: &Settings, max_size: u
         return out;
     }
     let command = settings.kustomize_command();
-    let results: Vec<Result<(Loaded, RenderedFile, HashSet<PathBuf>), Loaded>> = roots
+    let results: Vec<Result<Build, Loaded>> = roots
         .par_iter()
         .map(|k| {
             let command = match &command {
@@ -304,7 +307,11 @@ impl Sources {
                 why: "from an object not found in this file by kind and name",
             });
         };
-        let at = doc.root.as_map().and_then(|e| e.first()).map_or(doc.root.span, |e| e.key_span);
+        let at = doc
+            .root
+            .as_map()
+            .and_then(|e| e.first())
+            .map_or(doc.root.span, |e| e.key_span);
         Some(Target {
             file: Arc::clone(&doc.file),
             at,
@@ -499,7 +506,9 @@ pub(crate) fn helm_chart(chart: &helm::Chart, settings: &Settings, max_size: u64
         )],
         Err(Failure::Failed(why)) => vec![failure(
             &chart.report_path(),
-            format!("{what} could not be rendered, so none of its objects were checked: {why}. Leave out --helm to lint without rendering"),
+            format!(
+                "{what} could not be rendered, so none of its objects were checked: {why}. Leave out --helm to lint without rendering"
+            ),
             false,
         )],
     }
@@ -527,7 +536,10 @@ mod tests {
         assert!(l.documents[0].root.pointer("/metadata/annotations").is_none());
         assert_eq!(strip_origin(&mut l.documents[1].root).unwrap(), "path: b.yaml\n");
         assert_eq!(
-            l.documents[1].root.pointer("/metadata/annotations/keep").and_then(Node::as_str),
+            l.documents[1]
+                .root
+                .pointer("/metadata/annotations/keep")
+                .and_then(Node::as_str),
             Some("x")
         );
         assert_eq!(strip_origin(&mut l.documents[1].root), None);

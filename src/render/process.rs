@@ -103,7 +103,9 @@ pub(crate) fn run(command: &[String], args: &[String], timeout: Duration) -> Res
     }
     let said = String::from_utf8_lossy(&stderr);
     let said = said.trim();
-    let code = status.code().map_or_else(|| "a signal".to_string(), |c| format!("exit code {c}"));
+    let code = status
+        .code()
+        .map_or_else(|| "a signal".to_string(), |c| format!("exit code {c}"));
     Err(Failure::Failed(if said.is_empty() {
         format!("`{}` failed ({code}) and said nothing", command.join(" "))
     } else {
@@ -189,7 +191,9 @@ mod tests {
         };
         assert!(m.contains("exit code 3") && m.ends_with("broken"), "{m}");
         assert_eq!(
-            shorten("# Warning: 'bases' is deprecated.\nE1202 06:37:09.842589   2481 run.go:72] \"command failed\" err=\"x\"\n"),
+            shorten(
+                "# Warning: 'bases' is deprecated.\nE1202 06:37:09.842589   2481 run.go:72] \"command failed\" err=\"x\"\n"
+            ),
             "\"command failed\" err=\"x\""
         );
         let Err(Failure::Missing(m)) = run(&words("no-such-kubelint-renderer x"), &[], Duration::from_secs(1)) else {
