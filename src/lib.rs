@@ -74,6 +74,7 @@ mod engine;
 #[doc(hidden)]
 pub mod load;
 mod model;
+mod render;
 pub mod report;
 pub mod rules;
 mod schema;
@@ -85,7 +86,8 @@ pub mod webhook;
 /// The configuration: `.kubelint.yaml` and the types it is made of.
 pub mod config {
     pub use crate::engine::config::{
-        CONFIG_FILE_NAMES, Config, ConfigError, LimitSettings, NamespaceMode, Origin, RuleConfig, WebhookSettings,
+        CONFIG_FILE_NAMES, Config, ConfigError, LimitSettings, NamespaceMode, Origin, RenderSettings, RuleConfig,
+        WebhookSettings,
     };
     pub use crate::model::TemplatePath;
 }

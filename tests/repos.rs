@@ -10,10 +10,22 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+/// A repository's files as they are (`--no-render`): these repositories test what kubelint
+/// understands of plain YAML across files (patches named by a kustomization, test
+/// assertions); building kustomizations is tested by tests/render.rs.
 fn run(name: &str) -> Value {
     let dir = format!("fixtures/repos/{name}");
     let out = common::kubelint()
-        .args(["check", &dir, "--no-config", "--format", "json", "--fail-on", "never"])
+        .args([
+            "check",
+            &dir,
+            "--no-config",
+            "--no-render",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
         .output()
         .unwrap();
     assert_eq!(

@@ -65,8 +65,8 @@ pub enum ColorChoice {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Files and folders to lint; `-` reads one stream from stdin.
-    #[arg(default_value = ".")]
+    /// Files and folders to lint; `-` reads one stream from stdin (default: the working
+    /// directory, or nothing but the chart with `--helm`).
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Human)]
@@ -158,6 +158,27 @@ pub struct CheckArgs {
     /// Check the given files on their own, without the rest of their repository.
     #[arg(long, conflicts_with = "context")]
     pub no_context: bool,
+    /// Do not build kustomizations: lint their files as plain YAML (`render.enabled: false`).
+    #[arg(long)]
+    pub no_render: bool,
+    /// The command that builds a kustomization folder, its folder added last: `kustomize
+    /// build`, `kubectl kustomize` (default: the config's `render.kustomizeCommand`, else
+    /// `kustomize build` when kustomize is on PATH, else `kubectl kustomize`).
+    #[arg(long, value_name = "COMMAND")]
+    pub kustomize_command: Option<String>,
+    /// Render this Helm chart with `helm template` and lint the output; findings name the
+    /// template files (`# Source:`).
+    #[arg(long, value_name = "CHART")]
+    pub helm: Option<PathBuf>,
+    /// A values file for `--helm` (repeatable, in order).
+    #[arg(long = "values", value_name = "FILE", requires = "helm")]
+    pub values: Vec<PathBuf>,
+    /// One more argument for `helm template` (repeatable): `--helm-arg=--set=image.tag=1.2`.
+    #[arg(long, value_name = "ARG", requires = "helm", allow_hyphen_values = true)]
+    pub helm_arg: Vec<String>,
+    /// The helm command (default: the config's `render.helmCommand`, else `helm`).
+    #[arg(long, value_name = "COMMAND")]
+    pub helm_command: Option<String>,
 }
 
 #[cfg(feature = "webhook")]
@@ -412,16 +433,30 @@ fn check(args: CheckArgs) -> ExitCode {
         max_findings_per_object: args.max_findings_per_object.map(|n| n as usize),
         max_findings_per_run: args.max_findings_per_run.map(|n| n as usize),
         scripts: Vec::new(),
+        render: args.no_render.then_some(false),
+        kustomize_command: args.kustomize_command.clone(),
+        helm_command: args.helm_command.clone(),
     };
     let linter = match Linter::with_options(config, options) {
         Ok(l) => l,
         Err(e) => return usage_error(e),
     };
-    if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p.as_os_str() == "-") {
+    let paths = match (args.paths.is_empty(), &args.helm) {
+        (true, None) => vec![PathBuf::from(".")],
+        _ => args.paths.clone(),
+    };
+    if args.stdin_filename.is_some() && !paths.iter().any(|p| p.as_os_str() == "-") {
         return usage_error("--stdin-filename names stdin, which is read only when `-` is among the paths");
     }
     let mut inputs = Vec::new();
-    for p in &args.paths {
+    if let Some(chart) = &args.helm {
+        inputs.push(Input::Helm {
+            chart: chart.clone(),
+            values: args.values.clone(),
+            args: args.helm_arg.clone(),
+        });
+    }
+    for p in &paths {
         if p.as_os_str() == "-" {
             // One byte over the limit is enough to know that it is over.
             let mut bytes = Vec::new();
@@ -453,7 +488,7 @@ fn check(args: CheckArgs) -> ExitCode {
         (true, _) => (Vec::new(), true),
         (false, false) => (args.context.clone(), true),
         (false, true) if !configured.is_empty() => (configured.clone(), true),
-        (false, true) => (repository_of_files(&args.paths).into_iter().collect(), false),
+        (false, true) => (repository_of_files(&paths).into_iter().collect(), false),
     };
     let context = match context_paths.is_empty() {
         true => None,

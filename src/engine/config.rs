@@ -25,6 +25,11 @@
 //! limits:                      # findings kept per rule (the others are counted)
 //!   findingsPerObject: 100     # on one object
 //!   findingsPerRun: 20000      # in one run
+//! render:                      # building kustomizations, rendering --helm charts
+//!   enabled: true              # false: lint kustomizations' files as plain YAML
+//!   kustomizeCommand: kubectl kustomize   # default: `kustomize build`, else `kubectl kustomize`
+//!   helmCommand: helm
+//!   timeoutSeconds: 300        # per render
 //! ```
 
 use std::collections::BTreeMap;
@@ -95,6 +100,21 @@ pub struct LimitSettings {
     pub findings_per_run: Option<usize>,
 }
 
+/// The `render:` section: how kustomizations and `--helm` charts are rendered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RenderSettings {
+    /// `enabled`: build kustomizations (on when unset).
+    pub enabled: Option<bool>,
+    /// `kustomizeCommand`: the command that builds a kustomization folder, its folder
+    /// added last (`kustomize build`, `kubectl kustomize`).
+    pub kustomize_command: Option<String>,
+    /// `helmCommand`: the helm command.
+    pub helm_command: Option<String>,
+    /// `timeoutSeconds`: the longest one render may take (300 when unset).
+    pub timeout_seconds: Option<u64>,
+}
+
 /// The linter's configuration: what `.kubelint.yaml` says ([`Config::load`],
 /// [`Config::parse`]), or [`Config::default`] changed field by field. Paths in it are
 /// relative to the config file's folder.
@@ -142,6 +162,8 @@ pub struct Config {
     pub webhook: WebhookSettings,
     /// Findings kept per rule.
     pub limits: LimitSettings,
+    /// How kustomizations and charts are rendered.
+    pub render: RenderSettings,
     /// The file the config was read from, if any.
     pub source: Option<PathBuf>,
 }
@@ -453,11 +475,69 @@ impl Config {
                         }
                     }
                 }
+                "render" => {
+                    let entries = e
+                        .value
+                        .as_map()
+                        .ok_or_else(|| err(e.value.span.start, "`render` must be a mapping".into()))?;
+                    for r in entries {
+                        let at = r.value.span.start;
+                        let command = |what: &str| {
+                            r.value
+                                .as_str()
+                                .filter(|s| !s.trim().is_empty())
+                                .map(str::to_string)
+                                .ok_or_else(|| {
+                                    err(
+                                        at,
+                                        format!(
+                                            "`render.{what}` must be a command, such as `{}`",
+                                            if what == "helmCommand" {
+                                                "helm"
+                                            } else {
+                                                "kubectl kustomize"
+                                            }
+                                        ),
+                                    )
+                                })
+                        };
+                        match r.key.as_str() {
+                            "enabled" => {
+                                config.render.enabled = Some(
+                                    r.value
+                                        .as_bool()
+                                        .ok_or_else(|| err(at, "`render.enabled` must be true or false".into()))?,
+                                )
+                            }
+                            "kustomizeCommand" => config.render.kustomize_command = Some(command("kustomizeCommand")?),
+                            "helmCommand" => config.render.helm_command = Some(command("helmCommand")?),
+                            "timeoutSeconds" => {
+                                config.render.timeout_seconds = match &r.value.value {
+                                    Value::Int(n) if *n >= 1 => Some(*n as u64),
+                                    _ => {
+                                        return Err(err(
+                                            at,
+                                            "`render.timeoutSeconds` must be a whole number of at least 1".into(),
+                                        ));
+                                    }
+                                }
+                            }
+                            other => {
+                                return Err(err(
+                                    r.key_span.start,
+                                    format!(
+                                        "unknown key `render.{other}` (expected enabled, kustomizeCommand, helmCommand, timeoutSeconds)"
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
                 other => {
                     return Err(err(
                         e.key_span.start,
                         format!(
-                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, bundledCrds, podTemplates, schemaDirs, ruleDirs, context, webhook, limits)"
+                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, bundledCrds, podTemplates, schemaDirs, ruleDirs, context, webhook, limits, render)"
                         ),
                     ));
                 }
@@ -620,6 +700,33 @@ mod tests {
         }
         let e = Config::parse(Path::new("c.yaml"), "limits:\n  perRule: 1\n").unwrap_err();
         assert!(e.message.contains("limits.perRule"), "{e}");
+    }
+
+    #[test]
+    fn render_settings() {
+        let c = Config::parse(
+            Path::new("c.yaml"),
+            "render:\n  enabled: false\n  kustomizeCommand: kustomize build --enable-helm\n  helmCommand: /opt/helm\n  timeoutSeconds: 30\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.render,
+            RenderSettings {
+                enabled: Some(false),
+                kustomize_command: Some("kustomize build --enable-helm".into()),
+                helm_command: Some("/opt/helm".into()),
+                timeout_seconds: Some(30),
+            }
+        );
+        let e = Config::parse(Path::new("c.yaml"), "render:\n  kustomize: x\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("c.yaml:2:3: unknown key `render.kustomize`"),
+            "{e}"
+        );
+        let e = Config::parse(Path::new("c.yaml"), "render:\n  enabled: maybe\n").unwrap_err();
+        assert!(e.message.contains("true or false"), "{e}");
+        let e = Config::parse(Path::new("c.yaml"), "render:\n  helmCommand: \"\"\n").unwrap_err();
+        assert!(e.message.contains("must be a command"), "{e}");
     }
 
     #[test]

@@ -42,6 +42,19 @@ pub enum Input {
         /// The bytes as read.
         bytes: Vec<u8>,
     },
+    /// A Helm chart, rendered with `helm template CHART --values F … ARGS…` (the command
+    /// is the config's `render.helmCommand` or [`RunOptions::helm_command`], `helm` by
+    /// default). Each document is reported in the template its `# Source:` comment names,
+    /// a file of the chart's folder when it is one; a chart that does not render is a
+    /// `render-failed` finding.
+    Helm {
+        /// A chart folder, a packaged chart or a repository reference, as helm takes it.
+        chart: PathBuf,
+        /// `--values` files, in order.
+        values: Vec<PathBuf>,
+        /// More arguments for `helm template` (`--set`, `--namespace`, `--kube-version`).
+        args: Vec<String>,
+    },
 }
 
 impl Input {
@@ -55,6 +68,15 @@ impl Input {
         Input::Text {
             name: name.into(),
             text: text.into(),
+        }
+    }
+
+    /// A Helm chart rendered with `helm template`, with `--values` files (see [`Input::Helm`]).
+    pub fn helm(chart: impl Into<PathBuf>, values: impl IntoIterator<Item = PathBuf>) -> Input {
+        Input::Helm {
+            chart: chart.into(),
+            values: values.into_iter().collect(),
+            args: Vec::new(),
         }
     }
 
@@ -112,6 +134,16 @@ pub struct RunOptions {
     pub max_findings_per_object: Option<usize>,
     /// Findings of one rule in one run (overrides the config's `limits`).
     pub max_findings_per_run: Option<usize>,
+    /// `Some(false)`: do not build kustomizations, lint their files as plain YAML
+    /// (overrides the config's `render.enabled`).
+    pub render: Option<bool>,
+    /// The command that builds a kustomization folder (`kustomize build`, `kubectl
+    /// kustomize`), its folder added last (overrides the config's `render.kustomizeCommand`;
+    /// default: `kustomize build` when `kustomize` is on `PATH`, else `kubectl kustomize`).
+    pub kustomize_command: Option<String>,
+    /// The helm command for [`Input::Helm`] (overrides the config's `render.helmCommand`;
+    /// default `helm`).
+    pub helm_command: Option<String>,
 }
 
 impl Default for RunOptions {
@@ -130,6 +162,9 @@ impl Default for RunOptions {
             scripts: Vec::new(),
             max_findings_per_object: None,
             max_findings_per_run: None,
+            render: None,
+            kustomize_command: None,
+            helm_command: None,
         }
     }
 }
@@ -218,6 +253,24 @@ impl RunOptions {
     /// Findings of one rule kept in one run.
     pub fn max_findings_per_run(mut self, n: usize) -> Self {
         self.max_findings_per_run = Some(n);
+        self
+    }
+
+    /// `false`: lint kustomizations' files as plain YAML instead of building them.
+    pub fn render(mut self, render: bool) -> Self {
+        self.render = Some(render);
+        self
+    }
+
+    /// The command that builds a kustomization folder (`"kubectl kustomize"`).
+    pub fn kustomize_command(mut self, command: impl Into<String>) -> Self {
+        self.kustomize_command = Some(command.into());
+        self
+    }
+
+    /// The helm command (`"helm"`, `"/opt/helm3/helm"`).
+    pub fn helm_command(mut self, command: impl Into<String>) -> Self {
+        self.helm_command = Some(command.into());
         self
     }
 }

@@ -27,6 +27,7 @@ use self::config::{Config, ConfigError};
 use crate::load::discover::{DiscoverOptions, discover};
 use crate::load::{self, Loaded, SourceFile, Span};
 use crate::model::{Inventory, Object};
+use crate::render;
 use crate::rules::{self, Rule, RuleInfo, RuleRun, RuleSettings};
 use crate::schema::{self, CrdSchemas, SchemaOptions, Schemas};
 use crate::vocab::limits::{Dropped, FindingLimits};
@@ -340,9 +341,9 @@ impl Linter {
         mut on_file: impl FnMut(FileFindings),
     ) -> Result<Report, ConfigError> {
         let started = Instant::now();
-        let (loaded, files) = self.load_inputs(inputs, true)?;
+        let (loaded, files, remaps) = self.load_inputs(inputs, true)?;
         Ok(self
-            .check(loaded, files, started, None, None, Some(&mut on_file))
+            .check(loaded, files, &remaps, started, None, None, Some(&mut on_file))
             .expect("a run without a cancel flag is not cancelled"))
     }
 
@@ -353,45 +354,70 @@ impl Linter {
     /// judges them against the rest of the repository.
     pub fn lint_inputs_in_context(&self, context: &PreparedContext, inputs: &[Input]) -> Result<Report, ConfigError> {
         let started = Instant::now();
-        let (loaded, files) = self.load_inputs(inputs, true)?;
+        let (loaded, files, remaps) = self.load_inputs(inputs, true)?;
         Ok(self
-            .check(loaded, files, started, Some(context), None, None)
+            .check(loaded, files, &remaps, started, Some(context), None, None)
             .expect("a run without a cancel flag is not cancelled"))
     }
 
     /// `strict`: a path in `inputs` that cannot be read is an error, not a finding.
     fn lint(&self, inputs: &[Input], strict: bool) -> Result<Report, ConfigError> {
         let started = Instant::now();
-        let (loaded, files) = self.load_inputs(inputs, strict)?;
+        let (loaded, files, remaps) = self.load_inputs(inputs, strict)?;
         Ok(self
-            .check(loaded, files, started, None, None, None)
+            .check(loaded, files, &remaps, started, None, None, None)
             .expect("a run without a cancel flag is not cancelled"))
     }
 
-    /// Loads `inputs`: the files read, and how many there were.
-    fn load_inputs(&self, inputs: &[Input], strict: bool) -> Result<(Vec<Loaded>, usize), ConfigError> {
+    /// Loads `inputs`: the files read, how many there were, and where findings on
+    /// rendered objects belong. Kustomizations among the walked files are built (their
+    /// files are then not loaded as plain YAML), charts named by [`Input::Helm`] rendered,
+    /// and streams (stdin) that `helm template` wrote split by their `# Source:` comments.
+    fn load_inputs(&self, inputs: &[Input], strict: bool) -> Result<(Vec<Loaded>, usize, render::Remaps), ConfigError> {
         let options = self.discover_options();
         let max = self.options.max_file_size;
+        let settings = self.render_settings();
         let mut roots = Vec::new();
         let mut loaded: Vec<Loaded> = Vec::new();
+        let mut files = 0;
+        let mut charts: Vec<PathBuf> = Vec::new();
         for input in inputs {
             match input {
                 Input::Path(p) => roots.push(p.clone()),
                 Input::Text { name, text } => {
+                    files += 1;
                     loaded.push(load::load_file(Arc::new(SourceFile::new(name, text.clone()))));
                 }
                 Input::Bytes { name, bytes } => {
                     let excludes = load::discover::Excludes::new(&options)
                         .map_err(|message| ConfigError { origin: None, message })?;
                     if !excludes.matches(std::path::Path::new(name)) {
-                        loaded.push(load::load_bytes(name, bytes.clone(), max));
+                        let parts = render::helm_stream(name, bytes.clone(), max);
+                        files += parts.len();
+                        loaded.extend(parts);
+                    }
+                }
+                Input::Helm { chart, values, args } => {
+                    let chart = render::helm::Chart {
+                        chart: chart.clone(),
+                        values: values.clone(),
+                        args: args.clone(),
+                    };
+                    let parts = render::helm_chart(&chart, &settings, max);
+                    files += parts
+                        .iter()
+                        .filter(|l| !l.documents.is_empty() || l.documents_read > 0)
+                        .count();
+                    loaded.extend(parts);
+                    if let Some(dir) = chart.dir() {
+                        charts.push(load::normalise(dir));
                     }
                 }
             }
         }
-        let mut files = loaded.len();
+        let mut remaps = render::Remaps::default();
         if !roots.is_empty() {
-            let found = discover(&roots, &options).map_err(|message| ConfigError { origin: None, message })?;
+            let mut found = discover(&roots, &options).map_err(|message| ConfigError { origin: None, message })?;
             let unreadable = |path: PathBuf, message: String| {
                 let file = Arc::new(SourceFile::new(path, String::new()));
                 let rule = &load::problems::UNREADABLE_FILE;
@@ -406,10 +432,33 @@ impl Linter {
                     message: format!("{}: {message}", path.display()),
                 });
             }
-            for (path, message) in found.errors.into_iter().chain(found.unreadable_roots) {
+            for (path, message) in std::mem::take(&mut found.errors)
+                .into_iter()
+                .chain(std::mem::take(&mut found.unreadable_roots))
+            {
                 loaded.push(unreadable(path, message));
             }
-            files += found.named.len() + found.files.len();
+            // Kustomizations are built; the files a build covers are not read as plain YAML.
+            let rendered = render::kustomizations(&found.kustomizations, &settings, max);
+            if !rendered.covered.is_empty() {
+                let covered = |p: &PathBuf| rendered.covered.contains(&load::normalise(p));
+                found.files.retain(|p| !covered(p));
+                found.named.retain(|p| !covered(p));
+            }
+            files += rendered
+                .loaded
+                .iter()
+                .filter(|l| !l.documents.is_empty() || l.documents_read > 0)
+                .count();
+            loaded.extend(rendered.loaded);
+            remaps = rendered.remaps;
+            // Templates of a chart rendered with `--helm` are covered by its render; the
+            // others are noted as skipped, never read as plain YAML.
+            found.chart_templates.retain(|p| {
+                let p = load::normalise(p);
+                !charts.iter().any(|c| p.starts_with(c))
+            });
+            files += found.named.len() + found.files.len() + found.chart_templates.len();
             let named: Vec<Result<Loaded, String>> = found
                 .named
                 .par_iter()
@@ -422,9 +471,38 @@ impl Linter {
             for n in named {
                 loaded.push(n.map_err(|message| ConfigError { origin: None, message })?);
             }
-            loaded.par_extend(found.files.par_iter().map(|p| load::load_path(p, max)));
+            loaded.par_extend(
+                found
+                    .files
+                    .par_iter()
+                    .chain(&found.chart_templates)
+                    .map(|p| load::load_path(p, max)),
+            );
         }
-        Ok((loaded, files))
+        Ok((loaded, files, remaps))
+    }
+
+    /// How to render: the run's options over the config's `render:`.
+    fn render_settings(&self) -> render::Settings {
+        let config = &self.config.render;
+        let defaults = render::Settings::default();
+        render::Settings {
+            enabled: self.options.render.or(config.enabled).unwrap_or(defaults.enabled),
+            kustomize: self
+                .options
+                .kustomize_command
+                .clone()
+                .or_else(|| config.kustomize_command.clone()),
+            helm: self
+                .options
+                .helm_command
+                .clone()
+                .or_else(|| config.helm_command.clone())
+                .unwrap_or(defaults.helm),
+            timeout: config
+                .timeout_seconds
+                .map_or(defaults.timeout, std::time::Duration::from_secs),
+        }
     }
 
     /// The walk's options: the config's and the run's excludes, hidden files, ignore files.
@@ -494,7 +572,7 @@ impl Linter {
     /// assert_eq!(report.summary.objects, 1, "only the new object is checked");
     /// ```
     pub fn prepare_context(&self, inputs: &[Input]) -> Result<PreparedContext, ConfigError> {
-        let (loaded, _) = self.load_inputs(inputs, true)?;
+        let (loaded, _, _) = self.load_inputs(inputs, true)?;
         Ok(self.context_of(loaded.into_iter().flat_map(|l| l.documents).collect()))
     }
 
@@ -539,7 +617,15 @@ impl Linter {
         if cancel.load(Ordering::Relaxed) {
             return Err(Cancelled);
         }
-        self.check(vec![loaded], 1, started, Some(context), Some(cancel), None)
+        self.check(
+            vec![loaded],
+            1,
+            &render::Remaps::default(),
+            started,
+            Some(context),
+            Some(cancel),
+            None,
+        )
     }
 
     /// Namespace for objects that name none.
@@ -550,10 +636,12 @@ impl Linter {
     /// Lints already-loaded files; `context` objects are in the inventory but are not
     /// checked. Stops early when `cancel` is set. With `stream`, files are checked one task
     /// each and handed over as each is done ([`Linter::lint_streaming`]).
+    #[allow(clippy::too_many_arguments)]
     fn check(
         &self,
         loaded: Vec<Loaded>,
         files: usize,
+        remaps: &render::Remaps,
         started: Instant,
         context: Option<&PreparedContext>,
         cancel: Option<&AtomicBool>,
@@ -627,9 +715,16 @@ impl Linter {
         // Per-object results are folded into bounded sets as they come, so a run holds at
         // most the limit per rule, however many objects it checks.
         let check_one = |o: &Object| {
-            check_object(
+            let mut checked = check_object(
                 o, &inventory, &schemas, &settings, &active, &runs, limits, cancel, &known,
-            )
+            )?;
+            // Findings on rendered objects go to the files the objects come from.
+            if !remaps.is_empty() {
+                for f in checked.reported.iter_mut().chain(checked.suppressed.iter_mut()) {
+                    remaps.remap(&o.doc.file, o.doc.index, &o.doc.prefix, &o.doc.root, f);
+                }
+            }
+            Ok(checked)
         };
         let mut collected = match stream {
             None => inventory
@@ -763,6 +858,7 @@ pub(crate) fn catalog(rules: &[Box<dyn Rule>]) -> Vec<&'static RuleInfo> {
     crate::load::problems::ALL
         .iter()
         .copied()
+        .chain(crate::render::ALL.iter().copied())
         .chain(crate::schema::ALL.iter().copied())
         .chain(std::iter::once(&rules::RULE_ERROR))
         .chain(rules.iter().map(|r| r.info()))

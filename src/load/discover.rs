@@ -32,6 +32,37 @@ pub struct Discovered {
     pub errors: Vec<(PathBuf, String)>,
     /// Roots that do not exist or cannot be read (a folder that cannot be listed).
     pub unreadable_roots: Vec<(PathBuf, String)>,
+    /// Kustomization files (`kustomization.yaml`, `kustomization.yml`, `Kustomization`)
+    /// found by walking folders, sorted: what rendering builds (a kustomization file named
+    /// on its own is read as a file, as a pre-commit hook passes it). Those with a YAML
+    /// extension are in `files` too (they are loaded when not rendered).
+    pub kustomizations: Vec<PathBuf>,
+    /// Files found by walking below a Helm chart's `templates/` folder (a folder beside a
+    /// `Chart.yaml`), sorted: templates, never linted as plain YAML, and not in `files`.
+    pub chart_templates: Vec<PathBuf>,
+}
+
+/// The names kustomize looks for in a folder.
+pub const KUSTOMIZATION_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+fn is_kustomization(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| KUSTOMIZATION_NAMES.contains(&n))
+}
+
+/// Whether `path` is below the `templates/` folder of a Helm chart (a folder with a
+/// `Chart.yaml`); `charts` caches the answer per folder.
+fn in_chart_templates(path: &Path, charts: &mut std::collections::HashMap<PathBuf, bool>) -> bool {
+    path.ancestors().skip(1).any(|dir| {
+        if dir.file_name().is_none_or(|n| n != "templates") {
+            return false;
+        }
+        let Some(chart) = dir.parent() else { return false };
+        *charts
+            .entry(chart.to_path_buf())
+            .or_insert_with(|| chart.join("Chart.yaml").is_file())
+    })
 }
 
 /// The extensions taken when walking a folder (a file named explicitly is always taken).
@@ -151,7 +182,7 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
         }
         let filter_set = excludes.clone();
         builder.filter_entry(move |e| e.depth() == 0 || !filter_set.matches(e.path()));
-        let found = Mutex::new((Vec::new(), Vec::new()));
+        let found = Mutex::new((Vec::new(), Vec::new(), Vec::new()));
         builder.build_parallel().run(|| {
             Box::new(|entry| {
                 match entry {
@@ -162,8 +193,15 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
                             .extension()
                             .and_then(|x| x.to_str())
                             .is_some_and(|x| EXTENSIONS.contains(&x));
+                        let kustomization = is_file && is_kustomization(e.path());
                         if is_file && wanted {
-                            found.lock().unwrap().0.push(e.into_path());
+                            let mut found = found.lock().unwrap();
+                            if kustomization {
+                                found.2.push(e.path().to_path_buf());
+                            }
+                            found.0.push(e.into_path());
+                        } else if kustomization {
+                            found.lock().unwrap().2.push(e.into_path());
                         }
                     }
                     Err(err) => {
@@ -174,10 +212,22 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
                 ignore::WalkState::Continue
             })
         });
-        let (files, errors) = found.into_inner().unwrap();
-        out.files.extend(files);
+        let (files, errors, kustomizations) = found.into_inner().unwrap();
+        let mut charts = std::collections::HashMap::new();
+        for f in files {
+            if in_chart_templates(&f, &mut charts) {
+                out.chart_templates.push(f);
+            } else {
+                out.files.push(f);
+            }
+        }
         out.errors.extend(errors);
+        out.kustomizations.extend(kustomizations);
     }
+    out.kustomizations.sort();
+    out.kustomizations.dedup();
+    out.chart_templates.sort();
+    out.chart_templates.dedup();
     out.named.sort();
     out.named.dedup();
     out.files.sort();
@@ -234,6 +284,50 @@ mod tests {
             .collect();
         assert_eq!(names, vec!["a.yaml", "b.yml", "c.json", "deep/x/h.yaml"]);
         assert!(found.errors.is_empty());
+    }
+
+    #[test]
+    fn kustomizations_and_chart_templates_are_listed_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "app/kustomization.yaml",
+            "app/d.yaml",
+            "other/Kustomization",
+            "chart/Chart.yaml",
+            "chart/values.yaml",
+            "chart/templates/deploy.yaml",
+            "chart/templates/sub/x.yml",
+            "notchart/templates/y.yaml",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "a: 1\n").unwrap();
+        }
+        let found = discover(&[root.to_path_buf()], &DiscoverOptions::default()).unwrap();
+        let rel = |v: &[PathBuf]| -> Vec<String> {
+            v.iter()
+                .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+                .collect()
+        };
+        assert_eq!(
+            rel(&found.kustomizations),
+            vec!["app/kustomization.yaml", "other/Kustomization"]
+        );
+        assert_eq!(
+            rel(&found.chart_templates),
+            vec!["chart/templates/deploy.yaml", "chart/templates/sub/x.yml"]
+        );
+        assert_eq!(
+            rel(&found.files),
+            vec![
+                "app/d.yaml",
+                "app/kustomization.yaml",
+                "chart/Chart.yaml",
+                "chart/values.yaml",
+                "notchart/templates/y.yaml"
+            ]
+        );
     }
 
     #[test]
