@@ -22,8 +22,10 @@ What it does:
      kubelint check DIR --format human --output F --fail-on never --no-config
      kubeconform -strict -summary -output json -ignore-missing-schemas
                  -schema-location SCHEMAS/{{ .ResourceKind }}{{ .KindSuffix }}.json DIR > F
-   and prints median wall time (with min and max, to show the noise), peak RSS of that
-   process (wait4's ru_maxrss), documents/s and the kubelint/kubeconform ratios.
+   and prints median wall time (with min and max, to show the noise), median CPU time (user
+   + system, less sensitive than wall time to other processes on a shared machine), peak RSS
+   of that process (GNU time's %M if /usr/bin/time exists, else wait4's ru_maxrss, which
+   counts this script's own RSS as a floor), documents/s and the kubelint/kubeconform ratios.
 5. The scaling case: the same at BENCH_SCALE_DOCS documents (default a tenth), time per
    document and RSS, against the full size.
 6. The real corpus, if BENCH_CORPUS names a folder (kubelint json versus kubeconform).
@@ -721,37 +723,60 @@ def export_schemas(out):
 # Measuring
 
 
+# Peak RSS: Linux keeps a process's high-water mark across exec, so the ru_maxrss of a child
+# forked from this Python process is at least this process's RSS when it forked. GNU time
+# forks the measured program from its own small process and reports that program's peak; a
+# wait4 on our direct child is the fallback (this script keeps itself small for it: reports
+# are read in a separate process).
+GNU_TIME = next((t for t in ("/usr/bin/time", shutil.which("gtime")) if t and os.access(t, os.X_OK)), None)
+
+
 def run(cmd, stdout_path):
-    """Runs cmd; returns (wall seconds, peak RSS in MiB of that process, exit code)."""
+    """Runs cmd; returns (wall seconds, peak RSS in MiB, CPU seconds (user + system) of that
+    process, exit code, stderr)."""
+    rss_file = os.path.join(os.path.dirname(os.path.abspath(stdout_path)) if stdout_path != os.devnull
+                            else "/tmp", f".peers-rss-{os.getpid()}")
+    if GNU_TIME:
+        cmd = [GNU_TIME, "-f", "%M", "-o", rss_file] + cmd
     with open(stdout_path, "wb") as out:
         start = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
-        # wait4 gives this child's own rusage (ru_maxrss in KiB on Linux).
+        # wait4: this child's rusage, its waited-for children's CPU time included.
         _, status, usage = os.wait4(p.pid, 0)
         wall = time.perf_counter() - start
         p.returncode = os.waitstatus_to_exitcode(status)
         err = p.stderr.read().decode(errors="replace")
         p.stderr.close()
-    return wall, usage.ru_maxrss / 1024, p.returncode, err
+    rss = usage.ru_maxrss / 1024
+    if GNU_TIME:
+        with open(rss_file) as f:
+            rss = int(f.read().split()[-1]) / 1024  # the last line; KiB
+        os.remove(rss_file)
+    return wall, rss, usage.ru_utime + usage.ru_stime, p.returncode, err
 
 
 class Case:
     def __init__(self, name, cmd, out, ok_codes=(0,)):
         self.name, self.cmd, self.out, self.ok_codes = name, cmd, out, ok_codes
-        self.walls, self.rss = [], []
+        self.walls, self.rss, self.cpus = [], [], []
         self.stderr = ""
 
     def once(self):
-        wall, rss, code, err = run(self.cmd, self.out if self.out else os.devnull)
+        wall, rss, cpu, code, err = run(self.cmd, self.out if self.out else os.devnull)
         if code not in self.ok_codes:
             sys.exit(f"{self.name}: exit code {code}\n{' '.join(self.cmd)}\n{err[-2000:]}")
         self.walls.append(wall)
         self.rss.append(rss)
+        self.cpus.append(cpu)
         self.stderr = err
 
     @property
     def wall(self):
         return statistics.median(self.walls)
+
+    @property
+    def cpu(self):
+        return statistics.median(self.cpus)
 
     @property
     def peak(self):
@@ -766,7 +791,7 @@ def measure(cases, runs):
     for r in range(runs):
         for c in cases:
             c.once()
-            print(f"  run {r + 1}/{runs} {c.name}: {c.walls[-1]:.2f} s, {c.rss[-1]:.0f} MiB", file=sys.stderr, flush=True)
+            print(f"  run {r + 1}/{runs} {c.name}: {c.walls[-1]:.2f} s, CPU {c.cpus[-1]:.2f} s, {c.rss[-1]:.0f} MiB", file=sys.stderr, flush=True)
 
 
 def kubelint_cases(binary, repo, tag, work, formats=("json", "sarif", "human")):
@@ -790,16 +815,20 @@ def kubeconform_case(binary, repo, schemas, tag, work):
     return c
 
 
+def summary_of(path):
+    """The "summary" object of a JSON report, read in another process (see GNU_TIME)."""
+    code = "import json, sys; print(json.dumps(json.load(open(sys.argv[1])).get('summary', {})))"
+    out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
 def kubelint_counts(path):
-    with open(path) as f:
-        report = json.load(f)
-    s = report.get("summary", {})
+    s = summary_of(path)
     return s.get("objects"), sum(s.get("findings", {}).values()), s.get("findings", {})
 
 
 def kubeconform_summary(path):
-    with open(path) as f:
-        return json.load(f).get("summary", {})
+    return summary_of(path)
 
 
 def cargo_release_binary():
@@ -833,6 +862,7 @@ def main():
     schemas = os.path.join(work, "schemas")
     kinds = export_schemas(schemas)
     print(f"{version}; kubeconform {kc_version or '(none)'}; {os.cpu_count()} CPUs; "
+          f"peak RSS from {'GNU time' if GNU_TIME else 'wait4'}; "
           f"{kinds} kubeconform schemas exported from kubelint's {SCHEMA_VERSION} archive; "
           f"median of {runs} runs (min-max)")
 
@@ -860,18 +890,20 @@ def main():
         if size == docs:
             json_case = cases[0]
             for c in cases[1:3]:
-                print(f"{c.name} / json: wall {c.wall / json_case.wall:.2f}x, peak RSS {c.peak / json_case.peak:.2f}x")
+                print(f"{c.name} / json: wall {c.wall / json_case.wall:.2f}x, CPU {c.cpu / json_case.cpu:.2f}x, "
+                      f"peak RSS {c.peak / json_case.peak:.2f}x (target: within 1.3x)")
 
     if len(results) == 2:
         (big, (bd, bb, bc)), (small, (sd, sb, sc)) = sorted(results.items(), reverse=True)
         print(f"\n## scaling {sd:,} -> {bd:,} documents (kubelint --format json)")
-        print("| | documents | µs/document | peak RSS MiB | KiB RSS/document |")
-        print("|---|---|---|---|---|")
+        print("| | documents | wall µs/document | CPU µs/document | peak RSS MiB | KiB RSS/document |")
+        print("|---|---|---|---|---|---|")
         for n, cases in ((sd, sc), (bd, bc)):
             for c in (cases[0], cases[-1]) if kubeconform else (cases[0],):
-                print(f"| {c.name} | {n:,} | {c.wall / n * 1e6:.1f} | {mib(c.peak)} | {c.peak * 1024 / n:.1f} |")
+                print(f"| {c.name} | {n:,} | {c.wall / n * 1e6:.0f} | {c.cpu / n * 1e6:.0f} | {mib(c.peak)} | {c.peak * 1024 / n:.1f} |")
         ratio = (bc[0].wall / bd) / (sc[0].wall / sd)
-        print(f"kubelint time per document, {bd:,} / {sd:,}: {ratio:.2f}x (target: within 1.20x)")
+        cratio = (bc[0].cpu / bd) / (sc[0].cpu / sd)
+        print(f"kubelint time per document, {bd:,} / {sd:,}: wall {ratio:.2f}x, CPU {cratio:.2f}x (target: within 1.20x)")
 
     if corpus:
         print(f"\n## corpus {corpus}")
@@ -888,12 +920,13 @@ def main():
 
 def print_table(cases, docs, total):
     kc = next((c for c in cases if c.name.startswith("kubeconform")), None)
-    print("| tool and format | wall s (median) | min-max | documents/s | peak RSS MiB | wall / kubeconform | RSS / kubeconform |")
-    print("|---|---|---|---|---|---|---|")
+    print("| tool and format | wall s (median) | min-max | CPU s | documents/s | peak RSS MiB | wall / kubeconform | CPU / kubeconform | RSS / kubeconform |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for c in cases:
         rel = f"{c.wall / kc.wall:.2f}x" if kc else "-"
+        crel = f"{c.cpu / kc.cpu:.2f}x" if kc else "-"
         rrel = f"{c.peak / kc.peak:.2f}x" if kc else "-"
-        print(f"| {c.name} | {c.wall:.2f} | {c.spread()} | {docs / c.wall:,.0f} | {mib(c.peak)} | {rel} | {rrel} |")
+        print(f"| {c.name} | {c.wall:.2f} | {c.spread()} | {c.cpu:.2f} | {docs / c.wall:,.0f} | {mib(c.peak)} | {rel} | {crel} | {rrel} |")
 
 
 if __name__ == "__main__":
