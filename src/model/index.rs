@@ -4,7 +4,7 @@
 //! webhook builds the inventory of its context repository once and judges each reviewed
 //! object against it, paying only for the reviewed object's own entries.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::coverage::{Unit, may_make_hidden_pods};
@@ -40,6 +40,9 @@ pub struct Inventory {
     /// (namespace, label key, label value) of pod templates -> positions: selector queries
     /// start from the smallest candidate list instead of every pod of the namespace.
     pod_labels: HashMap<(String, String, String), Vec<usize>>,
+    /// PodDisruptionBudgets and NetworkPolicies by (group, kind, namespace), their selectors
+    /// parsed once and indexed by label: "which of them select these pods?" is a lookup.
+    selecting: HashMap<(String, String, String), SelectorBucket>,
     /// Namespaces that some object lives in, or that a Namespace object defines.
     namespaces: BTreeSet<String>,
     /// (group, kind, unit) of every object: what [`Inventory::holds_beside`] asks.
@@ -55,6 +58,65 @@ pub struct Inventory {
 }
 
 /// (group, kind) of the CRDs among `documents` whose scope is `Cluster`.
+/// The kinds whose selectors [`Inventory::selecting`] indexes.
+const SELECTING_KINDS: [(&str, &str); 2] = [
+    ("policy", "PodDisruptionBudget"),
+    ("networking.k8s.io", "NetworkPolicy"),
+];
+
+/// The selectors of one kind in one namespace. Each selector sits in one place: under one
+/// value of its first `In` requirement, else under the key of its first `Exists`, else in
+/// `rest`; a label set has one value per key, so a lookup meets each selector at most once.
+#[derive(Debug, Default)]
+struct SelectorBucket {
+    by_label: HashMap<(String, String), Vec<(usize, LabelSelector)>>,
+    by_key: HashMap<String, Vec<(usize, LabelSelector)>>,
+    rest: Vec<(usize, LabelSelector)>,
+}
+
+impl SelectorBucket {
+    fn insert(&mut self, index: usize, selector: LabelSelector) {
+        use super::selector::Operator;
+        if let Some(r) = selector.requirements.iter().find(|r| r.operator == Operator::In) {
+            let r = r.clone();
+            if r.values.is_empty() {
+                return; // `In` with no values matches nothing
+            }
+            for v in &r.values {
+                self.by_label
+                    .entry((r.key.clone(), v.clone()))
+                    .or_default()
+                    .push((index, selector.clone()));
+            }
+        } else if let Some(r) = selector.requirements.iter().find(|r| r.operator == Operator::Exists) {
+            let key = r.key.clone();
+            self.by_key.entry(key).or_default().push((index, selector));
+        } else {
+            self.rest.push((index, selector));
+        }
+    }
+
+    /// The indices whose selector matches `labels`, each once.
+    fn matching<'a>(
+        &'a self,
+        labels: &'a BTreeMap<String, String>,
+    ) -> impl Iterator<Item = (usize, &'a LabelSelector)> + 'a {
+        let keyed = labels.iter().flat_map(move |(k, v)| {
+            let by_value = self
+                .by_label
+                .get(&(k.clone(), v.clone()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let by_key = self.by_key.get(k).map(Vec::as_slice).unwrap_or_default();
+            by_value.iter().chain(by_key)
+        });
+        keyed
+            .chain(&self.rest)
+            .filter(|(_, s)| s.matches(labels))
+            .map(|(i, s)| (*i, s))
+    }
+}
+
 fn crd_cluster_kinds(documents: &[Document]) -> HashSet<(String, String)> {
     documents
         .iter()
@@ -172,6 +234,14 @@ impl Inventory {
                 && let Some(name) = &o.name
             {
                 inv.namespaces.insert(name.clone());
+            }
+            if SELECTING_KINDS.contains(&(o.group.as_str(), o.kind.as_str()))
+                && let Some(selector) = o.pod_selector()
+            {
+                inv.selecting
+                    .entry((o.group.clone(), o.kind.clone(), ns.clone()))
+                    .or_default()
+                    .insert(i, selector);
             }
             inv.by_kind_namespace
                 .entry((o.group.clone(), o.kind.clone(), ns))
@@ -316,6 +386,45 @@ impl Inventory {
         let base = self.base.as_deref().map(|b| b.local_of_kind_in(group, kind, namespace));
         self.local_of_kind_in(group, kind, namespace)
             .chain(self.base_objects(base))
+    }
+
+    /// The PodDisruptionBudgets or NetworkPolicies (`group`, `kind`) in `namespace` whose
+    /// selector matches `labels`, with that selector: index lookups by label, not a scan of
+    /// every object of the kind. Objects whose selector does not parse are left out.
+    ///
+    /// # Panics
+    /// For a kind other than those two (it is not indexed).
+    pub(crate) fn selecting<'a>(
+        &'a self,
+        group: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        labels: &'a BTreeMap<String, String>,
+    ) -> Vec<(&'a Object, &'a LabelSelector)> {
+        assert!(
+            SELECTING_KINDS.contains(&(group, kind)),
+            "{group}/{kind} selectors are not indexed"
+        );
+        let key = (
+            group.to_string(),
+            kind.to_string(),
+            namespace.unwrap_or_default().to_string(),
+        );
+        let mut out: Vec<(&Object, &LabelSelector)> = Vec::new();
+        if let Some(bucket) = self.selecting.get(&key) {
+            out.extend(bucket.matching(labels).map(|(i, s)| (&self.objects[i], s)));
+        }
+        if let Some(base) = self.base.as_deref()
+            && let Some(bucket) = base.selecting.get(&key)
+        {
+            out.extend(
+                bucket
+                    .matching(labels)
+                    .map(|(i, s)| (&base.objects[i], s))
+                    .filter(|(o, _)| !self.replaced.contains(&o.id)),
+            );
+        }
+        out
     }
 
     /// Whether the inputs define or use `namespace`.
@@ -538,6 +647,76 @@ metadata: {name: w}
         assert!(inv.find("Deployment", Some("default"), "web").is_none());
         assert_eq!(inv.of_kind("batch", "CronJob").count(), 1);
         assert_eq!(inv.of_kind("apps", "CronJob").count(), 0);
+    }
+
+    #[test]
+    fn selector_index_agrees_with_a_scan() {
+        // Every selector shape: matchLabels, In with several values, Exists, NotIn and
+        // DoesNotExist only, empty (all pods), In with no values, and one that does not parse.
+        let selectors = [
+            "{matchLabels: {app: web}}",
+            "{matchLabels: {app: web, tier: front}}",
+            "{matchExpressions: [{key: app, operator: In, values: [api, web]}]}",
+            "{matchExpressions: [{key: tier, operator: Exists}]}",
+            "{matchExpressions: [{key: tier, operator: NotIn, values: [back]}]}",
+            "{matchExpressions: [{key: canary, operator: DoesNotExist}]}",
+            "{}",
+            "{matchExpressions: [{key: app, operator: In, values: []}]}",
+            "{matchExpressions: [{key: app, operator: Bogus}]}",
+            "{matchLabels: {app: db}, matchExpressions: [{key: tier, operator: Exists}]}",
+        ];
+        let mut text = String::new();
+        for (i, sel) in selectors.iter().enumerate() {
+            text.push_str(&format!(
+                "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: p{i}, namespace: shop}}\nspec: {{selector: {sel}}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: n{i}, namespace: shop}}\nspec: {{podSelector: {sel}}}\n---\n"
+            ));
+        }
+        text.push_str("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: other, namespace: elsewhere}\nspec: {selector: {}}\n");
+        let loaded = load_file(Arc::new(SourceFile::new("s.yaml", text)));
+        let inv = Inventory::build(loaded.documents, "default");
+        let label_sets: [&[(&str, &str)]; 6] = [
+            &[],
+            &[("app", "web")],
+            &[("app", "web"), ("tier", "front")],
+            &[("app", "api"), ("tier", "back")],
+            &[("app", "db"), ("tier", "x"), ("canary", "1")],
+            &[("other", "x")],
+        ];
+        for (group, kind) in SELECTING_KINDS {
+            for labels in label_sets {
+                let labels: BTreeMap<String, String> =
+                    labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                let mut indexed: Vec<String> = inv
+                    .selecting(group, kind, Some("shop"), &labels)
+                    .iter()
+                    .map(|(o, _)| o.name.clone().unwrap())
+                    .collect();
+                indexed.sort();
+                let mut scanned: Vec<String> = inv
+                    .of_kind_in(group, kind, Some("shop"))
+                    .filter(|o| o.pod_selector().is_some_and(|s| s.matches(&labels)))
+                    .map(|o| o.name.clone().unwrap())
+                    .collect();
+                scanned.sort();
+                assert_eq!(indexed, scanned, "{kind} {labels:?}");
+                assert!(
+                    scanned.iter().any(|n| n.ends_with('6')),
+                    "the empty selector matches all"
+                );
+            }
+        }
+        // A layer sees the base's selectors, except those of objects it replaces.
+        let update = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p0, namespace: shop}\nspec: {selector: {matchLabels: {app: nothing}}}\n";
+        let loaded = load_file(Arc::new(SourceFile::new("u.yaml", update.to_string())));
+        let layer = Inventory::over(Arc::new(inv), loaded.documents, "default", &[]);
+        let web: BTreeMap<String, String> = [("app".to_string(), "web".to_string())].into();
+        let names: BTreeSet<String> = layer
+            .selecting("policy", "PodDisruptionBudget", Some("shop"), &web)
+            .iter()
+            .map(|(o, _)| o.name.clone().unwrap())
+            .collect();
+        assert!(!names.contains("p0"), "{names:?}");
+        assert!(names.contains("p2") && names.contains("p6"), "{names:?}");
     }
 
     #[test]

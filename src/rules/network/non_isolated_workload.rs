@@ -22,12 +22,10 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
         return;
     }
     let (mut ingress, mut egress) = (false, false);
-    for p in inventory.of_kind_in(NP.0, NP.1, object.namespace.as_deref()) {
-        if p.pod_selector().is_some_and(|s| s.matches(&object.pod_labels)) {
-            let (i, e) = directions(p);
-            ingress |= i;
-            egress |= e;
-        }
+    for (p, _) in inventory.selecting(NP.0, NP.1, object.namespace.as_deref(), &object.pod_labels) {
+        let (i, e) = directions(p);
+        ingress |= i;
+        egress |= e;
     }
     let open = match (ingress, egress) {
         (true, true) => return,

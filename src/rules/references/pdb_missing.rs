@@ -28,11 +28,14 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
         return;
     }
     let covered = inventory
-        .of_kind_in("policy", "PodDisruptionBudget", object.namespace.as_deref())
-        .any(|p| {
-            p.pod_selector()
-                .is_some_and(|s| !s.is_empty() && s.matches(&object.pod_labels))
-        });
+        .selecting(
+            "policy",
+            "PodDisruptionBudget",
+            object.namespace.as_deref(),
+            &object.pod_labels,
+        )
+        .iter()
+        .any(|(_, s)| !s.is_empty());
     if !covered {
         cx.report(
             "/metadata/name",
