@@ -14,6 +14,7 @@
 //! kubernetesVersion: "1.37"    # schemas and API deprecations of this version
 //! strict: true                 # report unknown fields
 //! crds: [crds/]                # CRD files or folders, relative to this file
+//! policies: [policies/]        # ValidatingAdmissionPolicies + bindings, relative to this file
 //! schemaDirs: [schemas/]       # JSON schemas naming their x-kubernetes-group-version-kind
 //! ruleDirs: [policies/]        # folders of Rhai rule scripts (feature `scripts`)
 //! context: [.]                 # objects cross-object rules see but no finding is about
@@ -124,6 +125,8 @@ pub struct Config {
     pub crds: Vec<PathBuf>,
     /// Folders of JSON schemas (relative to the config file).
     pub schema_dirs: Vec<PathBuf>,
+    /// ValidatingAdmissionPolicy (+ binding) files or folders (relative to the config file).
+    pub policies: Vec<PathBuf>,
     /// Folders of Rhai rule scripts (relative to the config file).
     pub rule_dirs: Vec<PathBuf>,
     /// Files or folders whose objects cross-object rules see but that are not reported on
@@ -282,7 +285,7 @@ impl Config {
                         .ok_or_else(|| err(e.value.span.start, "`strict` must be true or false".into()))?;
                     config.strict = Some(b);
                 }
-                "crds" | "schemaDirs" | "ruleDirs" | "context" => {
+                "crds" | "schemaDirs" | "ruleDirs" | "context" | "policies" => {
                     let items = e
                         .value
                         .as_seq()
@@ -295,6 +298,7 @@ impl Config {
                         let list = match e.key.as_str() {
                             "crds" => &mut config.crds,
                             "schemaDirs" => &mut config.schema_dirs,
+                            "policies" => &mut config.policies,
                             "context" => &mut config.context,
                             _ => &mut config.rule_dirs,
                         };
@@ -386,7 +390,7 @@ impl Config {
                     return Err(err(
                         e.key_span.start,
                         format!(
-                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs, ruleDirs, context, webhook, limits)"
+                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, schemaDirs, policies, ruleDirs, context, webhook, limits)"
                         ),
                     ));
                 }

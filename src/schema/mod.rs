@@ -3,8 +3,10 @@
 //! removed API versions, and metadata as the API server checks it.
 
 pub mod archive;
+pub mod cel;
 pub mod crd;
 pub mod deprecations;
+pub mod policy;
 pub mod validate;
 
 use std::collections::HashMap;
@@ -109,7 +111,7 @@ pub static CRD_CONFLICT: RuleInfo = RuleInfo {
 };
 
 /// Every schema rule, in documentation order.
-pub static ALL: [&RuleInfo; 7] = [
+pub static ALL: [&RuleInfo; 12] = [
     &SCHEMA_VIOLATION,
     &UNKNOWN_FIELD,
     &UNKNOWN_KIND,
@@ -117,6 +119,11 @@ pub static ALL: [&RuleInfo; 7] = [
     &REMOVED_API,
     &INVALID_METADATA,
     &CRD_CONFLICT,
+    &cel::CRD_VALIDATION_RULE,
+    &cel::CEL_COMPILE_ERROR,
+    &cel::CEL_COST_EXCEEDED,
+    &cel::CEL_EVALUATION_ERROR,
+    &policy::ADMISSION_POLICY_DENIED,
 ];
 
 /// Where schemas come from.
@@ -129,6 +136,8 @@ pub struct SchemaOptions {
     /// Folders of JSON schemas (with `x-kubernetes-group-version-kind`, or named
     /// `<kind>-<group>-<version>.json`) and CRD YAML files.
     pub schema_dirs: Vec<PathBuf>,
+    /// Files or folders of ValidatingAdmissionPolicies and their bindings (`--policy`).
+    pub policies: Vec<PathBuf>,
 }
 
 impl Default for SchemaOptions {
@@ -137,6 +146,7 @@ impl Default for SchemaOptions {
             kubernetes_version: archive::DEFAULT_VERSION.to_string(),
             crds: Vec::new(),
             schema_dirs: Vec::new(),
+            policies: Vec::new(),
         }
     }
 }
@@ -147,6 +157,19 @@ pub struct Schemas {
     builtin: ValidatorCache,
     user: HashMap<String, Value>,
     user_cache: ValidatorCache,
+    /// CEL rules and admission policies given by the user.
+    #[cfg(feature = "cel")]
+    given: Given,
+}
+
+/// The CEL rules of the CRDs and the admission policies given by the user, compiled once.
+#[cfg(feature = "cel")]
+#[derive(Default)]
+struct Given {
+    rules: HashMap<String, Arc<cel::CrdRules>>,
+    policies: policy::Policies,
+    /// `cel-compile-error` findings on the given files.
+    findings: Vec<crate::vocab::Finding>,
 }
 
 fn key(api_version: &str, kind: &str) -> String {
@@ -163,17 +186,38 @@ impl Schemas {
             )
         })?;
         let mut user = HashMap::new();
+        let mut docs = Vec::new();
         for path in &options.crds {
-            load_crd_files(path, &mut user)?;
+            load_crd_files(path, &mut user, &mut docs)?;
         }
         for dir in &options.schema_dirs {
-            load_schema_dir(dir, &mut user)?;
+            load_schema_dir(dir, &mut user, &mut docs)?;
         }
+        #[cfg(feature = "cel")]
+        let given = {
+            for path in &options.policies {
+                let files = if path.is_dir() {
+                    crate::load::discover::discover(&[path.to_path_buf()], &Default::default())?.files
+                } else if path.is_file() {
+                    vec![path.to_path_buf()]
+                } else {
+                    return Err(format!("--policy {}: no such file or folder", path.display()));
+                };
+                for file in files {
+                    docs.extend(crd_docs(&file)?);
+                }
+            }
+            Given::of(docs)
+        };
+        #[cfg(not(feature = "cel"))]
+        drop(docs);
         Ok(Schemas {
             archive,
             builtin: ValidatorCache::default(),
             user,
             user_cache: ValidatorCache::default(),
+            #[cfg(feature = "cel")]
+            given,
         })
     }
 
@@ -209,6 +253,16 @@ pub struct CrdSchemas {
     /// (group, kind) -> served versions, for "that version is not served".
     crd_versions: HashMap<(String, String), Vec<String>>,
     cache: ValidatorCache,
+    /// (group, kind) -> the resource name (`names.plural`), for admission policies.
+    #[cfg_attr(not(feature = "cel"), allow(dead_code))]
+    plurals: HashMap<(String, String), String>,
+    /// The CEL rules of the CRDs, by version, and the admission policies of the run.
+    #[cfg(feature = "cel")]
+    cel: HashMap<String, Arc<cel::CrdRules>>,
+    #[cfg(feature = "cel")]
+    policies: policy::Policies,
+    /// `cel-compile-error` findings on the run's CRDs and policies.
+    cel_findings: Vec<crate::vocab::Finding>,
 }
 
 impl CrdSchemas {
@@ -228,6 +282,10 @@ impl CrdSchemas {
             by_kind.entry(gk).or_default().push((o, versions));
         }
         let mut conflicts = Vec::new();
+        let mut plurals = HashMap::new();
+        #[cfg(feature = "cel")]
+        let mut cel = HashMap::new();
+        let mut cel_findings = Vec::new();
         for (_, mut defs) in by_kind {
             let best = (0..defs.len())
                 .max_by(|&a, &b| {
@@ -262,7 +320,19 @@ impl CrdSchemas {
                     ));
                 }
             }
+            if let Some(plural) = chosen.node().pointer("/spec/names/plural").and_then(Node::as_str) {
+                let group = versions[0].api_version.split_once('/').map_or("", |(g, _)| g);
+                plurals.insert((group.to_string(), versions[0].kind.clone()), plural.to_string());
+            }
             for v in versions {
+                #[cfg(feature = "cel")]
+                if let (true, Some(source)) = (v.served, &v.cel) {
+                    let rules =
+                        cel::CrdRules::compile(source, &v.api_version, &v.kind, Some(chosen), &mut cel_findings);
+                    if !rules.is_empty() {
+                        cel.insert(key(&v.api_version, &v.kind), Arc::new(rules));
+                    }
+                }
                 let (group, version) = v.api_version.split_once('/').unwrap_or_default();
                 if v.served {
                     crd_versions
@@ -273,16 +343,32 @@ impl CrdSchemas {
                 crds.insert(key(&v.api_version, &v.kind), v);
             }
         }
+        #[cfg(feature = "cel")]
+        let policies = policy::Policies::of(
+            inventory
+                .of_kind("admissionregistration.k8s.io", "ValidatingAdmissionPolicy")
+                .chain(inventory.of_kind("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding")),
+            &mut cel_findings,
+        );
+        // Versions sharing one schema report a broken rule once.
+        cel_findings.sort_by(|a, b| (&a.file.path, &a.path).cmp(&(&b.file.path, &b.path)));
+        cel_findings.dedup_by(|a, b| a.file.path == b.file.path && a.path == b.path);
         CrdSchemas {
             crds,
             conflicts,
             crd_versions,
             cache: ValidatorCache::default(),
+            plurals,
+            #[cfg(feature = "cel")]
+            cel,
+            #[cfg(feature = "cel")]
+            policies,
+            cel_findings,
         }
     }
 }
 
-fn crd_docs(path: &Path) -> Result<Vec<Node>, String> {
+fn crd_docs(path: &Path) -> Result<Vec<crate::load::Document>, String> {
     let loaded = crate::load::load_path(path, crate::load::DEFAULT_MAX_FILE_SIZE);
     if let Some(f) = loaded.findings.iter().find(|f| f.severity == Severity::Error) {
         return Err(format!(
@@ -293,10 +379,47 @@ fn crd_docs(path: &Path) -> Result<Vec<Node>, String> {
             f.message
         ));
     }
-    Ok(loaded.documents.into_iter().map(|d| d.root).collect())
+    Ok(loaded.documents)
 }
 
-fn load_crd_files(path: &Path, into: &mut HashMap<String, Value>) -> Result<(), String> {
+#[cfg(feature = "cel")]
+impl Given {
+    /// Compiles the CEL rules of the given CRDs and the given policies (`docs`).
+    fn of(docs: Vec<crate::load::Document>) -> Given {
+        let mut given = Given::default();
+        let objects: Vec<Object> = docs
+            .into_iter()
+            .map(|d| Object::new(d, "default", crate::model::builtin_cluster_scoped))
+            .collect();
+        for o in &objects {
+            if o.kind != "CustomResourceDefinition" {
+                continue;
+            }
+            for v in crd::versions(o.node()) {
+                if let (true, Some(source)) = (v.served, &v.cel) {
+                    let rules = cel::CrdRules::compile(source, &v.api_version, &v.kind, Some(o), &mut given.findings);
+                    if !rules.is_empty() {
+                        given.rules.insert(key(&v.api_version, &v.kind), Arc::new(rules));
+                    }
+                }
+            }
+        }
+        given.policies = policy::Policies::of(&objects, &mut given.findings);
+        given
+            .findings
+            .sort_by(|a, b| (&a.file.path, &a.path).cmp(&(&b.file.path, &b.path)));
+        given
+            .findings
+            .dedup_by(|a, b| a.file.path == b.file.path && a.path == b.path);
+        given
+    }
+}
+
+fn load_crd_files(
+    path: &Path,
+    into: &mut HashMap<String, Value>,
+    docs: &mut Vec<crate::load::Document>,
+) -> Result<(), String> {
     let files = if path.is_dir() {
         crate::load::discover::discover(&[path.to_path_buf()], &Default::default())?.files
     } else if path.is_file() {
@@ -306,12 +429,13 @@ fn load_crd_files(path: &Path, into: &mut HashMap<String, Value>) -> Result<(), 
     };
     for file in files {
         for doc in crd_docs(&file)? {
-            if doc.get("kind").and_then(Node::as_str) == Some("CustomResourceDefinition") {
-                for v in crd::versions(&doc) {
+            if doc.root.get("kind").and_then(Node::as_str) == Some("CustomResourceDefinition") {
+                for v in crd::versions(&doc.root) {
                     if let (true, Some(schema)) = (v.served, v.schema) {
                         into.insert(key(&v.api_version, &v.kind), schema);
                     }
                 }
+                docs.push(doc);
             }
         }
     }
@@ -321,7 +445,11 @@ fn load_crd_files(path: &Path, into: &mut HashMap<String, Value>) -> Result<(), 
 /// `deployment-apps-v1.json` → (`apps/v1`, `Deployment`) is not recoverable (kind case), so
 /// file names only help when the schema names its GVK; otherwise the name gives
 /// `<kind>-<group>-<version>` matched case-insensitively at lookup.
-fn load_schema_dir(dir: &Path, into: &mut HashMap<String, Value>) -> Result<(), String> {
+fn load_schema_dir(
+    dir: &Path,
+    into: &mut HashMap<String, Value>,
+    docs: &mut Vec<crate::load::Document>,
+) -> Result<(), String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("--schema-dir {}: {e}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
@@ -345,7 +473,7 @@ fn load_schema_dir(dir: &Path, into: &mut HashMap<String, Value>) -> Result<(), 
                     into.insert(key(&api, &kind), schema.clone());
                 }
             }
-            Some("yaml" | "yml") => load_crd_files(&path, into)?,
+            Some("yaml" | "yml") => load_crd_files(&path, into, docs)?,
             _ => {}
         }
     }
@@ -382,6 +510,72 @@ impl RunSchemas<'_> {
     /// CRDs of the run that define a kind again, differently (`crd-conflict` findings).
     pub fn crd_conflicts(&self) -> &[crate::vocab::Finding] {
         &self.crds.conflicts
+    }
+
+    /// `cel-compile-error` findings on the run's CRDs and policies and the given ones,
+    /// with their settings applied: reported once per run.
+    pub fn cel_findings<'s>(&self, settings: &dyn Fn(&str) -> &'s RuleSettings) -> Vec<crate::vocab::Finding> {
+        #[cfg(feature = "cel")]
+        let given = self.base.given.findings.iter();
+        #[cfg(not(feature = "cel"))]
+        let given = std::iter::empty();
+        self.crds
+            .cel_findings
+            .iter()
+            .chain(given)
+            .filter_map(|f| {
+                let s = settings(&f.rule);
+                s.enabled.then(|| {
+                    let mut f = f.clone();
+                    f.severity = s.severity;
+                    f
+                })
+            })
+            .collect()
+    }
+
+    /// The compiled CEL rules for custom resources of `api_version` `kind`.
+    #[cfg(feature = "cel")]
+    fn cel_rules(&self, api_version: &str, kind: &str) -> Option<&cel::CrdRules> {
+        let k = key(api_version, kind);
+        if self.crds.crds.contains_key(&k) {
+            return self.crds.cel.get(&k).map(|r| &**r);
+        }
+        self.base.given.rules.get(&k).map(|r| &**r)
+    }
+
+    /// Evaluates the admission policies of the run and the given ones on `object`.
+    #[cfg_attr(not(feature = "cel"), allow(unused_variables))]
+    pub fn check_policies<'s>(
+        &self,
+        object: &Object,
+        inventory: &Inventory,
+        settings: &dyn Fn(&str) -> &'s RuleSettings,
+        out: &mut Vec<crate::vocab::Finding>,
+    ) {
+        #[cfg(feature = "cel")]
+        {
+            if self.crds.policies.is_empty() && self.base.given.policies.is_empty() {
+                return;
+            }
+            let resource = self
+                .crds
+                .plurals
+                .get(&(object.group.clone(), object.kind.clone()))
+                .cloned()
+                .unwrap_or_else(|| policy::builtin_plural(&object.kind));
+            let target = policy::Target {
+                object,
+                resource,
+                inventory,
+            };
+            policy::check(
+                &[&self.crds.policies, &self.base.given.policies],
+                &target,
+                settings,
+                out,
+            );
+        }
     }
 
     fn validator(&self, api_version: &str, kind: &str) -> Option<Result<Arc<validate::Compiled>, String>> {
@@ -465,7 +659,10 @@ impl RunSchemas<'_> {
                 return Checked::NoSchema;
             }
         };
-        for p in validate::problems(&compiled, &validate::as_decoded(object.node())) {
+        let decoded = validate::as_decoded(object.node());
+        #[cfg_attr(not(feature = "cel"), allow(unused_mut, unused_variables))]
+        let mut invalid = false;
+        for p in validate::problems(&compiled, &decoded) {
             match p {
                 Problem::UnknownField {
                     pointer,
@@ -493,8 +690,10 @@ impl RunSchemas<'_> {
                         format!("`{}`: missing required field `{field}`", validate::dotted(&pointer))
                     };
                     report(&SCHEMA_VIOLATION, &at_pointer, at, message);
+                    invalid = true;
                 }
                 Problem::Invalid { pointer, expected } => {
+                    invalid = true;
                     report(
                         &SCHEMA_VIOLATION,
                         &pointer,
@@ -503,6 +702,12 @@ impl RunSchemas<'_> {
                     );
                 }
             }
+        }
+        // CEL rules run on objects of the right shape (the API server runs them after the
+        // schema; a wrong type would only turn into evaluation errors).
+        #[cfg(feature = "cel")]
+        if !invalid && let Some(rules) = self.cel_rules(api, kind) {
+            rules.check(&decoded, &mut report);
         }
         Checked::Validated
     }
