@@ -168,6 +168,8 @@ pub struct Schemas {
 struct Given {
     rules: HashMap<String, Arc<cel::CrdRules>>,
     policies: policy::Policies,
+    /// (group, kind) -> resource name of the given CRDs.
+    plurals: HashMap<(String, String), String>,
     /// `cel-compile-error` findings on the given files.
     findings: Vec<crate::vocab::Finding>,
 }
@@ -395,6 +397,18 @@ impl Given {
             if o.kind != "CustomResourceDefinition" {
                 continue;
             }
+            if let Some(plural) = o.node().pointer("/spec/names/plural").and_then(Node::as_str)
+                && let Some(kind) = o.node().pointer("/spec/names/kind").and_then(Node::as_str)
+            {
+                let group = o
+                    .node()
+                    .pointer("/spec/group")
+                    .and_then(Node::as_str)
+                    .unwrap_or_default();
+                given
+                    .plurals
+                    .insert((group.to_string(), kind.to_string()), plural.to_string());
+            }
             for v in crd::versions(o.node()) {
                 if let (true, Some(source)) = (v.served, &v.cel) {
                     let rules = cel::CrdRules::compile(source, &v.api_version, &v.kind, Some(o), &mut given.findings);
@@ -558,10 +572,12 @@ impl RunSchemas<'_> {
             if self.crds.policies.is_empty() && self.base.given.policies.is_empty() {
                 return;
             }
+            let gk = (object.group.clone(), object.kind.clone());
             let resource = self
                 .crds
                 .plurals
-                .get(&(object.group.clone(), object.kind.clone()))
+                .get(&gk)
+                .or_else(|| self.base.given.plurals.get(&gk))
                 .cloned()
                 .unwrap_or_else(|| policy::builtin_plural(&object.kind));
             let target = policy::Target {
