@@ -23,11 +23,13 @@ pub struct CrdVersion {
     /// The JSON schema, `None` when the CRD gives none for this version.
     pub schema: Option<Value>,
     /// The `openAPIV3Schema` as written, when it holds CEL rules (`x-kubernetes-validations`).
+    #[cfg_attr(not(feature = "cel"), allow(dead_code))]
     pub cel: Option<std::sync::Arc<CelSource>>,
 }
 
 /// A schema with CEL rules, as written, and where it sits in its CRD.
 #[derive(Debug)]
+#[cfg_attr(not(feature = "cel"), allow(dead_code))]
 pub struct CelSource {
     pub schema: Value,
     /// JSON pointer of the `openAPIV3Schema` in the CRD object.

@@ -137,6 +137,7 @@ pub struct SchemaOptions {
     /// `<kind>-<group>-<version>.json`) and CRD YAML files.
     pub schema_dirs: Vec<PathBuf>,
     /// Files or folders of ValidatingAdmissionPolicies and their bindings (`--policy`).
+    #[cfg_attr(not(feature = "cel"), allow(dead_code))]
     pub policies: Vec<PathBuf>,
 }
 
@@ -287,7 +288,8 @@ impl CrdSchemas {
         let mut plurals = HashMap::new();
         #[cfg(feature = "cel")]
         let mut cel = HashMap::new();
-        let mut cel_findings = Vec::new();
+        #[cfg_attr(not(feature = "cel"), allow(unused_mut))]
+        let mut cel_findings: Vec<crate::vocab::Finding> = Vec::new();
         for (_, mut defs) in by_kind {
             let best = (0..defs.len())
                 .max_by(|&a, &b| {
@@ -610,6 +612,7 @@ impl RunSchemas<'_> {
     }
 
     /// Runs the schema rules on one object. `settings` gives each rule's effective settings.
+    #[cfg_attr(not(feature = "cel"), allow(unused_assignments))]
     pub fn check<'s>(
         &self,
         object: &Object,
