@@ -246,7 +246,7 @@ fn the_build_is_locked_release_and_has_the_features_serve_needs() {
     );
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
     assert!(
-        manifest.contains("default = [\"cli\", \"scripts\", \"mimalloc\"]"),
+        manifest.contains("default = [\"cli\", \"scripts\", \"mimalloc\", \"cel\"]"),
         "Cargo.toml's default features changed: check the image's features"
     );
     let cli = std::fs::read_to_string(root().join("src/cli/mod.rs")).unwrap();

@@ -111,6 +111,10 @@ pub struct CheckArgs {
     /// Flux, OpenShift); config `bundledCrds: false`.
     #[arg(long)]
     pub no_bundled_crds: bool,
+    /// A file or folder of ValidatingAdmissionPolicies and bindings, evaluated on the
+    /// objects they match (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
     /// Namespace for objects that name none (default: the config's, else `default`).
     #[arg(short, long)]
     pub namespace: Option<String>,
@@ -429,6 +433,7 @@ fn check(args: CheckArgs) -> ExitCode {
         strict: args.no_strict.then_some(false),
         crds: args.crd.clone(),
         schema_dirs: args.schema_dir.clone(),
+        policies: args.policy.clone(),
         rule_dirs: repo_rule_dir(&args).into_iter().chain(args.rule_dirs.clone()).collect(),
         max_findings_per_object: args.max_findings_per_object.map(|n| n as usize),
         max_findings_per_run: args.max_findings_per_run.map(|n| n as usize),

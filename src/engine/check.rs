@@ -53,6 +53,13 @@ pub(super) fn check_object<'s>(
             schema::Checked::Validated
         }
     };
+    let before = out.len();
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| {
+        schemas.check_policies(object, inventory, settings, &mut out)
+    })) {
+        out.truncate(before);
+        out.push(panicked("the admission policies", object, payload.as_ref()));
+    }
     let unknown_ignored = settings(load::problems::UNKNOWN_RULE_IN_IGNORE.id);
     if unknown_ignored.enabled {
         unknown_ignored_rules(object, known, unknown_ignored, &mut out);

@@ -19,6 +19,7 @@
 //!   - apiVersion: example.com/v1   # or `group: example.com`; every version of the kind
 //!     kind: Widget
 //!     path: /spec/template     # JSON pointer of the PodTemplateSpec
+//! policies: [policies/]        # ValidatingAdmissionPolicies + bindings, relative to this file
 //! schemaDirs: [schemas/]       # JSON schemas naming their x-kubernetes-group-version-kind
 //! ruleDirs: [policies/]        # folders of Rhai rule scripts (feature `scripts`)
 //! context: [.]                 # objects cross-object rules see but no finding is about
@@ -153,6 +154,8 @@ pub struct Config {
     pub bundled_crds: Option<bool>,
     /// More workload kinds: where their pod template lives (`podTemplates`).
     pub pod_templates: Vec<crate::model::TemplatePath>,
+    /// ValidatingAdmissionPolicy (+ binding) files or folders (relative to the config file).
+    pub policies: Vec<PathBuf>,
     /// Folders of Rhai rule scripts (relative to the config file).
     pub rule_dirs: Vec<PathBuf>,
     /// Files or folders whose objects cross-object rules see but that are not reported on
@@ -375,7 +378,7 @@ impl Config {
                         .ok_or_else(|| err(e.value.span.start, "`strict` must be true or false".into()))?;
                     config.strict = Some(b);
                 }
-                "crds" | "schemaDirs" | "ruleDirs" | "context" => {
+                "crds" | "schemaDirs" | "ruleDirs" | "context" | "policies" => {
                     let items = e
                         .value
                         .as_seq()
@@ -388,6 +391,7 @@ impl Config {
                         let list = match e.key.as_str() {
                             "crds" => &mut config.crds,
                             "schemaDirs" => &mut config.schema_dirs,
+                            "policies" => &mut config.policies,
                             "context" => &mut config.context,
                             _ => &mut config.rule_dirs,
                         };
@@ -537,7 +541,7 @@ impl Config {
                     return Err(err(
                         e.key_span.start,
                         format!(
-                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, bundledCrds, podTemplates, schemaDirs, ruleDirs, context, webhook, limits, render)"
+                            "unknown key `{other}` (expected one of: rules, exclude, namespace, kubernetesVersion, strict, crds, bundledCrds, podTemplates, schemaDirs, policies, ruleDirs, context, webhook, limits, render)"
                         ),
                     ));
                 }

@@ -125,6 +125,9 @@ pub struct RunOptions {
     pub crds: Vec<PathBuf>,
     /// More schema folders (added to the config's).
     pub schema_dirs: Vec<PathBuf>,
+    /// ValidatingAdmissionPolicy (+ binding) files or folders, evaluated on the objects
+    /// they match (added to the config's `policies`; feature `cel`).
+    pub policies: Vec<PathBuf>,
     /// Folders of Rhai rule scripts (added to the config's `ruleDirs`; feature `scripts`).
     pub rule_dirs: Vec<PathBuf>,
     /// Rhai rule scripts given as text: (name, text), loaded after the folders' (feature
@@ -158,6 +161,7 @@ impl Default for RunOptions {
             strict: None,
             crds: Vec::new(),
             schema_dirs: Vec::new(),
+            policies: Vec::new(),
             rule_dirs: Vec::new(),
             scripts: Vec::new(),
             max_findings_per_object: None,
@@ -219,6 +223,12 @@ impl RunOptions {
     /// Adds a CRD file or folder.
     pub fn crd(mut self, path: impl Into<PathBuf>) -> Self {
         self.crds.push(path.into());
+        self
+    }
+
+    /// Adds a file or folder of ValidatingAdmissionPolicies and their bindings.
+    pub fn policy(mut self, path: impl Into<PathBuf>) -> Self {
+        self.policies.push(path.into());
         self
     }
 

@@ -173,6 +173,7 @@ impl Linter {
             crds: config.crds.iter().chain(&options.crds).cloned().collect(),
             schema_dirs: config.schema_dirs.iter().chain(&options.schema_dirs).cloned().collect(),
             bundled_crds: config.bundled_crds != Some(false),
+            policies: config.policies.iter().chain(&options.policies).cloned().collect(),
         };
         let schemas = Schemas::new(&schema_options).map_err(|message| ConfigError { origin: None, message })?;
         load::discover::build_excludes(&config.exclude).map_err(|message| ConfigError { origin: None, message })?;
@@ -709,6 +710,9 @@ impl Linter {
             findings.extend(schemas.crd_conflicts().iter().cloned());
         }
         let settings = |id: &str| &self.settings[id];
+        if context.is_none() {
+            findings.extend(schemas.cel_findings(&settings));
+        }
         let known: Vec<&'static str> = self.settings.keys().copied().collect();
         let runs: Vec<RuleRun> = active.iter().map(|_| RuleRun::default()).collect();
         let limits = self.limits;

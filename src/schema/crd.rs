@@ -22,6 +22,37 @@ pub struct CrdVersion {
     pub served: bool,
     /// The JSON schema, `None` when the CRD gives none for this version.
     pub schema: Option<Value>,
+    /// The `openAPIV3Schema` as written, when it holds CEL rules (`x-kubernetes-validations`).
+    #[cfg_attr(not(feature = "cel"), allow(dead_code))]
+    pub cel: Option<std::sync::Arc<CelSource>>,
+}
+
+/// A schema with CEL rules, as written, and where it sits in its CRD.
+#[derive(Debug)]
+#[cfg_attr(not(feature = "cel"), allow(dead_code))]
+pub struct CelSource {
+    pub schema: Value,
+    /// JSON pointer of the `openAPIV3Schema` in the CRD object.
+    pub pointer: String,
+}
+
+/// The CEL source of a schema node at `pointer`, when the schema holds rules.
+fn cel_source(schema: &Node, pointer: &str) -> Option<std::sync::Arc<CelSource>> {
+    fn has_rules(n: &Node) -> bool {
+        match &n.value {
+            crate::load::Value::Map(entries) => entries
+                .iter()
+                .any(|e| e.key == "x-kubernetes-validations" || has_rules(&e.value)),
+            crate::load::Value::Seq(items) => items.iter().any(has_rules),
+            _ => false,
+        }
+    }
+    has_rules(schema).then(|| {
+        std::sync::Arc::new(CelSource {
+            schema: schema.to_json(),
+            pointer: pointer.to_string(),
+        })
+    })
 }
 
 /// The versions a CRD object (`apiextensions.k8s.io/v1` or `v1beta1`) declares.
@@ -38,16 +69,22 @@ pub fn versions(crd: &Node) -> Vec<CrdVersion> {
     let mut out = Vec::new();
     let listed = spec.seq_of("versions");
     let single = spec.get("version").and_then(Node::as_str);
-    for v in listed {
+    for (i, v) in listed.iter().enumerate() {
         let Some(name) = v.get("name").and_then(Node::as_str) else {
             continue;
         };
-        let schema = v.pointer("/schema/openAPIV3Schema").or(shared);
+        let own = v.pointer("/schema/openAPIV3Schema");
+        let schema = own.or(shared);
+        let cel = match own {
+            Some(s) => cel_source(s, &format!("/spec/versions/{i}/schema/openAPIV3Schema")),
+            None => shared.and_then(|s| cel_source(s, "/spec/validation/openAPIV3Schema")),
+        };
         out.push(CrdVersion {
             api_version: format!("{group}/{name}"),
             kind: kind.to_string(),
             served: v.get("served").and_then(Node::as_bool).unwrap_or(true),
             schema: schema.map(|s| root_schema(&s.to_json())),
+            cel,
         });
     }
     if listed.is_empty()
@@ -58,6 +95,7 @@ pub fn versions(crd: &Node) -> Vec<CrdVersion> {
             kind: kind.to_string(),
             served: true,
             schema: shared.map(|s| root_schema(&s.to_json())),
+            cel: shared.and_then(|s| cel_source(s, "/spec/validation/openAPIV3Schema")),
         });
     }
     out

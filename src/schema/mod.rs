@@ -4,8 +4,10 @@
 
 pub mod archive;
 pub mod bundled;
+pub mod cel;
 pub mod crd;
 pub mod deprecations;
+pub mod policy;
 pub mod validate;
 
 use std::collections::{HashMap, HashSet};
@@ -110,7 +112,7 @@ pub static CRD_CONFLICT: RuleInfo = RuleInfo {
 };
 
 /// Every schema rule, in documentation order.
-pub static ALL: [&RuleInfo; 7] = [
+pub static ALL: [&RuleInfo; 12] = [
     &SCHEMA_VIOLATION,
     &UNKNOWN_FIELD,
     &UNKNOWN_KIND,
@@ -118,6 +120,11 @@ pub static ALL: [&RuleInfo; 7] = [
     &REMOVED_API,
     &INVALID_METADATA,
     &CRD_CONFLICT,
+    &cel::CRD_VALIDATION_RULE,
+    &cel::CEL_COMPILE_ERROR,
+    &cel::CEL_COST_EXCEEDED,
+    &cel::CEL_EVALUATION_ERROR,
+    &policy::ADMISSION_POLICY_DENIED,
 ];
 
 /// Where schemas come from.
@@ -133,6 +140,9 @@ pub struct SchemaOptions {
     /// Whether the bundled ecosystem CRDs ([`bundled`]) validate custom resources whose
     /// kind no CRD of the input and no user schema defines.
     pub bundled_crds: bool,
+    /// Files or folders of ValidatingAdmissionPolicies and their bindings (`--policy`).
+    #[cfg_attr(not(feature = "cel"), allow(dead_code))]
+    pub policies: Vec<PathBuf>,
 }
 
 impl Default for SchemaOptions {
@@ -142,6 +152,7 @@ impl Default for SchemaOptions {
             crds: Vec::new(),
             schema_dirs: Vec::new(),
             bundled_crds: true,
+            policies: Vec::new(),
         }
     }
 }
@@ -159,6 +170,24 @@ pub struct Schemas {
     /// them (a run of built-in kinds only never reads them).
     bundled: bool,
     bundled_cache: ValidatorCache,
+    /// CEL rules and admission policies given by the user.
+    #[cfg(feature = "cel")]
+    given: Given,
+    /// The bundled CRDs' CEL rules, compiled when a custom resource first needs them.
+    #[cfg(feature = "cel")]
+    bundled_cel: std::sync::Mutex<HashMap<String, Option<Arc<cel::CrdRules>>>>,
+}
+
+/// The CEL rules of the CRDs and the admission policies given by the user, compiled once.
+#[cfg(feature = "cel")]
+#[derive(Default)]
+struct Given {
+    rules: HashMap<String, Arc<cel::CrdRules>>,
+    policies: policy::Policies,
+    /// (group, kind) -> resource name of the given CRDs.
+    plurals: HashMap<(String, String), String>,
+    /// `cel-compile-error` findings on the given files.
+    findings: Vec<crate::vocab::Finding>,
 }
 
 fn key(api_version: &str, kind: &str) -> String {
@@ -175,11 +204,12 @@ impl Schemas {
             )
         })?;
         let mut user = HashMap::new();
+        let mut docs = Vec::new();
         for path in &options.crds {
-            load_crd_files(path, &mut user)?;
+            load_crd_files(path, &mut user, &mut docs)?;
         }
         for dir in &options.schema_dirs {
-            load_schema_dir(dir, &mut user)?;
+            load_schema_dir(dir, &mut user, &mut docs)?;
         }
         let user_kinds = user
             .keys()
@@ -191,6 +221,24 @@ impl Schemas {
                 ))
             })
             .collect();
+        #[cfg(feature = "cel")]
+        let given = {
+            for path in &options.policies {
+                let files = if path.is_dir() {
+                    crate::load::discover::discover(&[path.to_path_buf()], &Default::default())?.files
+                } else if path.is_file() {
+                    vec![path.to_path_buf()]
+                } else {
+                    return Err(format!("--policy {}: no such file or folder", path.display()));
+                };
+                for file in files {
+                    docs.extend(crd_docs(&file)?);
+                }
+            }
+            Given::of(docs)
+        };
+        #[cfg(not(feature = "cel"))]
+        drop(docs);
         Ok(Schemas {
             archive,
             builtin: ValidatorCache::default(),
@@ -199,6 +247,10 @@ impl Schemas {
             user_cache: ValidatorCache::default(),
             bundled: options.bundled_crds,
             bundled_cache: ValidatorCache::default(),
+            #[cfg(feature = "cel")]
+            given,
+            #[cfg(feature = "cel")]
+            bundled_cel: Default::default(),
         })
     }
 
@@ -237,6 +289,16 @@ pub struct CrdSchemas {
     /// up in the bundled CRDs.
     group_kinds: HashSet<GroupKind>,
     cache: ValidatorCache,
+    /// (group, kind) -> the resource name (`names.plural`), for admission policies.
+    #[cfg_attr(not(feature = "cel"), allow(dead_code))]
+    plurals: HashMap<(String, String), String>,
+    /// The CEL rules of the CRDs, by version, and the admission policies of the run.
+    #[cfg(feature = "cel")]
+    cel: HashMap<String, Arc<cel::CrdRules>>,
+    #[cfg(feature = "cel")]
+    policies: policy::Policies,
+    /// `cel-compile-error` findings on the run's CRDs and policies.
+    cel_findings: Vec<crate::vocab::Finding>,
 }
 
 impl CrdSchemas {
@@ -256,6 +318,11 @@ impl CrdSchemas {
             by_kind.entry(gk).or_default().push((o, versions));
         }
         let mut conflicts = Vec::new();
+        let mut plurals = HashMap::new();
+        #[cfg(feature = "cel")]
+        let mut cel = HashMap::new();
+        #[cfg_attr(not(feature = "cel"), allow(unused_mut))]
+        let mut cel_findings: Vec<crate::vocab::Finding> = Vec::new();
         for (_, mut defs) in by_kind {
             let best = (0..defs.len())
                 .max_by(|&a, &b| {
@@ -290,7 +357,19 @@ impl CrdSchemas {
                     ));
                 }
             }
+            if let Some(plural) = chosen.node().pointer("/spec/names/plural").and_then(Node::as_str) {
+                let group = versions[0].api_version.split_once('/').map_or("", |(g, _)| g);
+                plurals.insert((group.to_string(), versions[0].kind.clone()), plural.to_string());
+            }
             for v in versions {
+                #[cfg(feature = "cel")]
+                if let (true, Some(source)) = (v.served, &v.cel) {
+                    let rules =
+                        cel::CrdRules::compile(source, &v.api_version, &v.kind, Some(chosen), &mut cel_findings);
+                    if !rules.is_empty() {
+                        cel.insert(key(&v.api_version, &v.kind), Arc::new(rules));
+                    }
+                }
                 let (group, version) = v.api_version.split_once('/').unwrap_or_default();
                 if v.served {
                     crd_versions
@@ -308,17 +387,33 @@ impl CrdSchemas {
                 (group.to_string(), v.kind.clone())
             })
             .collect();
+        #[cfg(feature = "cel")]
+        let policies = policy::Policies::of(
+            inventory
+                .of_kind("admissionregistration.k8s.io", "ValidatingAdmissionPolicy")
+                .chain(inventory.of_kind("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding")),
+            &mut cel_findings,
+        );
+        // Versions sharing one schema report a broken rule once.
+        cel_findings.sort_by(|a, b| (&a.file.path, &a.path).cmp(&(&b.file.path, &b.path)));
+        cel_findings.dedup_by(|a, b| a.file.path == b.file.path && a.path == b.path);
         CrdSchemas {
             crds,
             conflicts,
             crd_versions,
             group_kinds,
             cache: ValidatorCache::default(),
+            plurals,
+            #[cfg(feature = "cel")]
+            cel,
+            #[cfg(feature = "cel")]
+            policies,
+            cel_findings,
         }
     }
 }
 
-fn crd_docs(path: &Path) -> Result<Vec<Node>, String> {
+fn crd_docs(path: &Path) -> Result<Vec<crate::load::Document>, String> {
     let loaded = crate::load::load_path(path, crate::load::DEFAULT_MAX_FILE_SIZE);
     if let Some(f) = loaded.findings.iter().find(|f| f.severity == Severity::Error) {
         return Err(format!(
@@ -329,10 +424,59 @@ fn crd_docs(path: &Path) -> Result<Vec<Node>, String> {
             f.message
         ));
     }
-    Ok(loaded.documents.into_iter().map(|d| d.root).collect())
+    Ok(loaded.documents)
 }
 
-fn load_crd_files(path: &Path, into: &mut HashMap<String, Value>) -> Result<(), String> {
+#[cfg(feature = "cel")]
+impl Given {
+    /// Compiles the CEL rules of the given CRDs and the given policies (`docs`).
+    fn of(docs: Vec<crate::load::Document>) -> Given {
+        let mut given = Given::default();
+        let objects: Vec<Object> = docs
+            .into_iter()
+            .map(|d| Object::new(d, "default", crate::model::builtin_cluster_scoped, &[]))
+            .collect();
+        for o in &objects {
+            if o.kind != "CustomResourceDefinition" {
+                continue;
+            }
+            if let Some(plural) = o.node().pointer("/spec/names/plural").and_then(Node::as_str)
+                && let Some(kind) = o.node().pointer("/spec/names/kind").and_then(Node::as_str)
+            {
+                let group = o
+                    .node()
+                    .pointer("/spec/group")
+                    .and_then(Node::as_str)
+                    .unwrap_or_default();
+                given
+                    .plurals
+                    .insert((group.to_string(), kind.to_string()), plural.to_string());
+            }
+            for v in crd::versions(o.node()) {
+                if let (true, Some(source)) = (v.served, &v.cel) {
+                    let rules = cel::CrdRules::compile(source, &v.api_version, &v.kind, Some(o), &mut given.findings);
+                    if !rules.is_empty() {
+                        given.rules.insert(key(&v.api_version, &v.kind), Arc::new(rules));
+                    }
+                }
+            }
+        }
+        given.policies = policy::Policies::of(&objects, &mut given.findings);
+        given
+            .findings
+            .sort_by(|a, b| (&a.file.path, &a.path).cmp(&(&b.file.path, &b.path)));
+        given
+            .findings
+            .dedup_by(|a, b| a.file.path == b.file.path && a.path == b.path);
+        given
+    }
+}
+
+fn load_crd_files(
+    path: &Path,
+    into: &mut HashMap<String, Value>,
+    docs: &mut Vec<crate::load::Document>,
+) -> Result<(), String> {
     let files = if path.is_dir() {
         crate::load::discover::discover(&[path.to_path_buf()], &Default::default())?.files
     } else if path.is_file() {
@@ -342,12 +486,13 @@ fn load_crd_files(path: &Path, into: &mut HashMap<String, Value>) -> Result<(), 
     };
     for file in files {
         for doc in crd_docs(&file)? {
-            if doc.get("kind").and_then(Node::as_str) == Some("CustomResourceDefinition") {
-                for v in crd::versions(&doc) {
+            if doc.root.get("kind").and_then(Node::as_str) == Some("CustomResourceDefinition") {
+                for v in crd::versions(&doc.root) {
                     if let (true, Some(schema)) = (v.served, v.schema) {
                         into.insert(key(&v.api_version, &v.kind), schema);
                     }
                 }
+                docs.push(doc);
             }
         }
     }
@@ -357,7 +502,11 @@ fn load_crd_files(path: &Path, into: &mut HashMap<String, Value>) -> Result<(), 
 /// `deployment-apps-v1.json` → (`apps/v1`, `Deployment`) is not recoverable (kind case), so
 /// file names only help when the schema names its GVK; otherwise the name gives
 /// `<kind>-<group>-<version>` matched case-insensitively at lookup.
-fn load_schema_dir(dir: &Path, into: &mut HashMap<String, Value>) -> Result<(), String> {
+fn load_schema_dir(
+    dir: &Path,
+    into: &mut HashMap<String, Value>,
+    docs: &mut Vec<crate::load::Document>,
+) -> Result<(), String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("--schema-dir {}: {e}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
@@ -381,7 +530,7 @@ fn load_schema_dir(dir: &Path, into: &mut HashMap<String, Value>) -> Result<(), 
                     into.insert(key(&api, &kind), schema.clone());
                 }
             }
-            Some("yaml" | "yml") => load_crd_files(&path, into)?,
+            Some("yaml" | "yml") => load_crd_files(&path, into, docs)?,
             _ => {}
         }
     }
@@ -439,6 +588,96 @@ impl RunSchemas<'_> {
         Some(b)
     }
 
+    /// `cel-compile-error` findings on the run's CRDs and policies and the given ones,
+    /// with their settings applied: reported once per run.
+    pub fn cel_findings<'s>(&self, settings: &dyn Fn(&str) -> &'s RuleSettings) -> Vec<crate::vocab::Finding> {
+        #[cfg(feature = "cel")]
+        let given = self.base.given.findings.iter();
+        #[cfg(not(feature = "cel"))]
+        let given = std::iter::empty();
+        self.crds
+            .cel_findings
+            .iter()
+            .chain(given)
+            .filter_map(|f| {
+                let s = settings(&f.rule);
+                s.enabled.then(|| {
+                    let mut f = f.clone();
+                    f.severity = s.severity;
+                    f
+                })
+            })
+            .collect()
+    }
+
+    /// The compiled CEL rules for custom resources of `api_version` `kind`: of the run's
+    /// CRD, else the given one, else the bundled one (compiled when first needed).
+    #[cfg(feature = "cel")]
+    fn cel_rules(&self, api_version: &str, kind: &str) -> Option<Arc<cel::CrdRules>> {
+        let k = key(api_version, kind);
+        if self.crds.crds.contains_key(&k) {
+            return self.crds.cel.get(&k).cloned();
+        }
+        if self.base.user.contains_key(&k) {
+            return self.base.given.rules.get(&k).cloned();
+        }
+        let b = self.bundled_for(api_version, kind)?;
+        let mut cache = self.base.bundled_cel.lock().expect("bundled CEL cache lock");
+        cache
+            .entry(k)
+            .or_insert_with(|| {
+                let mut schema = b.openapi_schema(api_version, kind)?.clone();
+                // `status` is not checked for bundled kinds (see `Bundled::schema`).
+                if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+                    props.remove("status");
+                }
+                let source = crd::CelSource {
+                    schema,
+                    pointer: String::new(),
+                };
+                // Bundled CRDs are known to compile (no CRD object to report on).
+                let rules = cel::CrdRules::compile(&source, api_version, kind, None, &mut Vec::new());
+                (!rules.is_empty()).then(|| Arc::new(rules))
+            })
+            .clone()
+    }
+
+    /// Evaluates the admission policies of the run and the given ones on `object`.
+    #[cfg_attr(not(feature = "cel"), allow(unused_variables))]
+    pub fn check_policies<'s>(
+        &self,
+        object: &Object,
+        inventory: &Inventory,
+        settings: &dyn Fn(&str) -> &'s RuleSettings,
+        out: &mut Vec<crate::vocab::Finding>,
+    ) {
+        #[cfg(feature = "cel")]
+        {
+            if self.crds.policies.is_empty() && self.base.given.policies.is_empty() {
+                return;
+            }
+            let gk = (object.group.clone(), object.kind.clone());
+            let resource = self
+                .crds
+                .plurals
+                .get(&gk)
+                .or_else(|| self.base.given.plurals.get(&gk))
+                .cloned()
+                .unwrap_or_else(|| policy::builtin_plural(&object.kind));
+            let target = policy::Target {
+                object,
+                resource,
+                inventory,
+            };
+            policy::check(
+                &[&self.crds.policies, &self.base.given.policies],
+                &target,
+                settings,
+                out,
+            );
+        }
+    }
+
     fn validator(&self, api_version: &str, kind: &str) -> Option<Result<Arc<validate::Compiled>, String>> {
         let k = key(api_version, kind);
         if let Some(v) = self.crds.crds.get(&k).filter(|v| v.served) {
@@ -458,6 +697,7 @@ impl RunSchemas<'_> {
     }
 
     /// Runs the schema rules on one object. `settings` gives each rule's effective settings.
+    #[cfg_attr(not(feature = "cel"), allow(unused_assignments))]
     pub fn check<'s>(
         &self,
         object: &Object,
@@ -473,9 +713,17 @@ impl RunSchemas<'_> {
         check_metadata(object, &mut report);
         // Rules that are off cost nothing: with `--only` naming other rules, no schema is
         // looked up, compiled or walked.
-        let validating = settings(SCHEMA_VIOLATION.id).enabled
-            || settings(UNKNOWN_FIELD.id).enabled
-            || settings(UNKNOWN_KIND.id).enabled;
+        // CEL rules run only on objects the schema found valid: they need the validation too.
+        let validating = [
+            &SCHEMA_VIOLATION,
+            &UNKNOWN_FIELD,
+            &UNKNOWN_KIND,
+            &cel::CRD_VALIDATION_RULE,
+            &cel::CEL_COST_EXCEEDED,
+            &cel::CEL_EVALUATION_ERROR,
+        ]
+        .iter()
+        .any(|rule| settings(rule.id).enabled);
         if settings(SCHEMA_VIOLATION.id).enabled {
             check_non_finite(object.node(), &mut report);
         }
@@ -587,7 +835,10 @@ impl RunSchemas<'_> {
                 return Checked::NoSchema;
             }
         };
-        for p in validate::problems(&compiled, &validate::as_decoded(object.node())) {
+        let decoded = validate::as_decoded(object.node());
+        #[cfg_attr(not(feature = "cel"), allow(unused_mut, unused_variables))]
+        let mut invalid = false;
+        for p in validate::problems(&compiled, &decoded) {
             match p {
                 Problem::UnknownField {
                     pointer,
@@ -615,8 +866,10 @@ impl RunSchemas<'_> {
                         format!("`{}`: missing required field `{field}`", validate::dotted(&pointer))
                     };
                     report(&SCHEMA_VIOLATION, &at_pointer, at, message);
+                    invalid = true;
                 }
                 Problem::Invalid { pointer, expected } => {
+                    invalid = true;
                     report(
                         &SCHEMA_VIOLATION,
                         &pointer,
@@ -625,6 +878,12 @@ impl RunSchemas<'_> {
                     );
                 }
             }
+        }
+        // CEL rules run on objects of the right shape (the API server runs them after the
+        // schema; a wrong type would only turn into evaluation errors).
+        #[cfg(feature = "cel")]
+        if !invalid && let Some(rules) = self.cel_rules(api, kind) {
+            rules.check(&decoded, &mut report);
         }
         Checked::Validated
     }
