@@ -69,7 +69,8 @@ const SELECTING_KINDS: [(&str, &str); 2] = [
 /// `rest`; a label set has one value per key, so a lookup meets each selector at most once.
 #[derive(Debug, Default)]
 struct SelectorBucket {
-    by_label: HashMap<(String, String), Vec<(usize, LabelSelector)>>,
+    /// key -> value -> selectors: looked up with the labels' own strings, no allocation.
+    by_label: HashMap<String, HashMap<String, Vec<(usize, LabelSelector)>>>,
     by_key: HashMap<String, Vec<(usize, LabelSelector)>>,
     rest: Vec<(usize, LabelSelector)>,
 }
@@ -84,7 +85,9 @@ impl SelectorBucket {
             }
             for v in &r.values {
                 self.by_label
-                    .entry((r.key.clone(), v.clone()))
+                    .entry(r.key.clone())
+                    .or_default()
+                    .entry(v.clone())
                     .or_default()
                     .push((index, selector.clone()));
             }
@@ -104,7 +107,8 @@ impl SelectorBucket {
         let keyed = labels.iter().flat_map(move |(k, v)| {
             let by_value = self
                 .by_label
-                .get(&(k.clone(), v.clone()))
+                .get(k)
+                .and_then(|values| values.get(v))
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             let by_key = self.by_key.get(k).map(Vec::as_slice).unwrap_or_default();

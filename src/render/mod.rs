@@ -27,17 +27,11 @@ pub static RENDER_FAILED: RuleInfo = RuleInfo {
     id: "render-failed",
     family: Family::Input,
     severity: Severity::Error,
-    enabled: true,
     title: "A kustomization or Helm chart could not be rendered",
     rationale: "kubelint lints what kustomize and Helm produce, since that is what reaches the cluster. When the build fails, `kubectl apply -k` and `helm install` fail the same way, and none of the objects it would make are checked: kubelint says so, names the kustomization or chart and what the renderer said, and checks the kustomization's files as plain YAML instead. When the renderer itself is missing the finding is a warning: the manifests may be fine, the machine lacks the tool.",
     default_reason: "Error: a kustomization that does not build cannot be applied; a missing renderer (kustomize, kubectl, helm) is a warning.",
     remediation: "Fix what the renderer reports (a missing file, a patch that matches nothing, a remote base that cannot be fetched), install `kustomize`, `kubectl` or `helm`, or name the command with `--kustomize-command` / `--helm-command` (`render.kustomizeCommand`, `render.helmCommand` in `.kubelint.yaml`). `--no-render` (`render: {enabled: false}`) lints the files as plain YAML without rendering.",
-    example_bad: "",
-    example_good: "",
-    params: &[],
-    kinds: &[],
-    example_config: "",
-    security_severity: None,
+    ..RuleInfo::BASE
 };
 
 /// The rules this stage reports.
@@ -254,7 +248,8 @@ fn strip_origin(root: &mut Node) -> Option<String> {
 #[derive(Default)]
 struct Sources {
     files: HashMap<PathBuf, Option<Arc<SourceFile>>>,
-    loaded: HashMap<PathBuf, Option<Arc<Loaded>>>,
+    /// Each source file's documents, loaded once; a [`Target`] shares its document.
+    loaded: HashMap<PathBuf, Option<Arc<Vec<Arc<load::Document>>>>>,
 }
 
 impl Sources {
@@ -275,12 +270,16 @@ impl Sources {
         let loaded = self
             .loaded
             .entry(path.to_path_buf())
-            .or_insert_with(|| path.is_file().then(|| Arc::new(load::load_path(path, max_size))))
+            .or_insert_with(|| {
+                path.is_file().then(|| {
+                    let loaded = load::load_path(path, max_size);
+                    Arc::new(loaded.documents.into_iter().map(Arc::new).collect())
+                })
+            })
             .clone()?;
         let kind = rendered.get("kind").and_then(Node::as_str);
         let name = rendered.pointer("/metadata/name").and_then(Node::as_str).unwrap_or("");
-        let candidates: Vec<&load::Document> = loaded
-            .documents
+        let candidates: Vec<&Arc<load::Document>> = loaded
             .iter()
             .filter(|d| d.root.get("kind").and_then(Node::as_str) == kind)
             .collect();
@@ -296,7 +295,6 @@ impl Sources {
             .or_else(|| (candidates.len() == 1).then(|| &candidates[0]));
         let Some(doc) = doc else {
             let file = loaded
-                .documents
                 .first()
                 .map(|d| Arc::clone(&d.file))
                 .unwrap_or_else(|| self.file(path));
@@ -315,7 +313,7 @@ impl Sources {
         Some(Target {
             file: Arc::clone(&doc.file),
             at,
-            doc: Some(Arc::new((*doc).clone())),
+            doc: Some(Arc::clone(doc)),
             why: "which sets this part of the object: shown at the object's start",
         })
     }
