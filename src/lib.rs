@@ -96,5 +96,6 @@ pub use crate::engine::baseline::{Applied as BaselineApplied, Baseline};
 pub use crate::engine::config::{Config, ConfigError};
 pub use crate::engine::{Cancelled, FileFindings, Input, Linter, PreparedContext, RunOptions};
 pub use crate::vocab::{
-    Dropped, Finding, FindingLimits, ObjectRef, Position, Report, Severity, SourceFile, Span, Summary,
+    Applicability, Dropped, Edit, Finding, FindingLimits, Fix, ObjectRef, Position, Report, Severity, SourceFile, Span,
+    Summary,
 };

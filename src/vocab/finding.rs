@@ -72,6 +72,8 @@ pub struct Finding {
     pub suppression: Option<String>,
     /// How to fix it (the rule's remediation).
     pub help: &'static str,
+    /// How to fix it with text edits, when the rule knows a fix for this case.
+    pub fix: Option<Box<super::fix::Fix>>,
     /// The highest severity the finding may have whatever its rule's configured severity
     /// (a credential in a test fixture is at most a warning), if its check set one.
     pub(crate) cap: Option<Severity>,
@@ -107,6 +109,7 @@ impl Finding {
             document: None,
             suppression: None,
             help: rule.remediation,
+            fix: None,
             cap: None,
         }
     }
@@ -171,6 +174,12 @@ impl Finding {
     /// The same finding, at JSON pointer `path` of its document.
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
         self.path = path.into();
+        self
+    }
+
+    /// The same finding, with a fix.
+    pub fn with_fix(mut self, fix: super::fix::Fix) -> Self {
+        self.fix = Some(Box::new(fix));
         self
     }
 

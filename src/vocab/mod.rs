@@ -5,6 +5,7 @@
 //! A leaf: it imports nothing else of kubelint, and every other module may import it.
 
 pub(crate) mod finding;
+pub(crate) mod fix;
 pub(crate) mod limits;
 pub(crate) mod report;
 pub(crate) mod rule;
@@ -14,6 +15,7 @@ pub(crate) mod text;
 
 pub(crate) use finding::fingerprint;
 pub use finding::{Finding, ObjectRef};
+pub use fix::{Applicability, Edit, Fix};
 pub use limits::{Dropped, FindingLimits};
 pub use report::{Report, Summary};
 pub use rule::{At, Family, ParamInfo, ParamType, RuleInfo, RuleSettings, RuleState, WORKLOADS};
