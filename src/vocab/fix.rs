@@ -20,7 +20,7 @@ pub enum Applicability {
 
 /// One text edit: the bytes of `span` in the finding's file become `text` (an insertion
 /// when the span is empty).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Edit {
     /// The byte range replaced (`start == end` inserts at `start`).
@@ -48,7 +48,7 @@ impl Edit {
 }
 
 /// A fix of one finding: edits in the finding's file, applied together or not at all.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Fix {
     /// What it does, imperative ("Set `allowPrivilegeEscalation: false`").
