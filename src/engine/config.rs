@@ -273,7 +273,7 @@ impl Config {
                             file: path.to_path_buf(),
                             position: file.position(r.key_span.start),
                         });
-                        config.rules.insert(r.key.clone(), rc);
+                        config.rules.insert(r.key.to_string(), rc);
                     }
                 }
                 "exclude" => {
@@ -436,7 +436,7 @@ impl Config {
                                             ));
                                         }
                                     };
-                                    config.webhook.namespace_modes.insert(m.key.clone(), mode);
+                                    config.webhook.namespace_modes.insert(m.key.to_string(), mode);
                                 }
                             }
                             other => {
@@ -586,7 +586,7 @@ fn parse_rule(node: &Node) -> Result<RuleConfig, (u32, String)> {
                     "params" => {
                         let params = e.value.as_map().ok_or((at, "`params` must be a mapping".to_string()))?;
                         for p in params {
-                            rc.params.insert(p.key.clone(), p.value.to_json());
+                            rc.params.insert(p.key.to_string(), p.value.to_json());
                         }
                     }
                     other => {

@@ -176,7 +176,9 @@ pub fn load_named(path: &Path, max_size: u64) -> Result<Loaded, String> {
         return Ok(unreadable(path, message));
     }
     // Read at most one byte over the limit: pipes and devices have no length to check first.
-    let mut bytes = Vec::new();
+    // Room for the whole file when its length is known (a growing Vec would keep up to
+    // half its room unused, for the whole run: the text is kept for reports).
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(max_size)).unwrap_or(0).saturating_add(1));
     std::fs::File::open(path)
         .and_then(|f| f.take(max_size.saturating_add(1)).read_to_end(&mut bytes))
         .map_err(|e| format!("cannot read file: {e}"))?;

@@ -1,6 +1,8 @@
 //! The document tree: every value keeps the byte span it was read from, and every
 //! mapping entry the span of its key, so a JSON pointer leads to an exact position.
 
+pub use compact_str::CompactString;
+
 use crate::vocab::Span;
 
 /// A value read from a document, with its span.
@@ -25,8 +27,8 @@ pub enum Value {
     Int(i64),
     /// Any other number.
     Float(f64),
-    /// A string.
-    String(String),
+    /// A string (inline when short).
+    String(CompactString),
     /// A sequence, in document order.
     Seq(Vec<Node>),
     /// A mapping, entries in document order.
@@ -37,8 +39,8 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Entry {
-    /// The key.
-    pub key: String,
+    /// The key (inline when short).
+    pub key: CompactString,
     /// Where the key was read.
     pub key_span: Span,
     /// The value.
@@ -184,9 +186,9 @@ impl Node {
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-            Value::String(s) => J::String(s.clone()),
+            Value::String(s) => J::String(s.to_string()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => J::Object(entries.iter().map(|e| (e.key.clone(), e.value.to_json())).collect()),
+            Value::Map(entries) => J::Object(entries.iter().map(|e| (e.key.to_string(), e.value.to_json())).collect()),
         }
     }
 
@@ -200,12 +202,12 @@ impl Node {
                 Some(i) => Value::Int(i),
                 None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
             },
-            J::String(s) => Value::String(s.clone()),
+            J::String(s) => Value::String(s.into()),
             J::Array(items) => Value::Seq(items.iter().map(Node::from_json).collect()),
             J::Object(map) => Value::Map(
                 map.iter()
                     .map(|(k, v)| Entry {
-                        key: k.clone(),
+                        key: k.into(),
                         key_span: Span::default(),
                         value: Node::from_json(v),
                     })

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 
-use super::node::{Entry, Node, Value};
+use super::node::{CompactString, Entry, Node, Value};
 use super::scalar::{Resolved, resolve_plain};
 use crate::vocab::{SourceFile, Span};
 
@@ -586,10 +586,10 @@ enum Frame {
     Map {
         entries: Vec<Entry>,
         /// Index of keys, built once a mapping grows large.
-        index: Option<HashMap<String, usize>>,
+        index: Option<HashMap<CompactString, usize>>,
         pending: Option<PendingKey>,
         /// Keys whose value came from a `<<` merge and was not written since.
-        merged: Option<std::collections::HashSet<String>>,
+        merged: Option<std::collections::HashSet<CompactString>>,
         start: u32,
         flow: bool,
         anchor: usize,
@@ -597,7 +597,7 @@ enum Frame {
 }
 
 struct PendingKey {
-    key: String,
+    key: CompactString,
     span: Span,
     merge: bool,
 }
@@ -839,7 +839,7 @@ impl<'f> Builder<'f> {
             && let Some(v) = self.overrides.get(&start)
         {
             self.confirmed.push(start);
-            return Node::new(Value::String(v.clone()), span);
+            return Node::new(Value::String(v.into()), span);
         }
         let value = match (style, tag) {
             (_, Some(tag)) if tag.is_yaml_core_schema() => resolve_tagged(text, &tag.suffix),
@@ -848,9 +848,9 @@ impl<'f> Builder<'f> {
                 Resolved::Bool(b) => Value::Bool(b),
                 Resolved::Int(i) => Value::Int(i),
                 Resolved::Float(f) => Value::Float(f),
-                Resolved::Str => Value::String(text.to_owned()),
+                Resolved::Str => Value::String(text.into()),
             },
-            _ => Value::String(text.to_owned()),
+            _ => Value::String(text.into()),
         };
         Node::new(value, span)
     }
@@ -869,11 +869,14 @@ impl<'f> Builder<'f> {
         };
         let (node, anchor) = match frame {
             Frame::Seq {
-                items,
+                mut items,
                 start,
                 flow,
                 anchor,
             } => {
+                // Trees live for the whole run: no spare capacity (a growing Vec keeps up
+                // to half its room unused).
+                items.shrink_to_fit();
                 let end = if flow {
                     end
                 } else {
@@ -882,12 +885,13 @@ impl<'f> Builder<'f> {
                 (Node::new(Value::Seq(items), Span::new(start, end.max(start))), anchor)
             }
             Frame::Map {
-                entries,
+                mut entries,
                 start,
                 flow,
                 anchor,
                 ..
             } => {
+                entries.shrink_to_fit();
                 let end = if flow {
                     end
                 } else {
@@ -958,9 +962,9 @@ impl<'f> Builder<'f> {
                     let key = match &node.value {
                         Value::String(s) => s.clone(),
                         Value::Null => "null".into(),
-                        Value::Bool(b) => b.to_string(),
-                        Value::Int(i) => i.to_string(),
-                        Value::Float(f) => f.to_string(),
+                        Value::Bool(b) => b.to_string().into(),
+                        Value::Int(i) => i.to_string().into(),
+                        Value::Float(f) => f.to_string().into(),
                         Value::Seq(_) | Value::Map(_) => {
                             return Err("a mapping key must be a scalar, not a collection".into());
                         }
@@ -1043,7 +1047,7 @@ fn duplicate_key(file: &SourceFile, first: Span, at: Span, message: impl FnOnce(
 }
 
 /// The entry of `key`, through the key index once the mapping has one.
-fn find_key(entries: &[Entry], index: &mut Option<HashMap<String, usize>>, key: &str) -> Option<usize> {
+fn find_key(entries: &[Entry], index: &mut Option<HashMap<CompactString, usize>>, key: &str) -> Option<usize> {
     if index.is_none() && entries.len() >= 16 {
         *index = Some(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect());
     }
@@ -1053,7 +1057,7 @@ fn find_key(entries: &[Entry], index: &mut Option<HashMap<String, usize>>, key: 
     }
 }
 
-fn push_entry(entries: &mut Vec<Entry>, index: &mut Option<HashMap<String, usize>>, entry: Entry) {
+fn push_entry(entries: &mut Vec<Entry>, index: &mut Option<HashMap<CompactString, usize>>, entry: Entry) {
     if let Some(map) = index {
         map.insert(entry.key.clone(), entries.len());
     }
@@ -1066,7 +1070,7 @@ fn resolve_tagged(text: &str, suffix: &str) -> Value {
         Resolved::Bool(b) => Value::Bool(b),
         Resolved::Int(i) => Value::Int(i),
         Resolved::Float(f) => Value::Float(f),
-        Resolved::Str => Value::String(text.to_owned()),
+        Resolved::Str => Value::String(text.into()),
     };
     match (suffix, resolve_plain(text)) {
         ("null", Resolved::Null) => Value::Null,
@@ -1074,8 +1078,8 @@ fn resolve_tagged(text: &str, suffix: &str) -> Value {
         ("int", Resolved::Int(i)) => Value::Int(i),
         ("float", Resolved::Float(f)) => Value::Float(f),
         ("float", Resolved::Int(i)) => Value::Float(i as f64),
-        ("str" | "binary" | "timestamp", _) => Value::String(text.to_owned()),
-        ("null" | "bool" | "int" | "float", _) => Value::String(text.to_owned()),
+        ("str" | "binary" | "timestamp", _) => Value::String(text.into()),
+        ("null" | "bool" | "int" | "float", _) => Value::String(text.into()),
         _ => plain(),
     }
 }
@@ -1170,7 +1174,10 @@ mod tests {
             .iter()
             .map(|d| (d.index, d.root.as_map().unwrap()[0].key.clone()))
             .collect();
-        assert_eq!(roots, vec![(0, "a".to_string()), (2, "c".to_string())]);
+        assert_eq!(
+            roots,
+            vec![(0, CompactString::from("a")), (2, CompactString::from("c"))]
+        );
         assert_eq!(file.position(docs[1].root.span.start).line, 5);
     }
 

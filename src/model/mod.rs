@@ -250,7 +250,7 @@ pub fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
     if let Some(entries) = node.and_then(Node::as_map) {
         for e in entries {
             if let Some(v) = scalar_text(&e.value) {
-                out.insert(e.key.clone(), v);
+                out.insert(e.key.to_string(), v);
             }
         }
     }
@@ -261,7 +261,7 @@ pub fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
 pub fn scalar_text(node: &Node) -> Option<String> {
     use crate::load::Value;
     match &node.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         Value::Int(i) => Some(i.to_string()),
         Value::Float(f) => Some(f.to_string()),

@@ -74,6 +74,8 @@ pub(crate) mod prelude;
 pub(crate) mod script;
 pub(crate) mod selection;
 
+/// The string type of [`Value::String`] and [`Entry::key`] (compact_str: inline up to 24 bytes).
+pub use crate::load::node::CompactString;
 #[doc(inline)]
 pub use crate::load::{Entry, Node, Value};
 pub use crate::model::{Inventory, Object};

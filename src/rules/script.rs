@@ -148,7 +148,7 @@ pub fn to_dynamic(node: &Node) -> Dynamic {
         Value::Bool(b) => Dynamic::from_bool(*b),
         Value::Int(i) => Dynamic::from_int(*i),
         Value::Float(f) => Dynamic::from_float(*f),
-        Value::String(s) => Dynamic::from(s.clone()),
+        Value::String(s) => Dynamic::from(rhai::ImmutableString::from(s.as_str())),
         Value::Seq(items) => Dynamic::from_array(items.iter().map(to_dynamic).collect()),
         Value::Map(entries) => Dynamic::from_map(
             entries

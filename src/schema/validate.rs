@@ -402,7 +402,7 @@ pub fn as_decoded(node: &Node) -> Value {
             entries
                 .iter()
                 .filter(|e| !e.value.is_null())
-                .map(|e| (e.key.clone(), as_decoded(&e.value)))
+                .map(|e| (e.key.to_string(), as_decoded(&e.value)))
                 .collect(),
         ),
         V::Seq(items) => Value::Array(items.iter().map(as_decoded).collect()),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::fix::Fix;
 use super::rule::RuleInfo;
 use super::severity::Severity;
 use super::text::{Position, SourceFile, Span};
@@ -73,7 +74,7 @@ pub struct Finding {
     /// How to fix it (the rule's remediation).
     pub help: &'static str,
     /// How to fix it with text edits, when the rule knows a fix for this case.
-    pub fix: Option<Box<super::fix::Fix>>,
+    pub fix: Option<Box<Fix>>,
     /// The highest severity the finding may have whatever its rule's configured severity
     /// (a credential in a test fixture is at most a warning), if its check set one.
     pub(crate) cap: Option<Severity>,
@@ -178,7 +179,7 @@ impl Finding {
     }
 
     /// The same finding, with a fix.
-    pub fn with_fix(mut self, fix: super::fix::Fix) -> Self {
+    pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(Box::new(fix));
         self
     }

@@ -172,7 +172,7 @@ fn data_keys(object: &Object) -> Vec<String> {
         .iter()
         .filter_map(|f| object.node().get(f).and_then(Node::as_map))
         .flatten()
-        .map(|e| e.key.clone())
+        .map(|e| e.key.to_string())
         .collect()
 }
 
