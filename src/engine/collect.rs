@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::slice::ParallelSliceMut;
+
 use crate::model::{Inventory, Object};
 use crate::rules;
 use crate::schema;
@@ -161,7 +163,8 @@ pub(super) fn sorted(
         dropped(&rule, n);
         all.extend(kept);
     }
-    all.sort();
+    // Stable, as the sequential sort was: the same order whatever the thread count.
+    all.par_sort();
     let mut findings: Vec<Finding> = all.into_iter().map(|r| r.finding).collect();
     findings.dedup_by(|a, b| a.report_order(b).is_eq() && a.object == b.object);
     findings

@@ -750,12 +750,17 @@ impl Linter {
         for f in findings {
             collected.add(f, usize::MAX, false, &self.settings, limits);
         }
-        let (findings, suppressed, dropped, suppressed_total, without_schema) = collected.finish(limits);
+        let objects = inventory.objects.len();
+        drop(schemas);
+        // The objects' trees are freed while the findings are sorted: on one thread, freeing
+        // them was a twentieth of the run.
+        let ((findings, suppressed, dropped, suppressed_total, without_schema), ()) =
+            rayon::join(|| collected.finish(limits), || free_in_parallel(inventory));
         let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
         let summary = Summary {
             files,
             documents: documents_read,
-            objects: inventory.objects.len(),
+            objects,
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
@@ -855,6 +860,13 @@ impl Linter {
             }
             worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
+    }
+}
+
+/// Drops an inventory's objects on every thread (when no one else holds the inventory).
+fn free_in_parallel(inventory: Arc<Inventory>) {
+    if let Ok(mut inventory) = Arc::try_unwrap(inventory) {
+        std::mem::take(&mut inventory.objects).into_par_iter().for_each(drop);
     }
 }
 

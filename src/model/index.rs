@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::coverage::{Unit, may_make_hidden_pods};
 use super::selector::LabelSelector;
 use super::{Object, TemplatePath, builtin_cluster_scoped};
@@ -187,8 +189,10 @@ impl Inventory {
                 || base.as_ref().is_some_and(|b| b.cluster_kinds.contains(&key))
         };
         let first_id = base.as_ref().map_or(0, |b| b.first_id + b.objects.len());
+        // In parallel: reading each object's facts (labels, selectors, template) is the
+        // largest part of building the inventory, and the run's other threads wait for it.
         let objects: Vec<Object> = documents
-            .into_iter()
+            .into_par_iter()
             .enumerate()
             .map(|(i, d)| Object {
                 id: first_id + i,
@@ -604,6 +608,8 @@ mod tests {
     use super::*;
     use crate::load::{SourceFile, load_file};
     use std::sync::Arc;
+
+    use rayon::prelude::*;
 
     const INPUT: &str = "\
 apiVersion: apps/v1
