@@ -13,6 +13,7 @@ mod check;
 mod collect;
 pub(crate) mod config;
 mod context;
+pub mod fix;
 mod fragments;
 mod inputs;
 
@@ -71,6 +72,8 @@ pub struct Linter {
     /// Scripts that do not compile, reported in every run.
     script_errors: Vec<Finding>,
     limits: FindingLimits,
+    /// Texts read in place of files of these paths (a `--fix` run's fixed texts).
+    overrides: Arc<HashMap<PathBuf, String>>,
 }
 
 impl Linter {
@@ -239,6 +242,7 @@ impl Linter {
             schemas,
             script_errors,
             limits,
+            overrides: Arc::new(HashMap::new()),
         })
     }
 
@@ -460,14 +464,22 @@ impl Linter {
                 !charts.iter().any(|c| p.starts_with(c))
             });
             files += found.named.len() + found.files.len() + found.chart_templates.len();
+            let overrides = &self.overrides;
+            let overridden = |p: &PathBuf| {
+                overrides
+                    .get(p)
+                    .map(|text| load::load_file(Arc::new(SourceFile::new(p, text.clone()))))
+            };
             let named: Vec<Result<Loaded, String>> = found
                 .named
                 .par_iter()
-                .map(|p| match load::load_named(p, max) {
-                    Err(message) if strict => Err(format!("{}: {message}", p.display())),
-                    Err(message) => Ok(unreadable(p.clone(), message)),
-                    Ok(l) => Ok(l),
-                })
+                .map(
+                    |p| match overridden(p).map(Ok).unwrap_or_else(|| load::load_named(p, max)) {
+                        Err(message) if strict => Err(format!("{}: {message}", p.display())),
+                        Err(message) => Ok(unreadable(p.clone(), message)),
+                        Ok(l) => Ok(l),
+                    },
+                )
                 .collect();
             for n in named {
                 loaded.push(n.map_err(|message| ConfigError { origin: None, message })?);
@@ -477,7 +489,7 @@ impl Linter {
                     .files
                     .par_iter()
                     .chain(&found.chart_templates)
-                    .map(|p| load::load_path(p, max)),
+                    .map(|p| overridden(p).unwrap_or_else(|| load::load_path(p, max))),
             );
         }
         Ok((loaded, files, remaps))

@@ -31,7 +31,7 @@ use std::fmt;
 
 use crate::load::node::pointer_tokens;
 use crate::load::{Node, Value};
-use crate::vocab::{Edit, Span};
+use crate::vocab::{Applicability, Change, ChangeOp, Edit, Fix, Span};
 
 use super::{IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, Object};
 
@@ -105,6 +105,8 @@ pub struct Editor<'a> {
     json: bool,
     eol: &'static str,
     step: usize,
+    /// What the edits made so far mean for the tree (pointers relative to `root`).
+    changes: std::cell::RefCell<Vec<Change>>,
 }
 
 impl<'a> Editor<'a> {
@@ -123,6 +125,7 @@ impl<'a> Editor<'a> {
             json,
             eol,
             step: 2,
+            changes: std::cell::RefCell::new(Vec::new()),
         };
         editor.step = editor.find_step(root).unwrap_or(2);
         editor
@@ -150,6 +153,16 @@ impl<'a> Editor<'a> {
     /// [`Editor::set`] for several keys of one mapping at once (their insertions are one
     /// edit, so they never compete for the same place).
     pub fn set_many(&self, map: &str, entries: Vec<(String, NewValue)>) -> Result<Vec<Edit>> {
+        let changes: Vec<Change> = entries
+            .iter()
+            .map(|(k, v)| change(&crate::load::node::pointer_push(map, k), ChangeOp::Merge, v))
+            .collect();
+        let edits = self.set_edits(map, entries)?;
+        self.changes.borrow_mut().extend(changes);
+        Ok(edits)
+    }
+
+    fn set_edits(&self, map: &str, entries: Vec<(String, NewValue)>) -> Result<Vec<Edit>> {
         let tokens = pointer_tokens(map).ok_or_else(|| EditError(format!("`{map}` is not a JSON pointer")))?;
         // The deepest existing node on the way, and the entry that leads to it.
         let mut node = self.root;
@@ -213,7 +226,7 @@ impl<'a> Editor<'a> {
                             (Value::Map(_), NewValue::Map(inner)) => {
                                 edits.extend(self.put_entries(&e.value, Some(e), &format!("{at}/{key}"), inner)?)
                             }
-                            (Value::Null, v) if !v.is_scalar() => {
+                            (Value::Null, v) if !v.is_scalar() || self.is_empty_null(e) => {
                                 edits.extend(self.put_value_under(e, v)?);
                             }
                             (_, v) => edits.push(self.replace_node(&e.value, &format!("{at}/{key}"), &v)?),
@@ -241,25 +254,38 @@ impl<'a> Editor<'a> {
             .root
             .pointer(pointer)
             .ok_or_else(|| EditError(format!("nothing at `{pointer}`")))?;
-        Ok(vec![self.replace_node(node, pointer, &value)?])
+        let edit = self.replace_node(node, pointer, &value)?;
+        self.changes
+            .borrow_mut()
+            .push(change(pointer, ChangeOp::Replace, &value));
+        Ok(vec![edit])
     }
 
     /// Appends `item` to the sequence at `seq`, creating the sequence when absent.
     pub fn append(&self, seq: &str, item: NewValue) -> Result<Vec<Edit>> {
-        match self.root.pointer(seq) {
+        let appended = change(seq, ChangeOp::Append, &item);
+        let edits = match self.root.pointer(seq) {
             Some(node) => match &node.value {
-                Value::Seq(items) => Ok(vec![self.append_to(node, items, seq, &item)?]),
+                Value::Seq(items) => vec![self.append_to(node, items, seq, &item)?],
                 Value::Null => {
                     let (parent, key) = split_last(seq)?;
-                    self.set(&parent, &key, NewValue::Seq(vec![item]))
+                    self.set_edits(&parent, vec![(key, NewValue::Seq(vec![item]))])?
                 }
-                _ => refuse(format!("`{seq}` is a {}, not a list", node.type_name())),
+                _ => return refuse(format!("`{seq}` is a {}, not a list", node.type_name())),
             },
             None => {
                 let (parent, key) = split_last(seq)?;
-                self.set(&parent, &key, NewValue::Seq(vec![item]))
+                self.set_edits(&parent, vec![(key, NewValue::Seq(vec![item]))])?
             }
-        }
+        };
+        self.changes.borrow_mut().push(appended);
+        Ok(edits)
+    }
+
+    /// What the edits made so far mean for the tree, for a [`Fix`]; pointers relative to
+    /// the editor's root.
+    pub(crate) fn take_changes(&self) -> Vec<Change> {
+        std::mem::take(&mut self.changes.borrow_mut())
     }
 
     /// Sets the annotation `key` to `value` (creating `metadata.annotations` when absent).
@@ -536,6 +562,11 @@ impl<'a> Editor<'a> {
         }
     }
 
+    /// Whether `e`'s value is a null with nothing written (`key:`).
+    fn is_empty_null(&self, e: &crate::load::Entry) -> bool {
+        e.value.is_null() && (self.slice(e.value.span).trim().is_empty() || e.value.span.start < e.key_span.end)
+    }
+
     /// Whether `node` is written in flow style (`open` is `{` or `[`), after any anchor or tag.
     fn is_flow(&self, node: &Node, open: char) -> bool {
         skip_properties(self.slice(node.span)).starts_with(open)
@@ -614,6 +645,37 @@ impl<'a> Editor<'a> {
         }
         None
     }
+}
+
+fn change(pointer: &str, op: ChangeOp, value: &NewValue) -> Change {
+    Change {
+        pointer: pointer.to_string(),
+        op,
+        value: value.to_json(),
+    }
+}
+
+/// A fix of a finding on `object`: the edits that `make` makes with an editor of the
+/// object, and what they mean for its document's tree. `None` when the editor refuses or
+/// makes no edit (the finding is then reported without a fix).
+pub fn fix_for(
+    object: &Object,
+    description: impl Into<String>,
+    applicability: Applicability,
+    make: impl FnOnce(&Editor<'_>) -> Result<Vec<Edit>>,
+) -> Option<Fix> {
+    let editor = Editor::of(object);
+    let edits = make(&editor).ok().filter(|e| !e.is_empty())?;
+    let prefix = &object.doc.prefix;
+    let changes = editor
+        .take_changes()
+        .into_iter()
+        .map(|mut c| {
+            c.pointer = format!("{prefix}{}", c.pointer);
+            c
+        })
+        .collect();
+    Some(Fix::new(description, applicability, edits).with_changes(changes))
 }
 
 /// Skips a YAML anchor (`&a`) and tag (`!!map`) written before a collection.

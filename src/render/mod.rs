@@ -415,6 +415,8 @@ impl Remaps {
         let Some(rendered) = self.files.get(&(Arc::as_ptr(file) as usize)) else {
             return;
         };
+        // Edits computed on rendered output do not apply to the source files: no fix.
+        f.fix = None;
         if !Arc::ptr_eq(&f.file, file) {
             return;
         }
