@@ -84,10 +84,12 @@ impl FixOutcome {
     pub fn summary_line(&self) -> String {
         let fixed = self.fixed_safe() + self.fixed_unsafe();
         let mut s = format!(
-            "Fixed {fixed} finding{} in {} file{}",
+            "Fixed {fixed} finding{} in {} file{} ({} pass{})",
             if fixed == 1 { "" } else { "s" },
             self.files.len(),
-            if self.files.len() == 1 { "" } else { "s" }
+            if self.files.len() == 1 { "" } else { "s" },
+            self.passes,
+            if self.passes == 1 { "" } else { "es" }
         );
         if self.fixed_unsafe() > 0 {
             s.push_str(&format!(" ({} with unsafe fixes)", self.fixed_unsafe()));
@@ -117,7 +119,7 @@ struct Pending {
     /// Fingerprints of the findings fixed by the last pass (must be gone in the next).
     fixed_last: HashSet<String>,
     /// Fingerprints of the file's findings before the last pass.
-    before_last: HashSet<String>,
+    before_last: HashMap<String, String>,
     fixed_safe: usize,
     fixed_unsafe: usize,
 }
@@ -156,11 +158,11 @@ impl Linter {
                     continue;
                 }
                 let now = by_file.get(path).cloned().unwrap_or_default();
-                if let Some(left) = p.fixed_last.iter().find(|f| now.contains(*f)) {
-                    refused.insert(path.clone(), format!("a fixed finding is still reported ({left})"));
+                if let Some(left) = p.fixed_last.iter().find_map(|f| now.get(f)) {
+                    refused.insert(path.clone(), format!("a fixed finding is still reported: {left}"));
                     reverted = true;
-                } else if let Some(new) = now.iter().find(|f| !p.before_last.contains(*f)) {
-                    refused.insert(path.clone(), format!("the fixes cause a new finding ({new})"));
+                } else if let Some((_, new)) = now.iter().find(|(f, _)| !p.before_last.contains_key(*f)) {
+                    refused.insert(path.clone(), format!("the fixes cause a new finding: {new}"));
                     reverted = true;
                 }
                 p.fixed_last.clear();
@@ -229,7 +231,7 @@ impl Linter {
         options: FixOptions,
         pending: &mut BTreeMap<PathBuf, Pending>,
         refused: &mut BTreeMap<PathBuf, String>,
-        by_file: &HashMap<PathBuf, HashSet<String>>,
+        by_file: &HashMap<PathBuf, HashMap<String, String>>,
     ) -> bool {
         let mut per_file: BTreeMap<PathBuf, (Arc<SourceFile>, Vec<&Finding>)> = BTreeMap::new();
         for f in &report.findings {
@@ -271,7 +273,7 @@ impl Linter {
                 original: text.clone(),
                 current: text.clone(),
                 fixed_last: HashSet::new(),
-                before_last: HashSet::new(),
+                before_last: HashMap::new(),
                 fixed_safe: 0,
                 fixed_unsafe: 0,
             });
@@ -320,11 +322,15 @@ fn with_overrides(inputs: &[Input], overrides: &HashMap<PathBuf, String>) -> Vec
         .collect()
 }
 
-/// The fingerprints of each file's findings.
-fn fingerprints_by_file(report: &Report) -> HashMap<PathBuf, HashSet<String>> {
-    let mut out: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+/// The fingerprints of each file's findings, each with what to call it in a message
+/// (`rule-id at line N (/json/path): message`).
+fn fingerprints_by_file(report: &Report) -> HashMap<PathBuf, HashMap<String, String>> {
+    let mut out: HashMap<PathBuf, HashMap<String, String>> = HashMap::new();
     for f in &report.findings {
-        out.entry(f.file.path.clone()).or_default().insert(fingerprint(f).0);
+        let said = format!("{} at line {} ({}): {}", f.rule, f.start.line, f.path, f.message);
+        out.entry(f.file.path.clone())
+            .or_default()
+            .insert(fingerprint(f).0, said);
     }
     out
 }

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::fix::Applicability;
 use super::severity::Severity;
 
 /// Where rule documentation lives; a finding's help URL is `{DOCS_BASE}/{id}.md`.
@@ -259,7 +260,7 @@ pub struct RuleInfo {
     /// too), `None` for rules without fixes. A rule whose fix is safe for some findings and
     /// unsafe for others declares `Unsafe`. Not every finding of a fixable rule has a fix
     /// (the message says what to do when the edit cannot be made safely).
-    pub fixable: Option<super::fix::Applicability>,
+    pub fixable: Option<Applicability>,
 }
 
 impl RuleInfo {
@@ -314,8 +315,8 @@ impl RuleInfo {
     /// [`RuleInfo::fixable`] for people.
     pub fn fixable_text(&self) -> &'static str {
         match self.fixable {
-            Some(super::fix::Applicability::Safe) => "safe (`kubelint check --fix`)",
-            Some(super::fix::Applicability::Unsafe) => "unsafe (`kubelint check --fix --unsafe-fixes`)",
+            Some(Applicability::Safe) => "safe (`kubelint check --fix`)",
+            Some(Applicability::Unsafe) => "unsafe (`kubelint check --fix --unsafe-fixes`)",
             None => "none",
         }
     }
