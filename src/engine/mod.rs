@@ -386,6 +386,8 @@ impl Linter {
         let mut loaded: Vec<Loaded> = Vec::new();
         let mut files = 0;
         let mut charts: Vec<PathBuf> = Vec::new();
+        // Rendered parts named after their templates: their findings get no fix.
+        let mut rendered_parts: Vec<Loaded> = Vec::new();
         for input in inputs {
             match input {
                 Input::Path(p) => roots.push(p.clone()),
@@ -399,7 +401,16 @@ impl Linter {
                     if !excludes.matches(std::path::Path::new(name)) {
                         let parts = render::helm_stream(name, bytes.clone(), max);
                         files += parts.len();
-                        loaded.extend(parts);
+                        let plain = parts.len() == 1
+                            && parts[0]
+                                .documents
+                                .iter()
+                                .all(|d| d.file.path == std::path::Path::new(name));
+                        if plain {
+                            loaded.extend(parts);
+                        } else {
+                            rendered_parts.extend(parts);
+                        }
                     }
                 }
                 Input::Helm { chart, values, args } => {
@@ -413,7 +424,7 @@ impl Linter {
                         .iter()
                         .filter(|l| !l.documents.is_empty() || l.documents_read > 0)
                         .count();
-                    loaded.extend(parts);
+                    rendered_parts.extend(parts);
                     if let Some(dir) = chart.dir() {
                         charts.push(load::normalise(dir));
                     }
@@ -492,6 +503,10 @@ impl Linter {
                     .map(|p| overridden(p).unwrap_or_else(|| load::load_path(p, max))),
             );
         }
+        for part in &rendered_parts {
+            remaps.mark_unfixable(part);
+        }
+        loaded.extend(rendered_parts);
         Ok((loaded, files, remaps))
     }
 
@@ -734,6 +749,12 @@ impl Linter {
             let mut checked = check_object(
                 o, &inventory, &schemas, &settings, &active, &runs, limits, cancel, &known,
             )?;
+            // Edits computed on rendered output would not apply to the source files.
+            if !remaps.fixes_allowed(&o.doc.file) {
+                for f in checked.reported.iter_mut().chain(checked.suppressed.iter_mut()) {
+                    f.fix = None;
+                }
+            }
             // Findings on rendered objects go to the files the objects come from.
             if !remaps.is_empty() {
                 for f in checked.reported.iter_mut().chain(checked.suppressed.iter_mut()) {

@@ -50,11 +50,13 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
     };
     // The fix: `automountServiceAccountToken: false` on the pod. Unsafe: a pod that calls
     // the API server (an operator, a controller, anything with a client library) loses its
-    // credentials.
-    let fix = cx.fix(
-        "Set `automountServiceAccountToken: false` on the pod",
-        Applicability::Unsafe,
-        |e| e.set(&pointer, "automountServiceAccountToken", NewValue::Bool(false)),
-    );
+    // credentials. None for a template without a `spec` (a fragment, not a pod to harden).
+    let fix = t.spec.and_then(|_| {
+        cx.fix(
+            "Set `automountServiceAccountToken: false` on the pod",
+            Applicability::Unsafe,
+            |e| e.set(&pointer, "automountServiceAccountToken", NewValue::Bool(false)),
+        )
+    });
     cx.report_fix(&pointer, At::Key, message, fix);
 }
