@@ -248,7 +248,7 @@ fn copy_tree(from: &Path, to: &Path) {
 /// What a fix may change, judged without the engine's own verification: every difference
 /// between a document before and after must be one of the fixes' intended changes.
 /// Returns the differences that are not (pointer: before → after).
-fn unintended(before: &Value, after: &Value, at: &str, key: &str, out: &mut Vec<String>) {
+fn unintended(before: &Value, after: &Value, at: &str, out: &mut Vec<String>) {
     let allowed_leaf = |key: &str, old: Option<&Value>, new: &Value| -> bool {
         match key {
             "allowPrivilegeEscalation" | "automountServiceAccountToken" => new == &Value::Bool(false),
@@ -283,10 +283,10 @@ fn unintended(before: &Value, after: &Value, at: &str, key: &str, out: &mut Vec<
                 match a.get(k) {
                     Some(new) if new == old => {}
                     Some(new) if old.is_object() && new.is_object() && k != "seccompProfile" => {
-                        unintended(old, new, &here, k, out)
+                        unintended(old, new, &here, out)
                     }
                     Some(Value::Array(new)) if k != "drop" && old.as_array().is_some_and(|o| o.len() == new.len()) => {
-                        unintended(old, &Value::Array(new.clone()), &here, k, out)
+                        unintended(old, &Value::Array(new.clone()), &here, out)
                     }
                     // A null parent (`securityContext:`) that became a mapping.
                     Some(new) if old.is_null() && new.is_object() => added(new, &here, out, &allowed_leaf),
@@ -307,7 +307,7 @@ fn unintended(before: &Value, after: &Value, at: &str, key: &str, out: &mut Vec<
         (Value::Array(b), Value::Array(a)) if a.len() == b.len() => {
             for (i, (old, new)) in b.iter().zip(a).enumerate() {
                 if old != new {
-                    unintended(old, new, &format!("{at}/{i}"), key, out);
+                    unintended(old, new, &format!("{at}/{i}"), out);
                 }
             }
         }
@@ -430,7 +430,7 @@ fn corpus_fixes_change_only_what_they_mean() {
         }
         for (db, da) in b.documents.iter().zip(&a.documents) {
             let mut diffs = Vec::new();
-            unintended(&db.root.to_json(), &da.root.to_json(), &db.prefix, "", &mut diffs);
+            unintended(&db.root.to_json(), &da.root.to_json(), &db.prefix, &mut diffs);
             problems.extend(
                 diffs
                     .into_iter()

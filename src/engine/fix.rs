@@ -414,3 +414,82 @@ pub(crate) fn first_difference(a: &serde_json::Value, b: &serde_json::Value, at:
         _ => Some(at.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::{Change, ChangeOp, Fix, Severity};
+
+    fn finding(file: &Arc<SourceFile>, changes: Vec<Change>) -> Finding {
+        let fix = Fix::new("test", Applicability::Safe, Vec::new()).with_changes(changes);
+        Finding::new(
+            &crate::load::problems::UNREADABLE_FILE,
+            Severity::Error,
+            "m",
+            file,
+            crate::vocab::Span::default(),
+        )
+        .with_document(0)
+        .with_fix(fix)
+    }
+
+    fn merge(pointer: &str, value: serde_json::Value) -> Change {
+        Change {
+            pointer: pointer.into(),
+            op: ChangeOp::Merge,
+            value,
+        }
+    }
+
+    #[test]
+    fn verification_accepts_exactly_the_intended_change() {
+        let file = Arc::new(SourceFile::new("t.yaml", "a: 1 # one\nb: {c: 2}\n".to_string()));
+        let f = finding(&file, vec![merge("/b/d", serde_json::json!(true))]);
+        assert_eq!(verify(&file, "a: 1 # one\nb: {c: 2, d: true}\n", &[&f]), Ok(()));
+        // The same value written another way is the same tree.
+        assert_eq!(verify(&file, "a: 1\nb:\n  c: 2\n  d: yes\n", &[&f]), Ok(()));
+        // Anything more is refused, and the message says where.
+        let err = verify(&file, "a: 2\nb: {c: 2, d: true}\n", &[&f]).unwrap_err();
+        assert!(err.contains("`/a`"), "{err}");
+        // Less too.
+        let err = verify(&file, "a: 1\nb: {c: 2}\n", &[&f]).unwrap_err();
+        assert!(err.contains("`/b/d`"), "{err}");
+        // Text that no longer parses, or other documents.
+        let err = verify(&file, "a: 1\nb: {c: 2, d: true\n", &[&f]).unwrap_err();
+        assert!(err.contains("does not parse"), "{err}");
+        let err = verify(&file, "a: 1\nb: {c: 2, d: true}\n---\nx: 1\n", &[&f]).unwrap_err();
+        assert!(err.contains("other documents"), "{err}");
+    }
+
+    #[test]
+    fn shared_changes_apply_once_and_appends_and_lists() {
+        let file = Arc::new(SourceFile::new(
+            "t.yaml",
+            "kind: List\nitems:\n- drop: [A]\n".to_string(),
+        ));
+        let append = Change {
+            pointer: "/items/0/drop".into(),
+            op: ChangeOp::Append,
+            value: serde_json::json!("ALL"),
+        };
+        let (f, g) = (finding(&file, vec![append.clone()]), finding(&file, vec![append]));
+        assert_eq!(
+            verify(&file, "kind: List\nitems:\n- drop: [A, ALL]\n", &[&f, &g]),
+            Ok(())
+        );
+        assert!(verify(&file, "kind: List\nitems:\n- drop: [A, ALL, ALL]\n", &[&f, &g]).is_err());
+    }
+
+    #[test]
+    fn edits_overlap_when_they_share_bytes_or_an_insertion_point() {
+        let e = |s, t| Edit::replace(crate::vocab::Span::new(s, t), "x");
+        assert!(overlaps(&e(0, 4), &e(3, 5)));
+        assert!(!overlaps(&e(0, 3), &e(3, 5)));
+        assert!(overlaps(&e(3, 3), &e(3, 3)));
+        assert!(
+            overlaps(&e(3, 3), &e(0, 3)),
+            "an insertion at the end of a replaced range"
+        );
+        assert!(!overlaps(&e(4, 4), &e(0, 3)));
+    }
+}
