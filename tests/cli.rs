@@ -653,3 +653,29 @@ fn rendered_objects_get_no_fix() {
         "a rendered stream's finding has a fix"
     );
 }
+
+#[test]
+fn fix_refuses_a_file_whose_edit_would_change_an_alias_too() {
+    // The container's securityContext is also the pod's, through an alias: inserting
+    // `allowPrivilegeEscalation` there would add it to the pod's too.
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      securityContext: &sc\n        seccompProfile: {type: RuntimeDefault}\n  securityContext: *sc\n";
+    let dir = repo(&[("pod.yaml", text)]);
+    let out = bin_in(dir.path())
+        .args([
+            "check",
+            "--no-config",
+            "--fix",
+            "--only",
+            "privilege-escalation-allowed",
+            "pod.yaml",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("not fixing pod.yaml: the fixed document at line 1 differs from the original beyond the intended changes (at `/spec/securityContext/allowPrivilegeEscalation`)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Fixed 0 findings"), "{stderr}");
+    assert_eq!(fs::read_to_string(dir.path().join("pod.yaml")).unwrap(), text);
+}

@@ -84,13 +84,18 @@ impl FixOutcome {
     pub fn summary_line(&self) -> String {
         let fixed = self.fixed_safe() + self.fixed_unsafe();
         let mut s = format!(
-            "Fixed {fixed} finding{} in {} file{} ({} pass{})",
+            "Fixed {fixed} finding{} in {} file{}",
             if fixed == 1 { "" } else { "s" },
             self.files.len(),
             if self.files.len() == 1 { "" } else { "s" },
-            self.passes,
-            if self.passes == 1 { "" } else { "es" }
         );
+        if fixed > 0 {
+            s.push_str(&format!(
+                " ({} pass{})",
+                self.passes,
+                if self.passes == 1 { "" } else { "es" }
+            ));
+        }
         if self.fixed_unsafe() > 0 {
             s.push_str(&format!(" ({} with unsafe fixes)", self.fixed_unsafe()));
         }

@@ -757,8 +757,14 @@ mod tests {
         let editor = Editor::new(text, &docs[doc].root);
         let edits = f(&editor).unwrap_or_else(|e| panic!("refused: {e}"));
         let out = apply_edits(text, &edits);
-        let (_, problems) = parse_stream(&SourceFile::new("t.yaml", out.clone()));
+        let (after, problems) = parse_stream(&SourceFile::new("t.yaml", out.clone()));
         assert!(problems.is_empty(), "{out}\n{problems:?}");
+        // The edits mean exactly the changes the editor recorded.
+        let mut want = docs[doc].root.to_json();
+        for c in editor.take_changes() {
+            assert!(c.apply(&mut want), "{c:?}");
+        }
+        assert_eq!(after[doc].root.to_json(), want, "{out}");
         out
     }
 
@@ -1022,6 +1028,61 @@ mod tests {
         assert!(refused("a: text\n", |e| e.set("/a", "c", NewValue::Int(1))).contains("string"));
         assert!(refused("a: [1]\n", |e| e.set("/a/3", "c", NewValue::Int(1))).contains("no list item"));
         assert!(refused("a: 1\n", |e| e.append("/a", NewValue::Int(1))).contains("not a list"));
+    }
+
+    #[test]
+    fn multi_line_flow_mappings_quoted_keys_and_anchored_mappings() {
+        // A flow mapping written one entry per line gets a new line at its keys' column.
+        let text = "sc: {\n  a: 1,\n  b: 2\n}\n";
+        let out = edit(text, |e| e.set("/sc", "c", NewValue::Int(3)));
+        assert_eq!(out, "sc: {\n  a: 1,\n  b: 2,\n  c: 3\n}\n");
+        // Quoted keys, an empty value after one.
+        let text = "\"spec\":\n  \"securityContext\":\n  \"x\": 1\n";
+        let out = edit(text, |e| {
+            e.set("/spec/securityContext", "runAsNonRoot", NewValue::Bool(true))
+        });
+        assert_eq!(
+            json(&out)["spec"]["securityContext"]["runAsNonRoot"],
+            serde_json::json!(true)
+        );
+        assert_eq!(json(&out)["spec"]["x"], serde_json::json!(1));
+        // A mapping with an anchor (and a tag) is edited in place.
+        let text = "a: &sc !!map\n  x: 1\nc: &f {y: 2}\n";
+        let out = edit(text, |e| e.set("/a", "z", NewValue::Int(3)));
+        assert_eq!(out, "a: &sc !!map\n  x: 1\n  z: 3\nc: &f {y: 2}\n");
+        let out = edit(text, |e| e.set("/c", "z", NewValue::Int(3)));
+        assert!(out.ends_with("c: &f {y: 2, z: 3}\n"), "{out}");
+        // Its aliases see the change too: more than the editor recorded, which is how
+        // `--fix` notices it (and refuses the file).
+        let text = "a: &sc\n  x: 1\nb: *sc\n";
+        let file = SourceFile::new("t.yaml", text.to_string());
+        let root = &parse_stream(&file).0[0].root;
+        let editor = Editor::new(text, root);
+        let out = apply_edits(text, &editor.set("/a", "z", NewValue::Int(3)).unwrap());
+        let mut want = root.to_json();
+        editor.take_changes().iter().for_each(|c| assert!(c.apply(&mut want)));
+        assert_eq!(want["b"], serde_json::json!({"x": 1}));
+        assert_eq!(json(&out)["b"], serde_json::json!({"x": 1, "z": 3}));
+    }
+
+    #[test]
+    fn compact_lists_and_a_list_item_that_is_a_mapping() {
+        let text = "containers:\n- name: a\n  image: x\n- name: b\n";
+        let out = edit(text, |e| {
+            e.set(
+                "/containers/1/securityContext",
+                "readOnlyRootFilesystem",
+                NewValue::Bool(true),
+            )
+        });
+        assert_eq!(
+            out,
+            format!("{text}  securityContext:\n    readOnlyRootFilesystem: true\n")
+        );
+        let out = edit(text, |e| {
+            e.append("/containers", NewValue::map1("name", NewValue::str("c")))
+        });
+        assert_eq!(out, format!("{text}- name: c\n"));
     }
 
     #[test]
