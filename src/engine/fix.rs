@@ -256,23 +256,34 @@ impl Linter {
         let mut any = false;
         for (path, (file, findings)) in per_file {
             let text = &file.text;
-            let mut taken: Vec<&Edit> = Vec::new();
+            // The edits taken, by (start, end): pairwise apart, so sorted by start they are
+            // sorted by end too, and an overlap check looks at a few neighbours only.
+            let mut taken: BTreeMap<(u32, u32), &Edit> = BTreeMap::new();
             let mut fixed: Vec<&Finding> = Vec::new();
             for f in findings {
                 let fix = f.fix.as_ref().expect("filtered above");
-                let new: Vec<&Edit> = fix.edits.iter().filter(|e| !taken.contains(e)).collect();
-                if new.iter().any(|e| taken.iter().any(|t| overlaps(e, t)))
-                    || new.iter().any(|e| e.span.end as usize > text.len())
-                {
+                let new: Vec<&Edit> = fix
+                    .edits
+                    .iter()
+                    .filter(|e| taken.get(&(e.span.start, e.span.end)) != Some(e))
+                    .collect();
+                let clash = |e: &Edit| {
+                    taken
+                        .range(..=(e.span.end, u32::MAX))
+                        .rev()
+                        .take_while(|(_, t)| t.span.end >= e.span.start)
+                        .any(|(_, t)| overlaps(e, t))
+                };
+                if new.iter().any(|e| clash(e) || e.span.end as usize > text.len()) {
                     continue; // a later pass
                 }
-                taken.extend(new);
+                taken.extend(new.into_iter().map(|e| ((e.span.start, e.span.end), e)));
                 fixed.push(f);
             }
             if fixed.is_empty() {
                 continue;
             }
-            let edits: Vec<Edit> = taken.iter().map(|e| (*e).clone()).collect();
+            let edits: Vec<Edit> = taken.values().map(|e| (*e).clone()).collect();
             let new_text = crate::model::edit::apply_edits(text, &edits);
             let entry = pending.entry(path.clone()).or_insert_with(|| Pending {
                 original: text.clone(),

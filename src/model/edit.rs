@@ -31,7 +31,8 @@ use std::fmt;
 
 use crate::load::node::pointer_tokens;
 use crate::load::{Node, Value};
-use crate::vocab::{Applicability, Change, ChangeOp, Edit, Fix, Span};
+use crate::vocab::text::LineIndex;
+use crate::vocab::{Applicability, Change, ChangeOp, Edit, Fix, SourceFile, Span};
 
 use super::{IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, Object};
 
@@ -101,6 +102,8 @@ fn refuse<T>(message: impl Into<String>) -> Result<T> {
 /// tree's root, as rules write them; spans are the file's).
 pub struct Editor<'a> {
     text: &'a str,
+    /// Where the text's lines start (the file's own table, or one made for the editor).
+    lines: Lines<'a>,
     root: &'a Node,
     json: bool,
     eol: &'static str,
@@ -109,18 +112,38 @@ pub struct Editor<'a> {
     changes: std::cell::RefCell<Vec<Change>>,
 }
 
+enum Lines<'a> {
+    Borrowed(&'a LineIndex),
+    Owned(Box<LineIndex>),
+}
+
 impl<'a> Editor<'a> {
-    /// An editor of `root`, read from `text` (the whole file's text).
+    /// An editor of `root`, read from `text` (the whole file's text). Indexes the text's
+    /// lines: [`Editor::for_file`] reuses the file's index.
     pub fn new(text: &'a str, root: &'a Node) -> Editor<'a> {
+        Editor::with_lines(text, Lines::Owned(Box::new(LineIndex::new(text))), root)
+    }
+
+    /// An editor of `root`, read from `file`.
+    pub fn for_file(file: &'a SourceFile, root: &'a Node) -> Editor<'a> {
+        Editor::with_lines(&file.text, Lines::Borrowed(file.lines()), root)
+    }
+
+    fn with_lines(text: &'a str, lines: Lines<'a>, root: &'a Node) -> Editor<'a> {
         let json = text
             .get(root.span.start as usize..)
             .is_some_and(|t| skip_properties(t).starts_with('{'));
-        let eol = match text.find('\n') {
-            Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        let index = match &lines {
+            Lines::Borrowed(l) => *l,
+            Lines::Owned(l) => l,
+        };
+        let eol = match index.next_line_start(0) {
+            Some(s) if s >= 2 && text.get(s as usize - 2..s as usize) == Some("\r\n") => "\r\n",
             _ => "\n",
         };
         let mut editor = Editor {
             text,
+            lines,
             root,
             json,
             eol,
@@ -134,7 +157,14 @@ impl<'a> Editor<'a> {
     /// An editor of `object` (a document, or an item of a `List`).
     #[allow(dead_code)] // used by the rules' fixes and the language server
     pub fn of(object: &'a Object) -> Editor<'a> {
-        Editor::new(&object.doc.file.text, object.node())
+        Editor::for_file(&object.doc.file, object.node())
+    }
+
+    fn lines(&self) -> &LineIndex {
+        match &self.lines {
+            Lines::Borrowed(l) => l,
+            Lines::Owned(l) => l,
+        }
     }
 
     /// Whether the document is edited in JSON syntax.
@@ -572,22 +602,25 @@ impl<'a> Editor<'a> {
         skip_properties(self.slice(node.span)).starts_with(open)
     }
 
+    /// Where the line holding `at` starts (after a byte order mark).
     fn line_start(&self, at: u32) -> u32 {
-        self.text[..at as usize].rfind('\n').map_or(0, |i| i as u32 + 1)
+        self.lines().line_start(at)
     }
 
     /// The offset of the line break ending the line that holds `at` (the text's length on
     /// the last line); before the `\r` of a `\r\n`.
     fn line_end(&self, at: u32) -> u32 {
-        let end = self.text[at as usize..]
-            .find('\n')
-            .map_or(self.text.len(), |i| at as usize + i);
-        let end = if end > 0 && end < self.text.len() && self.text.as_bytes()[end - 1] == b'\r' {
+        let Some(next) = self.lines().next_line_start(at) else {
+            return self.text.len() as u32;
+        };
+        // `next` follows a `\n` (maybe after a `\r`) or a lone `\r`.
+        let end = next - 1;
+        let bytes = self.text.as_bytes();
+        if bytes[end as usize] == b'\n' && end > 0 && bytes[end as usize - 1] == b'\r' {
             end - 1
         } else {
             end
-        };
-        end as u32
+        }
     }
 
     /// The column (in bytes, from the line's start) of `at`; refuses tabs before it.
@@ -1083,6 +1116,47 @@ mod tests {
             e.append("/containers", NewValue::map1("name", NewValue::str("c")))
         });
         assert_eq!(out, format!("{text}- name: c\n"));
+    }
+
+    #[test]
+    fn byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}a: 1\nb: 2\n";
+        let out = edit(text, |e| e.set("", "c", NewValue::Int(3)));
+        assert_eq!(out, "\u{feff}a: 1\nb: 2\nc: 3\n");
+    }
+
+    /// Edits of every item of a one-line JSON `List` (a minified file) cost time linear in
+    /// the file: the line table is the file's, not a scan back to the previous line break.
+    #[test]
+    fn edits_of_a_one_line_file_are_linear() {
+        fn run(items: usize) -> std::time::Duration {
+            let item = r#"{"kind":"Pod","spec":{"containers":[{"name":"c","image":"x"}]}}"#;
+            let text = format!(r#"{{"kind":"List","items":[{}]}}"#, vec![item; items].join(","));
+            let file = SourceFile::new("t.json", text);
+            let (docs, _) = parse_stream(&file);
+            let list = &docs[0].root;
+            let started = std::time::Instant::now();
+            for i in 0..items {
+                let root = list.pointer(&format!("/items/{i}")).unwrap();
+                let editor = Editor::for_file(&file, root);
+                let edits = editor
+                    .set(
+                        "/spec/containers/0/securityContext",
+                        "runAsNonRoot",
+                        NewValue::Bool(true),
+                    )
+                    .unwrap();
+                assert_eq!(edits.len(), 1);
+            }
+            started.elapsed()
+        }
+        let small = run(2_000).min(run(2_000));
+        let large = run(8_000).min(run(8_000));
+        let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-4);
+        assert!(
+            ratio < 9.0,
+            "2,000 items took {small:?}, 8,000 took {large:?} (linear is about 4)"
+        );
     }
 
     #[test]
