@@ -61,7 +61,9 @@ pub(crate) fn each_unprivileged_container(
 /// otherwise (`allowPrivilegeEscalation: true`) is replaced by an unsafe fix whatever
 /// `applicability` says: someone chose it, maybe for a reason the manifest does not show.
 pub(crate) struct BoolFix {
+    /// Set it in the pod's `securityContext` (else the container's) when it is unset.
     pub on_pod: bool,
+    /// How safe setting an unset value is.
     pub applicability: Applicability,
 }
 
