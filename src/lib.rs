@@ -94,6 +94,7 @@ pub mod config {
 
 pub use crate::engine::baseline::{Applied as BaselineApplied, Baseline};
 pub use crate::engine::config::{Config, ConfigError};
+pub use crate::engine::fix::{FixOptions, FixOutcome, FixedFile};
 pub use crate::engine::{Cancelled, FileFindings, Input, Linter, PreparedContext, RunOptions};
 pub use crate::vocab::{
     Applicability, Dropped, Edit, Finding, FindingLimits, Fix, ObjectRef, Position, Report, Severity, SourceFile, Span,

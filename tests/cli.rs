@@ -520,3 +520,162 @@ fn credentials_in_test_fixtures_are_warnings_and_the_folders_are_configurable() 
         ]
     );
 }
+
+/// A pod whose only fixable findings are safe and unsafe ones of the security rules.
+const FIXABLE: &str = "# the web pod\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web  # keep\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      imagePullPolicy: IfNotPresent\n";
+
+#[test]
+fn diff_prints_the_fixes_and_writes_nothing() {
+    let dir = repo(&[("pod.yaml", FIXABLE)]);
+    let out = bin_in(dir.path())
+        .args(["check", "--no-config", "--diff", "pod.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "something to fix");
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.starts_with("--- a/pod.yaml\n+++ b/pod.yaml\n@@ "), "{diff}");
+    assert!(
+        diff.contains("+      securityContext:\n+        allowPrivilegeEscalation: false\n"),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("runAsNonRoot"),
+        "unsafe fixes need --unsafe-fixes: {diff}"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("Would fix 2 findings in 1 file"), "{stderr}");
+    assert!(
+        stderr.contains("unsafe fixes available with --unsafe-fixes"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("pod.yaml")).unwrap(), FIXABLE);
+    // Nothing to fix: exit 0, no diff.
+    let dir = repo(&[("clean.yaml", CLEAN)]);
+    let out = bin_in(dir.path())
+        .args(["check", "--no-config", "--diff", "clean.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn fix_writes_minimal_edits_and_a_second_run_has_nothing_left() {
+    let dir = repo(&[("pod.yaml", FIXABLE)]);
+    let run = |args: &[&str]| {
+        bin_in(dir.path())
+            .args(["check", "--no-config", "--format", "json", "pod.yaml"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--fix", "--unsafe-fixes"]);
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    assert!(stderr.contains("kubelint: Fixed 6 findings in 1 file"), "{stderr}");
+    let fixed = fs::read_to_string(dir.path().join("pod.yaml")).unwrap();
+    assert_eq!(
+        fixed,
+        "# the web pod\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web  # keep\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      imagePullPolicy: IfNotPresent\n      securityContext:\n        capabilities:\n          drop: [ALL]\n        allowPrivilegeEscalation: false\n        readOnlyRootFilesystem: true\n  automountServiceAccountToken: false\n  securityContext:\n    runAsNonRoot: true\n    seccompProfile:\n      type: RuntimeDefault\n"
+    );
+    // The report is of the fixed file: no finding with a fix is left.
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["fix"].is_null())
+    );
+    let again = run(&["--fix", "--unsafe-fixes"]);
+    assert!(
+        String::from_utf8(again.stderr)
+            .unwrap()
+            .contains("Fixed 0 findings in 0 files")
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("pod.yaml")).unwrap(), fixed);
+    // --unsafe-fixes alone is a usage error.
+    assert_eq!(run(&["--unsafe-fixes"]).status.code(), Some(2));
+}
+
+#[test]
+fn fix_of_stdin_prints_the_fixed_text_and_reports_on_stderr() {
+    let out = common::kubelint_stdin(FIXABLE, &["check", "--no-config", "--fix", "--format", "compact", "-"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text,
+        FIXABLE.replace(
+            "imagePullPolicy: IfNotPresent\n",
+            "imagePullPolicy: IfNotPresent\n      securityContext:\n        allowPrivilegeEscalation: false\n"
+        ) + "  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("<stdin>:"), "the report goes to stderr: {stderr}");
+    assert!(stderr.contains("Fixed 2 findings"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn rendered_objects_get_no_fix() {
+    let chart = "fixtures/render/helm/shop";
+    let out = common::kubelint()
+        .args(["check", "--no-config", "--format", "json", "--fail-on", "never"])
+        .args(["--helm", chart, "--helm-command", "fixtures/render/helm/fake-helm.sh"])
+        .output()
+        .unwrap();
+    let report = common::json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["rule"] == "capabilities-not-dropped"),
+        "the chart has fixable findings"
+    );
+    assert!(
+        findings.iter().all(|f| f["fix"].is_null()),
+        "a rendered object's finding has a fix"
+    );
+    let out = common::kubelint()
+        .args(["check", "--no-config", "--diff", "--unsafe-fixes"])
+        .args(["--helm", chart, "--helm-command", "fixtures/render/helm/fake-helm.sh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    // A `helm template` stream on stdin: its parts are named after the templates.
+    let stream = fs::read_to_string(common::root().join("fixtures/render/helm/stream.yaml")).unwrap();
+    let out = common::kubelint_stdin(
+        &stream,
+        &["check", "--no-config", "--format", "json", "--fail-on", "never", "-"],
+    );
+    let report = common::json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(
+        findings.iter().all(|f| f["fix"].is_null()),
+        "a rendered stream's finding has a fix"
+    );
+}
+
+#[test]
+fn fix_refuses_a_file_whose_edit_would_change_an_alias_too() {
+    // The container's securityContext is also the pod's, through an alias: inserting
+    // `allowPrivilegeEscalation` there would add it to the pod's too.
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n      securityContext: &sc\n        seccompProfile: {type: RuntimeDefault}\n  securityContext: *sc\n";
+    let dir = repo(&[("pod.yaml", text)]);
+    let out = bin_in(dir.path())
+        .args([
+            "check",
+            "--no-config",
+            "--fix",
+            "--only",
+            "privilege-escalation-allowed",
+            "pod.yaml",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("not fixing pod.yaml: the fixed document at line 1 differs from the original beyond the intended changes (at `/spec/securityContext/allowPrivilegeEscalation`)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Fixed 0 findings"), "{stderr}");
+    assert_eq!(fs::read_to_string(dir.path().join("pod.yaml")).unwrap(), text);
+}

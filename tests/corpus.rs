@@ -228,3 +228,243 @@ fn line_lengths_count_characters_and_every_line_break() {
         BTreeMap::from([("error x".to_string(), 3)])
     );
 }
+
+/// Copies `from` into `to`, recursively (regular files and folders; symbolic links are
+/// left out, as the walk would not follow them either).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let kind = entry.file_type().unwrap();
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// What a fix may change, judged without the engine's own verification: every difference
+/// between a document before and after must be one of the fixes' intended changes.
+/// Returns the differences that are not (pointer: before → after).
+fn unintended(before: &Value, after: &Value, at: &str, out: &mut Vec<String>) {
+    let allowed_leaf = |key: &str, old: Option<&Value>, new: &Value| -> bool {
+        match key {
+            "allowPrivilegeEscalation" | "automountServiceAccountToken" => new == &Value::Bool(false),
+            "runAsNonRoot" | "readOnlyRootFilesystem" => new == &Value::Bool(true),
+            "imagePullPolicy" => new == "Always",
+            "seccompProfile" => new == &serde_json::json!({"type": "RuntimeDefault"}),
+            // `ALL` appended to what was dropped.
+            "drop" => {
+                let mut want = old.and_then(Value::as_array).cloned().unwrap_or_default();
+                want.push(Value::from("ALL"));
+                new == &Value::Array(want)
+            }
+            // The replacement of a removed version with the same schema (same group or the
+            // NetworkPolicy's move), and nothing else.
+            "apiVersion" => {
+                let (old, new) = (old.and_then(Value::as_str).unwrap_or(""), new.as_str().unwrap_or(""));
+                matches!(
+                    (old, new),
+                    ("extensions/v1beta1", "networking.k8s.io/v1")
+                        | ("apps/v1beta2", "apps/v1")
+                        | ("autoscaling/v2beta2", "autoscaling/v2")
+                ) || old.rsplit_once('/').map(|(g, _)| g) == new.rsplit_once('/').map(|(g, _)| g)
+                    && new.ends_with("/v1")
+            }
+            _ => false,
+        }
+    };
+    match (before, after) {
+        (Value::Object(b), Value::Object(a)) => {
+            for (k, old) in b {
+                let here = format!("{at}/{k}");
+                match a.get(k) {
+                    Some(new) if new == old => {}
+                    Some(new) if old.is_object() && new.is_object() && k != "seccompProfile" => {
+                        unintended(old, new, &here, out)
+                    }
+                    Some(Value::Array(new)) if k != "drop" && old.as_array().is_some_and(|o| o.len() == new.len()) => {
+                        unintended(old, &Value::Array(new.clone()), &here, out)
+                    }
+                    // A null parent (`securityContext:`) that became a mapping.
+                    Some(new) if old.is_null() && new.is_object() => added(new, &here, out, &allowed_leaf),
+                    Some(new) if allowed_leaf_at(&here, k, Some(old), new, &allowed_leaf) => {}
+                    Some(new) => out.push(format!("{here}: {old} → {new}")),
+                    None => out.push(format!("{here}: {old} → (removed)")),
+                }
+            }
+            for (k, new) in a.iter().filter(|(k, _)| !b.contains_key(*k)) {
+                let here = format!("{at}/{k}");
+                if new.is_object() && k != "seccompProfile" {
+                    added(new, &here, out, &allowed_leaf);
+                } else if !allowed_leaf_at(&here, k, None, new, &allowed_leaf) {
+                    out.push(format!("{here}: (absent) → {new}"));
+                }
+            }
+        }
+        (Value::Array(b), Value::Array(a)) if a.len() == b.len() => {
+            for (i, (old, new)) in b.iter().zip(a).enumerate() {
+                if old != new {
+                    unintended(old, new, &format!("{at}/{i}"), out);
+                }
+            }
+        }
+        (old, new) => out.push(format!("{at}: {old} → {new}")),
+    }
+}
+
+fn allowed_leaf_at(
+    at: &str,
+    key: &str,
+    old: Option<&Value>,
+    new: &Value,
+    allowed: &dyn Fn(&str, Option<&Value>, &Value) -> bool,
+) -> bool {
+    // `type` is judged by where it is: `allowed` reads `at` through its own capture, so
+    // pass the seccomp case explicitly.
+    if key == "type" {
+        return at.ends_with("/seccompProfile/type") && new == "RuntimeDefault";
+    }
+    allowed(key, old, new)
+}
+
+/// A mapping the fixes added: every leaf in it must be an intended one.
+fn added(new: &Value, at: &str, out: &mut Vec<String>, allowed: &dyn Fn(&str, Option<&Value>, &Value) -> bool) {
+    for (k, v) in new.as_object().unwrap() {
+        let here = format!("{at}/{k}");
+        if v.is_object() && k != "seccompProfile" {
+            added(v, &here, out, allowed);
+        } else if !allowed_leaf_at(&here, k, None, v, allowed) {
+            out.push(format!("{here}: (absent) → {v}"));
+        }
+    }
+}
+
+/// `kubelint check --fix --unsafe-fixes` on a copy of the corpus: every changed file is
+/// parsed before and after, and the object trees differ only by the intended changes (judged
+/// here, independently of the engine's own check); the files it refuses are unchanged; the
+/// fixed findings are gone. Prints the figures.
+#[test]
+fn corpus_fixes_change_only_what_they_mean() {
+    use kubelint::load::{SourceFile, load_file};
+    let Some(dir) = corpus() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("corpus");
+    copy_tree(&dir, &copy);
+    let fixable = |v: &Value, applicability: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["fix"]["applicability"] == applicability)
+            .count()
+    };
+    let before = run(&copy, "2");
+    let (safe_before, unsafe_before) = (fixable(&before, "safe"), fixable(&before, "unsafe"));
+    let texts = |root: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        common::files_with(root, &["yaml", "yml", "json"])
+            .into_iter()
+            .map(|p| (p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap()))
+            .collect()
+    };
+    let old = texts(&copy);
+    let out = common::kubelint()
+        .current_dir(tmp.path())
+        .args([
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--no-render",
+            "--no-config",
+            "corpus",
+        ])
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let summary = stderr
+        .lines()
+        .find(|l| l.starts_with("kubelint: Fixed"))
+        .unwrap_or_else(|| panic!("no summary line: {stderr}"))
+        .to_string();
+    let refused: Vec<&str> = stderr.lines().filter(|l| l.contains("not fixing")).collect();
+    let new = texts(&copy);
+    assert_eq!(old.keys().collect::<Vec<_>>(), new.keys().collect::<Vec<_>>());
+    let mut changed = 0;
+    let mut problems = Vec::new();
+    for (path, before_bytes) in &old {
+        let after_bytes = &new[path];
+        if before_bytes == after_bytes {
+            continue;
+        }
+        changed += 1;
+        let shown = path.display().to_string();
+        assert!(
+            !refused.iter().any(|l| l.contains(&shown)),
+            "{shown}: refused but changed"
+        );
+        let load = |bytes: &[u8]| {
+            let text = String::from_utf8(bytes.to_vec()).unwrap();
+            load_file(std::sync::Arc::new(SourceFile::new(path, text)))
+        };
+        let (b, a) = (load(before_bytes), load(after_bytes));
+        let syntax = |l: &kubelint::load::Loaded| {
+            l.findings
+                .iter()
+                .filter(|f| matches!(&*f.rule, "yaml-syntax" | "duplicate-key"))
+                .count()
+        };
+        if syntax(&a) > syntax(&b) {
+            problems.push(format!("{shown}: parses worse after the fixes"));
+        }
+        if b.documents.len() != a.documents.len() {
+            problems.push(format!(
+                "{shown}: {} documents before, {} after",
+                b.documents.len(),
+                a.documents.len()
+            ));
+            continue;
+        }
+        for (db, da) in b.documents.iter().zip(&a.documents) {
+            let mut diffs = Vec::new();
+            unintended(&db.root.to_json(), &da.root.to_json(), &db.prefix, &mut diffs);
+            problems.extend(
+                diffs
+                    .into_iter()
+                    .map(|d| format!("{shown} (document {}): {d}", db.index)),
+            );
+        }
+    }
+    // The fixed findings are gone: what is left with a fix is only what a refused file holds.
+    let after = run(&copy, "2");
+    let left = fixable(&after, "safe") + fixable(&after, "unsafe");
+    eprintln!(
+        "corpus fixes: {safe_before} safe and {unsafe_before} unsafe fixable findings before; {summary}; {changed} files changed; {} refused; {left} fixable findings left; {} unintended differences",
+        refused.len(),
+        problems.len()
+    );
+    for l in &refused {
+        eprintln!("  {l}");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(changed > 0);
+    // Every finding left with a fix is in a file the run refused.
+    for f in after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["fix"].is_null())
+    {
+        let file = f["file"].as_str().unwrap();
+        let name = file.rsplit_once("corpus/").map_or(file, |(_, n)| n);
+        assert!(
+            refused.iter().any(|l| l.contains(name)),
+            "{file}: a `{}` finding with a fix is left: {}",
+            f["rule"],
+            f["message"]
+        );
+    }
+}

@@ -20,6 +20,13 @@
 //! its rule's declared remediation. Every built-in object rule has a folder, and every folder
 //! names a rule.
 //!
+//! **Fixes**: in the folder of a rule that declares a fix (`RuleInfo::fixable`), every
+//! manifest has `<file>.fixed` beside it: the text after `kubelint check --fix
+//! --unsafe-fixes --only <rule-id>` (the library's [`Linter::fix`]). The run must refuse no
+//! file (its verification re-parses the fixed text: the trees are the old ones plus exactly
+//! the fixes' changes, the fixed findings are gone, none is new), must leave no finding of
+//! the rule that has a fix, and must fix something in each folder.
+//!
 //! **Other fixtures** (`fixtures/input`, `fixtures/schema`, `fixtures/seeds`, …) test the
 //! command line as a whole: the real binary runs on each file alone (`--no-config`) and its
 //! JSON report is compared, one line per finding: `line:column rule severity object path`.
@@ -33,7 +40,7 @@ use std::sync::Arc;
 
 use kubelint::cli::rule_tests::{HEADER, expectation, finding_expectation};
 use kubelint::load::{SourceFile, load_file};
-use kubelint::{Config, Finding, Linter, Report, RunOptions};
+use kubelint::{Config, Finding, FixOptions, Input, Linter, Report, RunOptions};
 use serde_json::Value;
 
 /// The first line of a rule fixture's `.expected`.
@@ -189,6 +196,100 @@ fn run_rule_folder(dir: &Path, rule: &str, failures: &mut Vec<String>) {
         failures.extend(check_help(&file, &report));
         compare(&file, &rule_expectations(&file, &report), failures);
     }
+}
+
+/// Fixes one fixable rule's fixture folder and compares each manifest's fixed text with its
+/// `.fixed`; how many findings were fixed.
+fn fix_rule_folder(dir: &Path, rule: &str, failures: &mut Vec<String>) -> usize {
+    let options = RunOptions::default().only([rule]);
+    let mut linter = Linter::with_options(Config::default(), options).unwrap();
+    let mut fixed_here = 0;
+    for file in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
+        let name = file.file_name().unwrap().to_str().unwrap().to_string();
+        if !(name.ends_with(".yaml") || name.ends_with(".json")) || name.ends_with(".kubelint.yaml") {
+            continue;
+        }
+        let inputs = [Input::Path(PathBuf::from(relative(&file)))];
+        let outcome = linter.fix(&inputs, None, FixOptions { unsafe_fixes: true }).unwrap();
+        for (path, reason) in &outcome.refused {
+            failures.push(format!("{}: fix refused: {reason}", path.display()));
+        }
+        for f in outcome
+            .report
+            .findings
+            .iter()
+            .filter(|f| &*f.rule == rule && f.fix.is_some())
+        {
+            failures.push(format!(
+                "{}:{}: a `{rule}` finding with a fix is left: {}",
+                file.display(),
+                f.start.line,
+                f.message
+            ));
+        }
+        fixed_here += outcome.fixed_safe() + outcome.fixed_unsafe();
+        let text = outcome
+            .files
+            .first()
+            .map(|f| f.fixed.clone())
+            .unwrap_or_else(|| std::fs::read_to_string(&file).unwrap());
+        let fixed_path = file.with_file_name(format!("{name}.fixed"));
+        if common::blessing() {
+            std::fs::write(&fixed_path, &text).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&fixed_path) {
+            Ok(want) if want == text => {}
+            Ok(want) => failures.push(format!(
+                "{}:\n--- expected\n{want}--- actual\n{text}",
+                fixed_path.display()
+            )),
+            Err(_) => failures.push(format!(
+                "{}: missing (bless with KUBELINT_BLESS=1)",
+                fixed_path.display()
+            )),
+        }
+    }
+    if fixed_here == 0 {
+        failures.push(format!("{}: no finding of `{rule}` was fixed", dir.display()));
+    }
+    fixed_here
+}
+
+#[test]
+fn every_fixable_rule_fixture_is_fixed_as_expected() {
+    let linter = Linter::new(Config::default()).unwrap();
+    let fixable: Vec<&str> = linter
+        .rules()
+        .iter()
+        .filter(|r| r.fixable.is_some())
+        .map(|r| r.id)
+        .collect();
+    assert!(fixable.len() >= 8, "fixable rules: {fixable:?}");
+    let mut failures = Vec::new();
+    for rule in &fixable {
+        let dir = rules_dir().join(rule);
+        if !dir.is_dir() {
+            failures.push(format!("fixable rule `{rule}` has no fixtures/rules/{rule}/"));
+            continue;
+        }
+        fix_rule_folder(&dir, rule, &mut failures);
+    }
+    // A `.fixed` file without its manifest, or in the folder of a rule without a fix, is stale.
+    for rule in rule_folders() {
+        for p in std::fs::read_dir(rules_dir().join(&rule))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+        {
+            let name = p.file_name().unwrap().to_str().unwrap();
+            if let Some(manifest) = name.strip_suffix(".fixed")
+                && (!fixable.contains(&rule.as_str()) || !p.with_file_name(manifest).is_file())
+            {
+                failures.push(format!("{}: stale", p.display()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Runs the binary on one file alone and parses its JSON report.

@@ -85,6 +85,16 @@ fn sarif_validates_against_the_official_schema() {
     let mut broken = doc.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
     assert!(!validator.is_valid(&broken));
+    // Results with fixes are among those validated, and a broken fix is caught too.
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let with_fix = results
+        .iter()
+        .position(|r| r.get("fixes").is_some())
+        .expect("a result with fixes");
+    let mut broken = doc.clone();
+    broken["runs"][0]["results"][with_fix]["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]["startLine"] =
+        Value::from(0);
+    assert!(!validator.is_valid(&broken));
 }
 
 #[test]

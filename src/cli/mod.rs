@@ -183,6 +183,19 @@ pub struct CheckArgs {
     /// The helm command (default: the config's `render.helmCommand`, else `helm`).
     #[arg(long, value_name = "COMMAND")]
     pub helm_command: Option<String>,
+    /// Apply the safe fixes in place (minimal edits: comments and layout stay), then report
+    /// what remains. Stdin (`-`): the fixed text goes to stdout, the report to stderr.
+    /// Findings on rendered objects (kustomize, helm) are never fixed.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub fix: bool,
+    /// With `--fix` or `--diff`: unsafe fixes too (they may change what the workload does:
+    /// `readOnlyRootFilesystem: true`, `runAsNonRoot: true`, ...).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing (implies `--fix`); exit 1 when
+    /// there is something to fix.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
 }
 
 #[cfg(feature = "webhook")]
@@ -442,10 +455,13 @@ fn check(args: CheckArgs) -> ExitCode {
         kustomize_command: args.kustomize_command.clone(),
         helm_command: args.helm_command.clone(),
     };
-    let linter = match Linter::with_options(config, options) {
+    let mut linter = match Linter::with_options(config, options) {
         Ok(l) => l,
         Err(e) => return usage_error(e),
     };
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        return usage_error("--unsafe-fixes applies with --fix or --diff");
+    }
     let paths = match (args.paths.is_empty(), &args.helm) {
         (true, None) => vec![PathBuf::from(".")],
         _ => args.paths.clone(),
@@ -507,14 +523,29 @@ fn check(args: CheckArgs) -> ExitCode {
             Err(e) => return usage_error(e),
         },
     };
-    let result = match &context {
-        None => linter.lint_inputs(&inputs),
-        Some(c) => linter.lint_inputs_in_context(c, &inputs),
+    let fixing = args.fix || args.diff;
+    let result = match (&context, fixing) {
+        (_, true) => {
+            let options = crate::engine::fix::FixOptions {
+                unsafe_fixes: args.unsafe_fixes,
+            };
+            match linter.fix(&inputs, context.as_ref(), options) {
+                Ok(outcome) => match apply_fixes(&args, &inputs, outcome) {
+                    Ok(Some(report)) => Ok(report),
+                    Ok(None) => return ExitCode::from(EXIT_OK),
+                    Err(code) => return code,
+                },
+                Err(e) => Err(e),
+            }
+        }
+        (None, false) => linter.lint_inputs(&inputs),
+        (Some(c), false) => linter.lint_inputs_in_context(c, &inputs),
     };
     let mut report = match result {
         Ok(r) => r,
         Err(e) => return usage_error(e),
     };
+    let stdin_fixed = args.fix && !args.diff && inputs.iter().any(|i| matches!(i, Input::Bytes { .. }));
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::of(&report);
         if let Err(e) = std::fs::write(path, baseline.to_json()) {
@@ -551,6 +582,12 @@ fn check(args: CheckArgs) -> ExitCode {
             report::render(&report, args.format, &render_options, &mut w)?;
             w.flush()
         }),
+        // The fixed text of stdin went to stdout: the report goes to stderr.
+        None if stdin_fixed => {
+            let stderr = std::io::stderr();
+            let mut w = std::io::BufWriter::new(stderr.lock());
+            report::render(&report, args.format, &render_options, &mut w).and_then(|_| w.flush())
+        }
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
@@ -590,9 +627,14 @@ fn rules(args: RulesArgs) -> ExitCode {
                 } else {
                     format!(" [{}]", r.kinds.join(", "))
                 };
+                let fix = match r.fixable {
+                    Some(crate::vocab::Applicability::Safe) => " (fix)",
+                    Some(crate::vocab::Applicability::Unsafe) => " (unsafe fix)",
+                    None => "",
+                };
                 let _ = writeln!(
                     out,
-                    "{:<width$}  {:<7}  {:<8}  {}{state}{kinds}",
+                    "{:<width$}  {:<7}  {:<8}  {}{state}{fix}{kinds}",
                     r.id,
                     r.severity.as_str(),
                     r.family.as_str(),
@@ -618,6 +660,94 @@ fn rules(args: RulesArgs) -> ExitCode {
             Err(e) => usage_error(e),
         },
     }
+}
+
+/// Writes the fixed files (`--fix`), or prints their diff (`--diff`), and says what was
+/// done on stderr. The report to render next (`None` with `--diff`: the diff is the
+/// output), or the exit code to end with.
+fn apply_fixes(
+    args: &CheckArgs,
+    inputs: &[Input],
+    outcome: crate::engine::fix::FixOutcome,
+) -> Result<Option<crate::vocab::Report>, ExitCode> {
+    let stdin_names: Vec<&str> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Bytes { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    for (path, reason) in &outcome.refused {
+        eprintln!("kubelint: not fixing {}: {reason}", path.display());
+    }
+    let mut refused_on_disk = 0;
+    if args.diff {
+        let mut out = std::io::stdout().lock();
+        for f in &outcome.files {
+            let name = f.path.to_string_lossy().replace('\\', "/");
+            let diff = similar::TextDiff::from_lines(&f.original, &f.fixed);
+            let text = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{name}"), &format!("b/{name}"))
+                .to_string();
+            if out.write_all(text.as_bytes()).is_err() {
+                break;
+            }
+        }
+        let _ = out.flush();
+        eprintln!("{}", outcome.summary_line().replacen("Fixed", "Would fix", 1));
+        let code = if outcome.files.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_FINDINGS
+        };
+        return Err(ExitCode::from(code));
+    }
+    for f in &outcome.files {
+        if stdin_names.iter().any(|n| std::path::Path::new(n) == f.path) {
+            continue;
+        }
+        // Write only over the text the fixes were computed on (not a file changed since,
+        // nor one whose bytes were not UTF-8).
+        match std::fs::read(&f.path) {
+            Ok(bytes) if bytes == f.original.as_bytes() => {
+                if let Err(e) = std::fs::write(&f.path, &f.fixed) {
+                    eprintln!("kubelint: cannot write {}: {e}", f.path.display());
+                    refused_on_disk += 1;
+                }
+            }
+            Ok(_) => {
+                eprintln!(
+                    "kubelint: not fixing {}: the file changed while it was checked, or is not UTF-8",
+                    f.path.display()
+                );
+                refused_on_disk += 1;
+            }
+            Err(e) => {
+                eprintln!("kubelint: not fixing {}: {e}", f.path.display());
+                refused_on_disk += 1;
+            }
+        }
+    }
+    // Stdin: its text, fixed or not, goes to stdout.
+    for i in inputs {
+        if let Input::Bytes { name, bytes } = i {
+            let fixed = outcome.files.iter().find(|f| f.path == std::path::Path::new(name));
+            let mut out = std::io::stdout().lock();
+            let _ = match fixed {
+                Some(f) => out.write_all(f.fixed.as_bytes()),
+                None => out.write_all(bytes),
+            };
+            let _ = out.flush();
+        }
+    }
+    let mut line = outcome.summary_line();
+    if refused_on_disk > 0 {
+        line.push_str(&format!("; {refused_on_disk} not written"));
+    }
+    eprintln!("kubelint: {line}");
+    Ok(Some(outcome.report))
 }
 
 /// The git repository holding every one of `paths` when they are all files (what a

@@ -13,6 +13,7 @@ mod check;
 mod collect;
 pub(crate) mod config;
 mod context;
+pub mod fix;
 mod fragments;
 mod inputs;
 
@@ -71,6 +72,8 @@ pub struct Linter {
     /// Scripts that do not compile, reported in every run.
     script_errors: Vec<Finding>,
     limits: FindingLimits,
+    /// Texts read in place of files of these paths (a `--fix` run's fixed texts).
+    overrides: Arc<HashMap<PathBuf, String>>,
 }
 
 impl Linter {
@@ -239,6 +242,7 @@ impl Linter {
             schemas,
             script_errors,
             limits,
+            overrides: Arc::new(HashMap::new()),
         })
     }
 
@@ -382,6 +386,8 @@ impl Linter {
         let mut loaded: Vec<Loaded> = Vec::new();
         let mut files = 0;
         let mut charts: Vec<PathBuf> = Vec::new();
+        // Rendered parts named after their templates: their findings get no fix.
+        let mut rendered_parts: Vec<Loaded> = Vec::new();
         for input in inputs {
             match input {
                 Input::Path(p) => roots.push(p.clone()),
@@ -395,7 +401,16 @@ impl Linter {
                     if !excludes.matches(std::path::Path::new(name)) {
                         let parts = render::helm_stream(name, bytes.clone(), max);
                         files += parts.len();
-                        loaded.extend(parts);
+                        let plain = parts.len() == 1
+                            && parts[0]
+                                .documents
+                                .iter()
+                                .all(|d| d.file.path == std::path::Path::new(name));
+                        if plain {
+                            loaded.extend(parts);
+                        } else {
+                            rendered_parts.extend(parts);
+                        }
                     }
                 }
                 Input::Helm { chart, values, args } => {
@@ -409,7 +424,7 @@ impl Linter {
                         .iter()
                         .filter(|l| !l.documents.is_empty() || l.documents_read > 0)
                         .count();
-                    loaded.extend(parts);
+                    rendered_parts.extend(parts);
                     if let Some(dir) = chart.dir() {
                         charts.push(load::normalise(dir));
                     }
@@ -460,14 +475,22 @@ impl Linter {
                 !charts.iter().any(|c| p.starts_with(c))
             });
             files += found.named.len() + found.files.len() + found.chart_templates.len();
+            let overrides = &self.overrides;
+            let overridden = |p: &PathBuf| {
+                overrides
+                    .get(p)
+                    .map(|text| load::load_file(Arc::new(SourceFile::new(p, text.clone()))))
+            };
             let named: Vec<Result<Loaded, String>> = found
                 .named
                 .par_iter()
-                .map(|p| match load::load_named(p, max) {
-                    Err(message) if strict => Err(format!("{}: {message}", p.display())),
-                    Err(message) => Ok(unreadable(p.clone(), message)),
-                    Ok(l) => Ok(l),
-                })
+                .map(
+                    |p| match overridden(p).map(Ok).unwrap_or_else(|| load::load_named(p, max)) {
+                        Err(message) if strict => Err(format!("{}: {message}", p.display())),
+                        Err(message) => Ok(unreadable(p.clone(), message)),
+                        Ok(l) => Ok(l),
+                    },
+                )
                 .collect();
             for n in named {
                 loaded.push(n.map_err(|message| ConfigError { origin: None, message })?);
@@ -477,9 +500,13 @@ impl Linter {
                     .files
                     .par_iter()
                     .chain(&found.chart_templates)
-                    .map(|p| load::load_path(p, max)),
+                    .map(|p| overridden(p).unwrap_or_else(|| load::load_path(p, max))),
             );
         }
+        for part in &rendered_parts {
+            remaps.mark_unfixable(part);
+        }
+        loaded.extend(rendered_parts);
         Ok((loaded, files, remaps))
     }
 
@@ -722,6 +749,12 @@ impl Linter {
             let mut checked = check_object(
                 o, &inventory, &schemas, &settings, &active, &runs, limits, cancel, &known,
             )?;
+            // Edits computed on rendered output would not apply to the source files.
+            if !remaps.fixes_allowed(&o.doc.file) {
+                for f in checked.reported.iter_mut().chain(checked.suppressed.iter_mut()) {
+                    f.fix = None;
+                }
+            }
             // Findings on rendered objects go to the files the objects come from.
             if !remaps.is_empty() {
                 for f in checked.reported.iter_mut().chain(checked.suppressed.iter_mut()) {

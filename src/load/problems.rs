@@ -17,6 +17,7 @@ pub static YAML_SYNTAX: RuleInfo = RuleInfo {
     kinds: &[],
     example_config: "",
     security_severity: None,
+    fixable: None,
 };
 
 pub static DUPLICATE_KEY: RuleInfo = RuleInfo {
@@ -34,6 +35,7 @@ pub static DUPLICATE_KEY: RuleInfo = RuleInfo {
     kinds: &[],
     example_config: "",
     security_severity: None,
+    fixable: None,
 };
 
 pub static ALIAS_LIMIT: RuleInfo = RuleInfo {
@@ -51,6 +53,7 @@ pub static ALIAS_LIMIT: RuleInfo = RuleInfo {
     kinds: &[],
     example_config: "",
     security_severity: None,
+    fixable: None,
 };
 
 pub static NOT_A_MANIFEST: RuleInfo = RuleInfo {
@@ -68,6 +71,7 @@ pub static NOT_A_MANIFEST: RuleInfo = RuleInfo {
     kinds: &[],
     example_config: "",
     security_severity: None,
+    fixable: None,
 };
 
 pub static MISSING_TYPE_META: RuleInfo = RuleInfo {
@@ -85,6 +89,7 @@ pub static MISSING_TYPE_META: RuleInfo = RuleInfo {
     kinds: &[],
     example_config: "",
     security_severity: None,
+    fixable: None,
 };
 
 pub static SKIPPED_FILE: RuleInfo = RuleInfo {
@@ -102,6 +107,7 @@ pub static SKIPPED_FILE: RuleInfo = RuleInfo {
     kinds: &[],
     example_config: "",
     security_severity: None,
+    fixable: None,
 };
 
 pub static PARTIAL_OBJECT: RuleInfo = RuleInfo {
@@ -118,6 +124,7 @@ pub static PARTIAL_OBJECT: RuleInfo = RuleInfo {
     params: &[],
     example_config: "",
     security_severity: None,
+    fixable: None,
     kinds: &[],
 };
 
@@ -135,6 +142,7 @@ pub static APPLY_CONFIGURATION: RuleInfo = RuleInfo {
     params: &[],
     example_config: "",
     security_severity: None,
+    fixable: None,
     kinds: &[],
 };
 
@@ -153,6 +161,7 @@ pub static UNREADABLE_FILE: RuleInfo = RuleInfo {
     kinds: &[],
     example_config: "",
     security_severity: None,
+    fixable: None,
 };
 
 pub static UNICODE_LINE_BREAK: RuleInfo = RuleInfo {
@@ -170,6 +179,7 @@ pub static UNICODE_LINE_BREAK: RuleInfo = RuleInfo {
     kinds: &[],
     example_config: "",
     security_severity: Some("8.0"),
+    fixable: None,
 };
 
 /// Reported by the engine (it knows the rule ids), on the annotation's value.

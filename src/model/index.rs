@@ -607,9 +607,6 @@ impl Inventory {
 mod tests {
     use super::*;
     use crate::load::{SourceFile, load_file};
-    use std::sync::Arc;
-
-    use rayon::prelude::*;
 
     const INPUT: &str = "\
 apiVersion: apps/v1

@@ -57,6 +57,16 @@ impl<'a> SecurityView<'a> {
         None
     }
 
+    /// The pointer (within the object) of the pod's `securityContext` (`from_pod`) or the
+    /// container's, whether it is written or not.
+    pub fn context_pointer(&self, from_pod: bool) -> &str {
+        if from_pod {
+            &self.pod_pointer
+        } else {
+            &self.container_pointer
+        }
+    }
+
     /// The pointer (within the object) of a setting found by [`SecurityView::get`].
     pub fn pointer(&self, field: &str, setting: &Setting<'_>) -> String {
         let base = if setting.from_pod {

@@ -395,9 +395,28 @@ struct RenderedFile {
 #[derive(Default)]
 pub(crate) struct Remaps {
     files: HashMap<usize, RenderedFile>,
+    /// Files (by `Arc` pointer) whose text is rendered output under a source file's name
+    /// (`helm template` parts): their findings get no fix.
+    unfixable: std::collections::HashSet<usize>,
 }
 
 impl Remaps {
+    /// Marks every file of `loaded` as rendered output: no fix is offered in them.
+    pub(crate) fn mark_unfixable(&mut self, loaded: &load::Loaded) {
+        let files = loaded
+            .documents
+            .iter()
+            .map(|d| &d.file)
+            .chain(loaded.findings.iter().map(|f| &f.file));
+        self.unfixable.extend(files.map(|f| Arc::as_ptr(f) as usize));
+    }
+
+    /// Whether findings in `file` may carry fixes: not in rendered output.
+    pub(crate) fn fixes_allowed(&self, file: &Arc<SourceFile>) -> bool {
+        let at = Arc::as_ptr(file) as usize;
+        !self.unfixable.contains(&at) && !self.files.contains_key(&at)
+    }
+
     fn add(&mut self, file: RenderedFile) {
         self.files.insert(Arc::as_ptr(&file.file) as usize, file);
     }
@@ -415,6 +434,8 @@ impl Remaps {
         let Some(rendered) = self.files.get(&(Arc::as_ptr(file) as usize)) else {
             return;
         };
+        // Edits computed on rendered output do not apply to the source files: no fix.
+        f.fix = None;
         if !Arc::ptr_eq(&f.file, file) {
             return;
         }

@@ -112,6 +112,23 @@ pub fn summary_line(report: &Report, timing: bool) -> String {
             plural(s.baseline_fixed as usize, "finding", "findings")
         ));
     }
+    let fixable = |a: crate::vocab::Applicability| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability == a))
+            .count()
+    };
+    let (safe, unsafe_) = (
+        fixable(crate::vocab::Applicability::Safe),
+        fixable(crate::vocab::Applicability::Unsafe),
+    );
+    match (safe, unsafe_) {
+        (0, 0) => {}
+        (0, u) => line.push_str(&format!(", {u} fixable with --fix --unsafe-fixes")),
+        (n, 0) => line.push_str(&format!(", {n} fixable with --fix")),
+        (n, u) => line.push_str(&format!(", {n} fixable with --fix ({u} more with --unsafe-fixes)")),
+    }
     if timing {
         line.push_str(&format!(" in {:.2}s", s.elapsed.as_secs_f64()));
     }

@@ -194,6 +194,34 @@ fn result(f: &Finding, rule_index: Option<usize>, fingerprint: String, options: 
     if let Some(reason) = &f.suppression {
         r["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
     }
+    if let Some(fix) = &f.fix {
+        // SARIF §3.55: one artifactChange (the finding's file), a replacement per edit; an
+        // empty deletedRegion (endColumn = startColumn) is an insertion point.
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| {
+                let (start, end) = (f.file.position(e.span.start), f.file.position(e.span.end));
+                json!({
+                    "deletedRegion": {
+                        "startLine": start.line,
+                        "startColumn": start.column,
+                        "endLine": end.line,
+                        "endColumn": end.column,
+                    },
+                    "insertedContent": {"text": e.text},
+                })
+            })
+            .collect();
+        r["fixes"] = json!([{
+            "description": {"text": fix.description},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": uri_path(&file), "uriBaseId": "%SRCROOT%"},
+                "replacements": replacements,
+            }],
+        }]);
+        r["properties"]["fixApplicability"] = json!(fix.applicability);
+    }
     r
 }
 

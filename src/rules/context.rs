@@ -1,7 +1,8 @@
 //! What a rule's check sees of the run, and how it reports.
 
+use crate::model::edit::{EditError, Editor};
 use crate::model::{Object, finding_at};
-use crate::vocab::{At, Finding, RuleInfo, RuleSettings};
+use crate::vocab::{Applicability, At, Edit, Finding, Fix, RuleInfo, RuleSettings};
 
 /// The reporting end of one rule on one object: its settings, and
 /// [`Context::report`].
@@ -96,6 +97,25 @@ impl<'a> Context<'a> {
     /// finding falls back to the nearest existing parent, so it is never lost.
     pub fn report(&mut self, pointer: &str, at: At, message: impl Into<String>) {
         self.report_at_most(crate::vocab::Severity::Error, pointer, at, message);
+    }
+
+    /// Reports as [`Context::report`] does, with a fix (made by [`Context::fix`]; `None`
+    /// when there is none for this case).
+    pub fn report_fix(&mut self, pointer: &str, at: At, message: impl Into<String>, fix: Option<Fix>) {
+        let mut finding = finding_at(self.rule, self.settings.severity, self.object, pointer, at, message);
+        finding.fix = fix.map(Box::new);
+        self.findings.push(finding);
+    }
+
+    /// A fix made of the edits that `edits` makes with an [`Editor`] of the object; `None`
+    /// when the editor refuses (the finding is then reported without a fix).
+    pub fn fix(
+        &self,
+        description: impl Into<String>,
+        applicability: Applicability,
+        edits: impl FnOnce(&Editor<'_>) -> Result<Vec<Edit>, EditError>,
+    ) -> Option<Fix> {
+        crate::model::edit::fix_for(self.object, description, applicability, edits)
     }
 
     /// Reports as [`Context::report`] does, at the rule's configured severity or `cap`,

@@ -6,7 +6,8 @@
 
 pub(crate) use super::context::Context;
 pub(crate) use crate::load::{Node, Value};
+pub(crate) use crate::model::edit::NewValue;
 pub(crate) use crate::model::{
     Container, ContainerKind, ImageRef, Inventory, LabelSelector, Object, SecurityView, parse_quantity, scalar_text,
 };
-pub(crate) use crate::vocab::{At, Family, ParamInfo, ParamType, RuleInfo, Severity, WORKLOADS};
+pub(crate) use crate::vocab::{Applicability, At, Family, ParamInfo, ParamType, RuleInfo, Severity, WORKLOADS};

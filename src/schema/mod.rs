@@ -81,6 +81,7 @@ pub static REMOVED_API: RuleInfo = RuleInfo {
     rationale: "The API server of the target version no longer serves this apiVersion: applying the manifest fails.",
     default_reason: "Error: the target Kubernetes version no longer serves this API version: `kubectl apply` fails.",
     remediation: "Move to the replacement API version named in the message.",
+    fixable: Some(crate::vocab::Applicability::Safe),
     example_bad: "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: web}\n",
     example_good: "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: web}\n",
     ..RuleInfo::BASE
@@ -704,10 +705,14 @@ impl RunSchemas<'_> {
         settings: &dyn Fn(&str) -> &'s RuleSettings,
         out: &mut Vec<crate::vocab::Finding>,
     ) -> Checked {
+        // The fix of the next finding reported, if it has one.
+        let next_fix: std::cell::Cell<Option<crate::vocab::Fix>> = std::cell::Cell::new(None);
         let mut report = |rule: &'static RuleInfo, pointer: &str, at: At, message: String| {
             let s = settings(rule.id);
             if s.enabled {
-                out.push(finding_at(rule, s.severity, object, pointer, at, message));
+                let mut f = finding_at(rule, s.severity, object, pointer, at, message);
+                f.fix = next_fix.take().map(Box::new);
+                out.push(f);
             }
         };
         check_metadata(object, &mut report);
@@ -732,6 +737,19 @@ impl RunSchemas<'_> {
         match deprecations::status(api, kind, target) {
             deprecations::Status::Removed(d) => {
                 let instead = d.advice();
+                // The fix: the replacement's apiVersion, where its schema is the same.
+                if let Some(to) = d
+                    .replacement
+                    .as_deref()
+                    .filter(|_| deprecations::same_schema(api, kind))
+                {
+                    next_fix.set(crate::model::edit::fix_for(
+                        object,
+                        format!("Replace `{api}` with `{to}`"),
+                        crate::vocab::Applicability::Safe,
+                        |e| e.replace("/apiVersion", crate::model::edit::NewValue::str(to)),
+                    ));
+                }
                 report(
                     &REMOVED_API,
                     "/apiVersion",

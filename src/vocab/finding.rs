@@ -44,7 +44,9 @@ impl fmt::Display for ObjectRef {
 /// It serialises (serde) as the JSON report writes a finding, with `file` the path as
 /// given (not made relative) and without the file's text:
 /// `rule, severity, message, file, start, end, path, object, document, help, helpUrl`
-/// and, when suppressed, `suppression`.
+/// and, when suppressed, `suppression`; when it has a fix, `fix`: `{description,
+/// applicability, edits: [{start, end, startOffset, endOffset, text}]}` (positions as
+/// `start`/`end`, offsets in bytes of the file).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Finding {
@@ -143,6 +145,23 @@ impl Finding {
             help_url: &'a str,
             #[serde(skip_serializing_if = "Option::is_none")]
             suppression: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            fix: Option<FixShape<'a>>,
+        }
+        #[derive(Serialize)]
+        struct FixShape<'a> {
+            description: &'a str,
+            applicability: super::fix::Applicability,
+            edits: Vec<EditShape<'a>>,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct EditShape<'a> {
+            start: Position,
+            end: Position,
+            start_offset: u32,
+            end_offset: u32,
+            text: &'a str,
         }
         Shape {
             rule: &self.rule,
@@ -157,6 +176,21 @@ impl Finding {
             help: self.help,
             help_url: &self.help_url(),
             suppression: self.suppression.as_deref(),
+            fix: self.fix.as_deref().map(|fix| FixShape {
+                description: &fix.description,
+                applicability: fix.applicability,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|e| EditShape {
+                        start: self.file.position(e.span.start),
+                        end: self.file.position(e.span.end),
+                        start_offset: e.span.start,
+                        end_offset: e.span.end,
+                        text: &e.text,
+                    })
+                    .collect(),
+            }),
         }
         .serialize(serializer)
     }

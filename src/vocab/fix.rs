@@ -57,6 +57,92 @@ pub struct Fix {
     pub applicability: Applicability,
     /// The edits, in any order, none overlapping.
     pub edits: Vec<Edit>,
+    /// What the edits mean for the document's tree, when the fix was made by kubelint's
+    /// editor: `kubelint check --fix` re-parses the fixed text and refuses a file whose
+    /// trees differ from the old ones with exactly these changes applied. A fix without
+    /// them is never applied by `--fix` (its intent cannot be checked).
+    pub(crate) changes: Vec<Change>,
+}
+
+/// One intended change of a document's tree (the value of a fix's edits).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Change {
+    /// JSON pointer within the document (a `List` item's prefix included).
+    pub pointer: String,
+    /// What happens there.
+    pub op: ChangeOp,
+    /// The new value (the item, for `Append`).
+    pub value: serde_json::Value,
+}
+
+/// How a [`Change`] changes the value at its pointer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ChangeOp {
+    /// Mappings are merged key by key, anything else replaced; missing or null parents
+    /// become mappings.
+    Merge,
+    /// The value is replaced whole.
+    Replace,
+    /// The value is appended to the list there (a missing or null list becomes `[value]`).
+    Append,
+}
+
+impl Change {
+    /// Applies the change to `doc` (a whole document as JSON); `false` when the pointer
+    /// runs through a scalar or a missing list item.
+    pub(crate) fn apply(&self, doc: &mut serde_json::Value) -> bool {
+        use serde_json::Value as J;
+        let tokens: Vec<String> = match self.pointer.strip_prefix('/') {
+            None if self.pointer.is_empty() => Vec::new(),
+            None => return false,
+            Some(rest) => rest
+                .split('/')
+                .map(|t| t.replace("~1", "/").replace("~0", "~"))
+                .collect(),
+        };
+        let mut node = doc;
+        for t in &tokens {
+            if node.is_null() {
+                *node = J::Object(serde_json::Map::new());
+            }
+            node = match node {
+                J::Object(m) => m.entry(t.clone()).or_insert(J::Null),
+                J::Array(items) => match t.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    Some(n) => n,
+                    None => return false,
+                },
+                _ => return false,
+            };
+        }
+        match self.op {
+            ChangeOp::Replace => *node = self.value.clone(),
+            ChangeOp::Merge => merge(node, &self.value),
+            ChangeOp::Append => match node {
+                J::Array(items) => items.push(self.value.clone()),
+                J::Null => *node = J::Array(vec![self.value.clone()]),
+                _ => return false,
+            },
+        }
+        true
+    }
+}
+
+fn merge(node: &mut serde_json::Value, value: &serde_json::Value) {
+    match (node, value) {
+        (serde_json::Value::Object(m), serde_json::Value::Object(new)) => {
+            for (k, v) in new {
+                merge(m.entry(k.clone()).or_insert(serde_json::Value::Null), v);
+            }
+        }
+        (n @ serde_json::Value::Null, serde_json::Value::Object(new)) => {
+            let mut m = serde_json::Map::new();
+            for (k, v) in new {
+                merge(m.entry(k.clone()).or_insert(serde_json::Value::Null), v);
+            }
+            *n = serde_json::Value::Object(m);
+        }
+        (n, v) => *n = v.clone(),
+    }
 }
 
 impl Fix {
@@ -66,6 +152,13 @@ impl Fix {
             description: description.into(),
             applicability,
             edits,
+            changes: Vec::new(),
         }
+    }
+
+    /// The same fix, with the tree changes its edits mean.
+    pub(crate) fn with_changes(mut self, changes: Vec<Change>) -> Fix {
+        self.changes = changes;
+        self
     }
 }

@@ -16,6 +16,7 @@ pub(crate) mod text;
 pub(crate) use finding::fingerprint;
 pub use finding::{Finding, ObjectRef};
 pub use fix::{Applicability, Edit, Fix};
+pub(crate) use fix::{Change, ChangeOp};
 pub use limits::{Dropped, FindingLimits};
 pub use report::{Report, Summary};
 pub use rule::{At, Family, ParamInfo, ParamType, RuleInfo, RuleSettings, RuleState, WORKLOADS};

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::fix::Applicability;
 use super::severity::Severity;
 
 /// Where rule documentation lives; a finding's help URL is `{DOCS_BASE}/{id}.md`.
@@ -254,6 +255,12 @@ pub struct RuleInfo {
     pub example_config: &'static str,
     /// SARIF `security-severity` (0.0–10.0) for rules about security; `None` otherwise.
     pub security_severity: Option<&'static str>,
+    /// Whether the rule attaches a fix to its findings (`kubelint check --fix`), and of
+    /// which kind: `Some(Safe)` (applied by `--fix`), `Some(Unsafe)` (`--unsafe-fixes`
+    /// too), `None` for rules without fixes. A rule whose fix is safe for some findings and
+    /// unsafe for others declares `Unsafe`. Not every finding of a fixable rule has a fix
+    /// (the message says what to do when the edit cannot be made safely).
+    pub fixable: Option<Applicability>,
 }
 
 impl RuleInfo {
@@ -273,6 +280,7 @@ impl RuleInfo {
         kinds: &[],
         example_config: "",
         security_severity: None,
+        fixable: None,
     };
 
     /// Whether the rule looks at objects of `kind` (`has_pod_template`: the object is a
@@ -304,6 +312,15 @@ impl RuleInfo {
         }
     }
 
+    /// [`RuleInfo::fixable`] for people.
+    pub fn fixable_text(&self) -> &'static str {
+        match self.fixable {
+            Some(Applicability::Safe) => "safe (`kubelint check --fix`)",
+            Some(Applicability::Unsafe) => "unsafe (`kubelint check --fix --unsafe-fixes`)",
+            None => "none",
+        }
+    }
+
     /// Where the rule's documentation page is published.
     pub fn help_url(&self) -> String {
         doc_url(self.id)
@@ -313,11 +330,12 @@ impl RuleInfo {
     pub fn markdown(&self) -> String {
         let mut s = format!("# {}\n\n{}\n\n", self.id, self.title);
         s.push_str(&format!(
-            "- **Family:** {}\n- **Default severity:** {}\n- **Enabled by default:** {}\n- **Applies to:** {}\n\n",
+            "- **Family:** {}\n- **Default severity:** {}\n- **Enabled by default:** {}\n- **Applies to:** {}\n- **Fix:** {}\n\n",
             self.family,
             self.severity,
             if self.enabled { "yes" } else { "no" },
-            self.kinds_text()
+            self.kinds_text(),
+            self.fixable_text()
         ));
         s.push_str(&format!(
             "## Why it matters\n\n{}\n\n## How to fix it\n\n{}\n\n",

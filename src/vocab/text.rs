@@ -148,6 +148,25 @@ impl LineIndex {
         self.starts.len()
     }
 
+    /// The index (0-based) of the line holding byte `byte`.
+    fn line_of(&self, byte: u32) -> usize {
+        match self.starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(0) => 0,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Where the line holding byte `byte` starts (after a byte order mark on line 1).
+    pub fn line_start(&self, byte: u32) -> u32 {
+        self.starts[self.line_of(byte)].min(byte)
+    }
+
+    /// Where the line after the one holding byte `byte` starts; `None` on the last line.
+    pub fn next_line_start(&self, byte: u32) -> Option<u32> {
+        self.starts.get(self.line_of(byte) + 1).copied()
+    }
+
     /// Byte offset of line `line` (1-based), column `col` (0-based, in characters).
     /// Out-of-range positions clamp to the end of the text or line.
     pub fn byte_of(&self, text: &str, line: usize, col: usize) -> u32 {

@@ -13,6 +13,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     example_bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: registry.example.com/web:latest\n      imagePullPolicy: IfNotPresent\n",
     example_good: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: registry.example.com/web:2.4.1\n      imagePullPolicy: IfNotPresent\n",
     kinds: &[WORKLOADS],
+    fixable: Some(Applicability::Unsafe),
     ..RuleInfo::BASE
 };
 
@@ -24,13 +25,20 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
         if let Some(policy) = c.node.get("imagePullPolicy").and_then(Node::as_str)
             && policy != "Always"
         {
-            cx.report(
+            // The fix: `imagePullPolicy: Always` (the remediation's second way; pinning a tag
+            // needs a version kubelint cannot know). Unsafe: an image loaded into the node
+            // and never pushed (`kind load`, minikube) stops starting once it must be pulled.
+            let fix = cx.fix("Set `imagePullPolicy: Always`", Applicability::Unsafe, |e| {
+                e.replace(&c.field("imagePullPolicy"), NewValue::str("Always"))
+            });
+            cx.report_fix(
                 &c.field("imagePullPolicy"),
                 At::Value,
                 format!(
                     "{} pulls the mutable image `{image}` with `imagePullPolicy: {policy}`",
                     c.describe()
                 ),
+                fix,
             );
         }
     });

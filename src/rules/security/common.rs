@@ -56,8 +56,19 @@ pub(crate) fn each_unprivileged_container(
     });
 }
 
+/// How a [`require_bool`] finding is fixed: where the setting goes when it is unset (the
+/// pod's `securityContext`, else the container's) and how safe adding it is. A value written
+/// otherwise (`allowPrivilegeEscalation: true`) is replaced by an unsafe fix whatever
+/// `applicability` says: someone chose it, maybe for a reason the manifest does not show.
+pub(crate) struct BoolFix {
+    /// Set it in the pod's `securityContext` (else the container's) when it is unset.
+    pub on_pod: bool,
+    /// How safe setting an unset value is.
+    pub applicability: Applicability,
+}
+
 /// Reports a boolean setting that must be `want`: at the value when set otherwise, at
-/// the container's name when unset.
+/// the container's name when unset; with a fix that sets it when `fix` says how.
 pub(crate) fn require_bool(
     cx: &mut Context<'_>,
     c: &crate::model::Container<'_>,
@@ -65,19 +76,37 @@ pub(crate) fn require_bool(
     field: &str,
     want: bool,
     what: &str,
+    fix: Option<BoolFix>,
 ) {
+    let description = format!("Set `{field}: {want}`");
     match sc.get(field) {
         Some(s) if s.node.as_bool() == Some(want) => {}
-        Some(s) => cx.report(
-            &sc.pointer(field, &s),
-            At::Value,
-            format!("{} {what} (`{field}` is not {want})", c.describe()),
-        ),
-        None => cx.report(
-            &c.field("name"),
-            At::Value,
-            format!("{} {what} (`{field}: {want}` is not set)", c.describe()),
-        ),
+        Some(s) => {
+            let fix = fix.and_then(|_| {
+                cx.fix(description, Applicability::Unsafe, |e| {
+                    e.set(sc.context_pointer(s.from_pod), field, NewValue::Bool(want))
+                })
+            });
+            cx.report_fix(
+                &sc.pointer(field, &s),
+                At::Value,
+                format!("{} {what} (`{field}` is not {want})", c.describe()),
+                fix,
+            )
+        }
+        None => {
+            let fix = fix.and_then(|f| {
+                cx.fix(description, f.applicability, |e| {
+                    e.set(sc.context_pointer(f.on_pod), field, NewValue::Bool(want))
+                })
+            });
+            cx.report_fix(
+                &c.field("name"),
+                At::Value,
+                format!("{} {what} (`{field}: {want}` is not set)", c.describe()),
+                fix,
+            )
+        }
     }
 }
 

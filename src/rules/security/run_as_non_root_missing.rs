@@ -1,6 +1,6 @@
 //! `run-as-non-root-missing`: A container may run as root.
 
-use super::common::{BARE, RESTRICTED, each_container, require_bool};
+use super::common::{BARE, BoolFix, RESTRICTED, each_container, require_bool};
 use crate::rules::prelude::*;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
@@ -14,15 +14,29 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     example_good: RESTRICTED,
     security_severity: Some("6.0"),
     kinds: &[WORKLOADS],
+    fixable: Some(Applicability::Unsafe),
     ..RuleInfo::BASE
 };
 
 pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
+    // The fix sets `runAsNonRoot: true` on the pod, as the remediation says, unless a
+    // container of the pod runs as uid 0 (which the pod-level setting would stop from
+    // starting): then on the container. Unsafe: an image whose user is root (or a name the
+    // kubelet cannot check) no longer starts.
+    let root_somewhere = crate::rules::containers(object).is_some_and(|(t, containers)| {
+        containers
+            .iter()
+            .any(|c| SecurityView::new(&t, c).get("runAsUser").and_then(|s| s.node.as_i64()) == Some(0))
+    });
     each_container(object, |c, sc| {
         let user = sc.get("runAsUser").and_then(|s| s.node.as_i64());
         if user.is_some_and(|u| u >= 0) {
             return; // non-root by uid, or uid 0: `run-as-root-user`'s business
         }
-        require_bool(cx, c, sc, "runAsNonRoot", true, "may run as root");
+        let fix = BoolFix {
+            on_pod: !root_somewhere,
+            applicability: Applicability::Unsafe,
+        };
+        require_bool(cx, c, sc, "runAsNonRoot", true, "may run as root", Some(fix));
     });
 }

@@ -15,6 +15,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     example_good: RESTRICTED,
     security_severity: Some("3.0"),
     kinds: &[WORKLOADS],
+    fixable: Some(Applicability::Unsafe),
     ..RuleInfo::BASE
 };
 
@@ -47,5 +48,15 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
         ),
         _ => "the pod mounts a service account token (`automountServiceAccountToken` is not set on the pod or its ServiceAccount in the input)".to_string(),
     };
-    cx.report(&pointer, At::Key, message);
+    // The fix: `automountServiceAccountToken: false` on the pod. Unsafe: a pod that calls
+    // the API server (an operator, a controller, anything with a client library) loses its
+    // credentials. None for a template without a `spec` (a fragment, not a pod to harden).
+    let fix = t.spec.and_then(|_| {
+        cx.fix(
+            "Set `automountServiceAccountToken: false` on the pod",
+            Applicability::Unsafe,
+            |e| e.set(&pointer, "automountServiceAccountToken", NewValue::Bool(false)),
+        )
+    });
+    cx.report_fix(&pointer, At::Key, message, fix);
 }

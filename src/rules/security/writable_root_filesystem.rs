@@ -1,6 +1,6 @@
 //! `writable-root-filesystem`: A container's root filesystem is writable.
 
-use super::common::{BARE, RESTRICTED, each_container, require_bool};
+use super::common::{BARE, BoolFix, RESTRICTED, each_container, require_bool};
 use crate::rules::prelude::*;
 
 pub(crate) static RULE: RuleInfo = RuleInfo {
@@ -14,6 +14,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     example_good: RESTRICTED,
     security_severity: Some("4.0"),
     kinds: &[WORKLOADS],
+    fixable: Some(Applicability::Unsafe),
     ..RuleInfo::BASE
 };
 
@@ -26,6 +27,12 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
             "readOnlyRootFilesystem",
             true,
             "has a writable root filesystem",
+            // Unsafe: an application that writes outside its volumes (`/tmp`, a cache)
+            // fails once the root filesystem is read-only; the fix adds no `emptyDir`.
+            Some(BoolFix {
+                on_pod: false,
+                applicability: Applicability::Unsafe,
+            }),
         );
     });
 }
