@@ -1,0 +1,1 @@
+//! The language server, driven over stdio (written next).
