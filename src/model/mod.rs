@@ -1,6 +1,7 @@
 //! Stage 3: typed views of the loaded documents, and an index over all of them.
 
 pub(crate) mod coverage;
+pub(crate) mod edit;
 pub(crate) mod image;
 pub(crate) mod index;
 pub(crate) mod names;
