@@ -40,20 +40,10 @@ impl Workspace {
         self.parts.len()
     }
 
-    /// Whether `path` is one of the workspace's files.
-    pub(crate) fn contains(&self, path: &Path) -> bool {
-        self.parts.contains_key(&load::normalise(path))
-    }
-
     /// Replaces (or adds) the file at `path` with `text` (an editor's unsaved buffer).
     pub(crate) fn set_text(&mut self, path: &Path, text: String) {
         let loaded = load::load_file(Arc::new(SourceFile::new(path, text)));
         self.parts.insert(load::normalise(path), Part { loaded });
-    }
-
-    /// Leaves the file at `path` out.
-    pub(crate) fn remove(&mut self, path: &Path) {
-        self.parts.remove(&load::normalise(path));
     }
 }
 
@@ -130,6 +120,24 @@ impl Linter {
         let mut context = self.context_with(documents, generated);
         context.fragments = Arc::new(patches);
         context
+    }
+
+    /// A context of no object (before a workspace is loaded).
+    pub(crate) fn empty_context(&self) -> PreparedContext {
+        self.context_with(Vec::new(), Vec::new())
+    }
+
+    /// What the schema of `api_version` `kind` says about the field at `path` (JSON pointer
+    /// tokens below the object), the CRDs of `context` included.
+    pub(crate) fn describe_field(
+        &self,
+        context: &PreparedContext,
+        api_version: &str,
+        kind: &str,
+        path: &[String],
+    ) -> Option<crate::schema::describe::FieldDoc> {
+        let run = self.schemas.with_crds(Arc::clone(&context.crds));
+        run.describe(&context.inventory, api_version, kind, path)
     }
 
     /// Lints one file of a workspace (`text`: its current contents) against `context`:

@@ -32,7 +32,13 @@ impl RunSchemas<'_> {
     /// The schema of `api_version` `kind` at the field that `path` (JSON pointer tokens of
     /// an object, list indexes included) leads to; `None` when the kind has no schema or
     /// the schema says nothing about that path. `inventory`: where CRDs of the run are.
-    pub(crate) fn describe(&self, inventory: &Inventory, api_version: &str, kind: &str, path: &[String]) -> Option<FieldDoc> {
+    pub(crate) fn describe(
+        &self,
+        inventory: &Inventory,
+        api_version: &str,
+        kind: &str,
+        path: &[String],
+    ) -> Option<FieldDoc> {
         let (root, source) = self.documented_schema(inventory, api_version, kind)?;
         let defs = root.get("$defs").and_then(Value::as_object);
         let mut node = resolve(&root, defs);
@@ -71,7 +77,10 @@ impl RunSchemas<'_> {
             return Some((schema.clone(), "a user schema".to_string()));
         }
         if let Some(b) = self.bundled_for(api_version, kind) {
-            return Some((b.openapi_schema(api_version, kind)?.clone(), "a bundled CRD".to_string()));
+            return Some((
+                b.openapi_schema(api_version, kind)?.clone(),
+                "a bundled CRD".to_string(),
+            ));
         }
         let schema = self.base.archive.schema(api_version, kind)?;
         Some((schema, format!("Kubernetes {}", self.base.archive.version)))
@@ -139,7 +148,19 @@ fn type_name(node: &Value, defs: Option<&Map<String, Value>>, depth: usize) -> O
     if node.get("x-kubernetes-int-or-string").and_then(Value::as_bool) == Some(true) {
         return Some("integer or string".into());
     }
-    let ts = types(node);
+    let mut ts = types(node);
+    if ts.is_empty() {
+        // `IntOrString` and the like: one type per branch.
+        for key in ["oneOf", "anyOf"] {
+            for branch in node.get(key).and_then(Value::as_array).into_iter().flatten() {
+                for t in types(resolve(branch, defs)) {
+                    if !ts.contains(&t) {
+                        ts.push(t);
+                    }
+                }
+            }
+        }
+    }
     let ty = match ts.as_slice() {
         [] if node.get("properties").is_some() => "object".to_string(),
         [] => return None,
@@ -170,10 +191,7 @@ fn type_name(node: &Value, defs: Option<&Map<String, Value>>, depth: usize) -> O
 
 fn doc_of(node: &Value, defs: Option<&Map<String, Value>>, source: String) -> FieldDoc {
     let node = resolve(node, defs);
-    let description = node
-        .get("description")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let description = node.get("description").and_then(Value::as_str).map(str::to_string);
     let values = node
         .get("enum")
         .and_then(Value::as_array)
@@ -227,20 +245,36 @@ mod tests {
         let inventory = Inventory::default();
         let run = schemas.for_run(&inventory);
         let d = run
-            .describe(&inventory, "apps/v1", "Deployment", &path("/spec/template/spec/containers/0/image"))
+            .describe(
+                &inventory,
+                "apps/v1",
+                "Deployment",
+                &path("/spec/template/spec/containers/0/image"),
+            )
             .unwrap();
         assert_eq!(d.ty.as_deref(), Some("string"));
         assert!(d.source.starts_with("Kubernetes 1."), "{}", d.source);
         let d = run
-            .describe(&inventory, "apps/v1", "Deployment", &path("/spec/template/spec/containers"))
+            .describe(
+                &inventory,
+                "apps/v1",
+                "Deployment",
+                &path("/spec/template/spec/containers"),
+            )
             .unwrap();
         assert_eq!(d.ty.as_deref(), Some("array of object"));
-        assert!(d.fields.iter().any(|(n, t, _)| n == "imagePullPolicy" && t.as_deref() == Some("string")));
+        assert!(
+            d.fields
+                .iter()
+                .any(|(n, t, _)| n == "imagePullPolicy" && t.as_deref() == Some("string"))
+        );
         let d = run
             .describe(&inventory, "v1", "Service", &path("/spec/ports/0/targetPort"))
             .unwrap();
-        assert_eq!(d.ty.as_deref(), Some("integer or string"));
-        let d = run.describe(&inventory, "v1", "ConfigMap", &path("/metadata/labels")).unwrap();
+        assert_eq!(d.ty.as_deref(), Some("string or integer"));
+        let d = run
+            .describe(&inventory, "v1", "ConfigMap", &path("/metadata/labels"))
+            .unwrap();
         assert_eq!(d.ty.as_deref(), Some("map of string"));
         assert!(run.describe(&inventory, "v1", "Pod", &path("/spec/nonsense")).is_none());
         assert!(run.describe(&inventory, "example.com/v1", "Nope", &[]).is_none());
@@ -256,14 +290,21 @@ mod tests {
         let inventory = Inventory::build(loaded.documents, "default");
         let schemas = Schemas::new(&SchemaOptions::default()).unwrap();
         let run = schemas.for_run(&inventory);
-        let d = run.describe(&inventory, "example.com/v1", "Widget", &path("/spec/size")).unwrap();
+        let d = run
+            .describe(&inventory, "example.com/v1", "Widget", &path("/spec/size"))
+            .unwrap();
         assert_eq!(d.description.as_deref(), Some("How many gears the widget turns."));
         assert_eq!(d.ty.as_deref(), Some("integer"));
         assert_eq!(d.values, ["1", "2"]);
         assert_eq!(d.source, "CRD widgets.example.com (crd.yaml)");
-        let d = run.describe(&inventory, "example.com/v1", "Widget", &path("/spec")).unwrap();
+        let d = run
+            .describe(&inventory, "example.com/v1", "Widget", &path("/spec"))
+            .unwrap();
         assert_eq!(d.description.as_deref(), Some("What the widget should be."));
         assert_eq!(d.fields.len(), 1);
-        assert!(run.describe(&inventory, "example.com/v2", "Widget", &path("/spec")).is_none());
+        assert!(
+            run.describe(&inventory, "example.com/v2", "Widget", &path("/spec"))
+                .is_none()
+        );
     }
 }
