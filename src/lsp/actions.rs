@@ -167,4 +167,103 @@ mod tests {
         let fixed = ignored(list, "latest-tag");
         assert!(fixed.contains("host-pid,latest-tag"), "{fixed}");
     }
+
+    #[test]
+    fn fixes_are_quickfixes_and_unsafe_ones_say_so_and_are_not_preferred() {
+        use crate::vocab::Fix;
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: \"nginx:latest\"\n";
+        let linter = Linter::new(Config::default()).unwrap();
+        let path = std::path::PathBuf::from("/w/pod.yaml");
+        let mut findings = linter.lint_str("/w/pod.yaml", text).findings;
+        let at = text.find("nginx:latest").unwrap() as u32 + 6;
+        for f in &mut findings {
+            match &*f.rule {
+                "latest-tag" => {
+                    f.fix = Some(Box::new(Fix::new(
+                        "Pin the tag",
+                        Applicability::Safe,
+                        vec![Edit::replace(crate::vocab::Span::new(at, at + 6), "1.27.2")],
+                    )))
+                }
+                "writable-root-filesystem" => {
+                    f.fix = Some(Box::new(Fix::new(
+                        "Set `readOnlyRootFilesystem: true`",
+                        Applicability::Unsafe,
+                        vec![Edit::insert(
+                            text.len() as u32,
+                            "    securityContext: {readOnlyRootFilesystem: true}\n",
+                        )],
+                    )))
+                }
+                _ => {}
+            }
+        }
+        let uri: Uri = "file:///w/pod.yaml".parse().unwrap();
+        let (sender, _receiver) = crossbeam_channel::unbounded();
+        let server = Server {
+            linter,
+            encoding: Encoding::Utf16,
+            sender,
+            state: std::sync::Mutex::new(super::super::State::default()),
+        };
+        {
+            let mut state = server.state();
+            state.docs.insert(
+                uri.as_str().to_string(),
+                super::super::Doc {
+                    uri: uri.clone(),
+                    path,
+                    text: text.to_string(),
+                    version: 3,
+                },
+            );
+            state.results.insert(uri.as_str().to_string(), (3, findings));
+        }
+        let params: CodeActionParams = serde_json::from_value(serde_json::json!({
+            "textDocument": {"uri": "file:///w/pod.yaml"},
+            "range": {"start": {"line": 5, "character": 4}, "end": {"line": 6, "character": 12}},
+            "context": {"diagnostics": []},
+        }))
+        .unwrap();
+        let actions: Vec<CodeAction> = code_actions(&server, &params)
+            .into_iter()
+            .map(|a| match a {
+                CodeActionOrCommand::CodeAction(a) => a,
+                CodeActionOrCommand::Command(c) => panic!("{c:?}"),
+            })
+            .collect();
+        let pin = actions.iter().find(|a| a.title == "Pin the tag").unwrap();
+        assert_eq!(pin.is_preferred, Some(true));
+        assert_eq!(pin.kind, Some(CodeActionKind::QUICKFIX));
+        let edit = &pin.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri][0];
+        assert_eq!(edit.new_text, "1.27.2");
+        assert_eq!(
+            edit.range,
+            lsp_types::Range::new(lsp_types::Position::new(6, 18), lsp_types::Position::new(6, 24))
+        );
+        assert_eq!(
+            pin.diagnostics.as_ref().unwrap()[0].code,
+            Some(lsp_types::NumberOrString::String("latest-tag".into()))
+        );
+        let ro = actions
+            .iter()
+            .find(|a| a.title == "Set `readOnlyRootFilesystem: true` (unsafe: review the change)")
+            .unwrap();
+        assert_eq!(ro.is_preferred, Some(false));
+        // Each rule once: its ignore action.
+        assert_eq!(
+            actions
+                .iter()
+                .filter(|a| a.title == "Ignore `latest-tag` for this object")
+                .count(),
+            1
+        );
+        // A range away from the findings: no action; `only` other kinds: none either.
+        let mut far = params.clone();
+        far.range = lsp_types::Range::new(lsp_types::Position::new(0, 0), lsp_types::Position::new(0, 3));
+        assert!(code_actions(&server, &far).is_empty());
+        let mut refactor = params;
+        refactor.context.only = Some(vec![CodeActionKind::REFACTOR]);
+        assert!(code_actions(&server, &refactor).is_empty());
+    }
 }
