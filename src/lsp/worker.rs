@@ -46,19 +46,23 @@ pub(crate) fn run(server: &Server, roots: &[PathBuf], woken: &Receiver<()>, dela
         ),
     );
     server.state().context = Some(context);
+    let mut stale = HashSet::new();
     // Edits made while the workspace loaded.
-    batch(server, &mut workspace);
+    batch(server, &mut workspace, &mut stale);
     while settle(woken, delay).is_some() {
-        batch(server, &mut workspace);
+        batch(server, &mut workspace, &mut stale);
     }
 }
 
-/// Brings the workspace up to date and lints the open documents. When the only change is
-/// one open document's buffer, that document is linted first, against the context as it
-/// was (its own stored objects are hidden, so the others' are all it needs), and the
-/// context is rebuilt after: the edited document's diagnostics do not wait for the index.
-fn batch(server: &Server, workspace: &mut Workspace) {
-    let (pending, docs, cancel, context) = {
+/// Brings the workspace up to date with the changes since the last batch and lints the
+/// open documents, the changed ones first. `stale`: the files changed in the workspace
+/// since its context was built. A document is linted against the context as it is when
+/// the only stale file is the document itself (its stored objects are hidden: the others'
+/// are all it needs), so that editing one document never waits for the index of the whole
+/// workspace; the context is rebuilt, from the parts in memory, when another document
+/// needs the change.
+fn batch(server: &Server, workspace: &mut Workspace, stale: &mut HashSet<PathBuf>) {
+    let (pending, mut docs, cancel, mut context) = {
         let mut state = server.state();
         let cancel = Arc::new(AtomicBool::new(false));
         state.cancel = Arc::clone(&cancel);
@@ -66,43 +70,31 @@ fn batch(server: &Server, workspace: &mut Workspace) {
         let docs: Vec<Doc> = state.docs.values().cloned().collect();
         (pending, docs, cancel, state.context.clone())
     };
-    let mut done: HashSet<String> = HashSet::new();
-    if let (Some(context), [(path, Some(_))]) = (&context, pending.iter().collect::<Vec<_>>().as_slice())
-        && let Some(doc) = docs.iter().find(|d| &d.path == *path)
-    {
-        if !lint(server, context, doc, &cancel) {
-            requeue(server, pending);
-            return;
-        }
-        done.insert(doc.uri.as_str().to_string());
-    }
-    let changed = !pending.is_empty();
+    docs.sort_by_key(|d| !pending.contains_key(&d.path));
     for (path, text) in pending {
         match text {
             Some(text) => workspace.set_text(&path, text),
             None => server.linter.reload_in_workspace(workspace, &path),
         }
+        stale.insert(path);
     }
-    let context = match (changed, context) {
-        (false, Some(c)) => c,
-        _ => {
-            let c = Arc::new(server.linter.workspace_context(workspace));
-            server.state().context = Some(Arc::clone(&c));
-            c
-        }
-    };
-    for doc in docs.iter().filter(|d| !done.contains(d.uri.as_str())) {
-        if !lint(server, &context, doc, &cancel) {
+    for doc in &docs {
+        if cancel.load(Ordering::Relaxed) {
             return;
         }
-    }
-}
-
-/// Puts changes back for the next batch (newer ones, already queued, win).
-fn requeue(server: &Server, pending: std::collections::BTreeMap<PathBuf, Option<String>>) {
-    let mut state = server.state();
-    for (path, text) in pending {
-        state.pending.entry(path).or_insert(text);
+        let current = match &context {
+            Some(c) if stale.iter().all(|p| p == &doc.path) => Arc::clone(c),
+            _ => {
+                let c = Arc::new(server.linter.workspace_context(workspace));
+                stale.clear();
+                server.state().context = Some(Arc::clone(&c));
+                context = Some(Arc::clone(&c));
+                c
+            }
+        };
+        if !lint(server, &current, doc, &cancel) {
+            return;
+        }
     }
 }
 
