@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -15,6 +15,8 @@ use super::fragments::mark_patches;
 use super::{ConfigError, Linter};
 use crate::load::discover::discover;
 use crate::load::{self, Loaded, SourceFile};
+use crate::model::Inventory;
+use crate::schema::CrdSchemas;
 use crate::vocab::Report;
 
 /// What one file contributes to the workspace: its documents as loaded (fragments not yet
@@ -22,6 +24,19 @@ use crate::vocab::Report;
 /// fragments, the ConfigMaps and Secrets its generators make.
 struct Part {
     loaded: Loaded,
+}
+
+impl Part {
+    /// Whether the file holds what [`CrdSchemas`] gathers: CRDs, admission policies and
+    /// their bindings.
+    fn defines_schemas(&self) -> bool {
+        self.loaded.documents.iter().any(|d| {
+            matches!(
+                d.root.get("kind").and_then(crate::load::Node::as_str),
+                Some("CustomResourceDefinition" | "ValidatingAdmissionPolicy" | "ValidatingAdmissionPolicyBinding")
+            )
+        })
+    }
 }
 
 /// The files of a workspace, each loaded once; see [`Linter::load_workspace`].
@@ -32,6 +47,10 @@ pub(crate) struct Workspace {
     parts: BTreeMap<PathBuf, Part>,
     /// The folders walked.
     roots: Vec<PathBuf>,
+    /// The CRDs and admission policies of the workspace, gathered (their schemas converted,
+    /// their CEL rules compiled) once and kept until a file that holds one changes: most
+    /// of the time a context is rebuilt for an edit of a file without any.
+    crds: Mutex<Option<Arc<CrdSchemas>>>,
 }
 
 impl Workspace {
@@ -43,7 +62,20 @@ impl Workspace {
     /// Replaces (or adds) the file at `path` with `text` (an editor's unsaved buffer).
     pub(crate) fn set_text(&mut self, path: &Path, text: String) {
         let loaded = load::load_file(Arc::new(SourceFile::new(path, text)));
-        self.parts.insert(load::normalise(path), Part { loaded });
+        self.put(load::normalise(path), Some(Part { loaded }));
+    }
+
+    /// Puts `part` (`None`: nothing) at `key`, and forgets the gathered CRDs when the old
+    /// or the new version of the file holds a CRD or an admission policy.
+    fn put(&mut self, key: PathBuf, part: Option<Part>) {
+        let new = part.as_ref().is_some_and(Part::defines_schemas);
+        let old = match part {
+            Some(p) => self.parts.insert(key, p),
+            None => self.parts.remove(&key),
+        };
+        if new || old.as_ref().is_some_and(Part::defines_schemas) {
+            *self.crds.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+        }
     }
 }
 
@@ -68,6 +100,7 @@ impl Linter {
         Ok(Workspace {
             parts: parts.into_iter().collect(),
             roots: roots.iter().map(|r| load::normalise(r)).collect(),
+            crds: Mutex::default(),
         })
     }
 
@@ -117,9 +150,17 @@ impl Linter {
             generated.extend(part.loaded.generated.iter().cloned());
             documents.extend(l.documents.into_iter().filter(|d| d.partial.is_none()));
         }
-        let mut context = self.context_with(documents, generated);
-        context.fragments = Arc::new(patches);
-        context
+        let mut inventory = Inventory::build_with(documents, self.default_namespace(), &self.config.pod_templates);
+        inventory.add_generated(generated);
+        let crds = {
+            let mut cached = workspace.crds.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(cached.get_or_insert_with(|| Arc::new(CrdSchemas::of(&inventory))))
+        };
+        PreparedContext {
+            inventory: Arc::new(inventory),
+            crds,
+            fragments: Arc::new(patches),
+        }
     }
 
     /// A context of no object (before a workspace is loaded).
@@ -242,6 +283,30 @@ mod tests {
         linter.reload_in_workspace(&mut ws, &root.join("cm.yaml"));
         let full = linter.workspace_context(&linter.load_workspace(std::slice::from_ref(&root)).unwrap());
         assert_eq!(objects(&linter.workspace_context(&ws)), objects(&full));
+
+        // A CRD added, then changed: the context's schemas follow.
+        let crd = |ty: &str| {
+            format!(
+                "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: widgets.example.com}}\nspec:\n  group: example.com\n  names: {{kind: Widget, plural: widgets}}\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec: {{type: object, properties: {{size: {{type: {ty}}}}}}}\n"
+            )
+        };
+        let widget =
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\nspec: {size: big}\n";
+        let violations = |ws: &Workspace| {
+            let c = linter.workspace_context(ws);
+            let r = linter
+                .lint_workspace_file(&c, &root.join("w.yaml"), widget, &AtomicBool::new(false))
+                .unwrap();
+            rules(&r).into_iter().filter(|(r, _)| r == "schema-violation").count()
+        };
+        ws.set_text(&root.join("crd.yaml"), crd("integer"));
+        assert_eq!(violations(&ws), 1);
+        ws.set_text(&root.join("crd.yaml"), crd("string"));
+        assert_eq!(violations(&ws), 0);
+        ws.set_text(&root.join("crd.yaml"), String::new());
+        ws.set_text(&root.join("crd.yaml"), crd("integer"));
+        assert_eq!(violations(&ws), 1);
+        ws.set_text(&root.join("crd.yaml"), String::new());
 
         // An unsaved buffer replaces the file's objects, a renamed object included.
         ws.set_text(
