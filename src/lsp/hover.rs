@@ -158,8 +158,8 @@ pub(crate) fn completion(server: &Server, params: &CompletionParams) -> Option<C
     let (path, blanked) = parent_at(&doc.text, at);
     let documents = load::load_file(Arc::new(SourceFile::new(&doc.path, blanked))).documents;
     // The object being edited: the one around the cursor, else the last one above it.
-    let object = document_at(&documents, at as u32)
-        .or_else(|| documents.iter().filter(|d| d.root.span.start as usize <= at).last())?;
+    let object =
+        document_at(&documents, at as u32).or_else(|| documents.iter().rfind(|d| d.root.span.start as usize <= at))?;
     let (api_version, kind) = kind_of(&object.root)?;
     let context = server.context();
     let field = server.linter.describe_field(&context, api_version, kind, &path)?;

@@ -108,10 +108,9 @@ fn child<'a>(node: &'a Value, token: &str, defs: Option<&'a Map<String, Value>>)
     if let Some(p) = node.get("properties").and_then(|p| p.get(token)) {
         return Some(resolve(p, defs));
     }
-    if is_type(node, "array") || (token.parse::<usize>().is_ok() && node.get("items").is_some()) {
-        if let Some(items) = node.get("items") {
-            return token.parse::<usize>().ok().map(|_| resolve(items, defs));
-        }
+    if let Some(items) = node.get("items") {
+        // A list item: its index leads to the items' schema, nothing else does.
+        return token.parse::<usize>().ok().map(|_| resolve(items, defs));
     }
     if let Some(extra @ Value::Object(_)) = node.get("additionalProperties") {
         return Some(resolve(extra, defs));
