@@ -477,3 +477,29 @@ fn utf8_is_negotiated_when_offered_and_a_file_changed_on_disk_is_reloaded() {
     client.diagnostics_where(&svc, 1, |d| of_rule(d, "service-selects-nothing").is_some());
     shutdown(client);
 }
+
+#[test]
+fn the_config_is_found_from_the_root_or_given_with_config() {
+    let dir = workspace();
+    let root = dir.path();
+    let deploy = uri(&root.join("deploy.yaml"));
+    std::fs::write(root.join(".kubelint.yaml"), "rules:\n  latest-tag: error\n").unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let given = other.path().join("strict.yaml");
+    std::fs::write(&given, "rules:\n  latest-tag: off\n  replicas-too-low: off\n").unwrap();
+    let severity_of = |args: &[&str]| {
+        let mut client = Client::start(args);
+        initialize(&mut client, root);
+        open(&mut client, &deploy, DEPLOYMENT);
+        let d = client.diagnostics(&deploy, 1);
+        shutdown(client);
+        (
+            of_rule(&d, "latest-tag").map(|f| f["severity"].clone()),
+            of_rule(&d, "replicas-too-low").is_some(),
+        )
+    };
+    // `.kubelint.yaml` at the workspace root (the server's working directory is elsewhere).
+    assert_eq!(severity_of(&[]), (Some(json!(1)), true));
+    assert_eq!(severity_of(&["--config", given.to_str().unwrap()]), (None, false));
+    assert_eq!(severity_of(&["--no-config"]), (Some(json!(2)), true));
+}
