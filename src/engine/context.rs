@@ -20,6 +20,7 @@ pub struct PreparedContext {
     /// Files that the context's Kustomizations name as patches (a workspace's context,
     /// [`Linter::workspace_context`](crate::Linter)): a file linted in the context that is
     /// one is a fragment, as in a full run.
+    #[cfg_attr(not(feature = "lsp"), allow(dead_code))]
     pub(super) fragments: Arc<HashMap<PathBuf, FragmentRef>>,
 }
 

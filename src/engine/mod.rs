@@ -15,6 +15,7 @@ pub(crate) mod config;
 mod context;
 mod fragments;
 mod inputs;
+#[cfg(feature = "lsp")]
 pub(crate) mod workspace;
 
 use crate::vocab::suggest::hint;

@@ -140,6 +140,7 @@ fn absolute(path: &Path) -> PathBuf {
 /// Whether a walk of `root` would take the file at `path` below it: a manifest extension,
 /// not excluded, no hidden component below `root` (unless hidden paths are walked), not a
 /// chart template. Ignore files are not consulted: a file they ignore is taken.
+#[cfg(feature = "lsp")]
 pub(crate) fn walk_takes(root: &Path, path: &Path, options: &DiscoverOptions) -> bool {
     let Ok(below) = path.strip_prefix(root) else {
         return false;
