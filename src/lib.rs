@@ -60,6 +60,7 @@
 //! - `human`: `report::Format::Human`, diagnostics with source snippets (miette).
 //! - `scripts` (default): Rhai rules, including the scripts shipped with kubelint.
 //!   Without it, a config or options that name rule folders are a [`ConfigError`].
+//! - `lsp` (default, through `cli`): `kubelint lsp`, the language server (lsp-server).
 //! - `webhook`: `kubelint serve`, the validating admission webhook (enables `cli`).
 //!
 //! With `default-features = false` the library needs neither clap, miette, rhai nor an
@@ -73,6 +74,9 @@ pub mod cli;
 mod engine;
 #[doc(hidden)]
 pub mod load;
+#[cfg(feature = "lsp")]
+#[doc(hidden)]
+pub mod lsp;
 mod model;
 mod render;
 pub mod report;

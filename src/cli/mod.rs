@@ -37,6 +37,9 @@ pub enum Command {
     /// Serve the validating admission webhook over HTTPS.
     #[cfg(feature = "webhook")]
     Serve(ServeArgs),
+    /// Run the language server on stdin and stdout (see docs/editors.md).
+    #[cfg(feature = "lsp")]
+    Lsp(LspArgs),
     /// Run each rule of DIR against its fixtures (`<rule-id>.yaml` + `.expected`).
     TestRules {
         /// The folder of scripts and fixtures.
@@ -198,6 +201,26 @@ pub struct CheckArgs {
     pub diff: bool,
 }
 
+#[cfg(feature = "lsp")]
+#[derive(Args, Debug)]
+pub struct LspArgs {
+    /// Config file (default: `.kubelint.yaml` found upward from the workspace root).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `.kubelint.yaml`.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Kubernetes version whose schemas and API deprecations apply (1.33 to 1.37).
+    #[arg(long, value_name = "X.Y")]
+    pub kubernetes_version: Option<String>,
+    /// Do not report fields a schema does not define (`unknown-field`).
+    #[arg(long)]
+    pub no_strict: bool,
+    /// Accepted for editors that pass it; the server always speaks over stdin and stdout.
+    #[arg(long, hide = true)]
+    pub stdio: bool,
+}
+
 #[cfg(feature = "webhook")]
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -294,6 +317,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
         Command::TestRules { dir, bless } => test_rules(&dir, bless),
+        #[cfg(feature = "lsp")]
+        Command::Lsp(args) => lsp(args),
         #[cfg(feature = "webhook")]
         Command::Serve(args) => serve(args),
     }
@@ -351,6 +376,26 @@ fn serve(args: ServeArgs) -> ExitCode {
     match crate::webhook::serve(hook, options) {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) => usage_error(e),
+    }
+}
+
+#[cfg(feature = "lsp")]
+fn lsp(args: LspArgs) -> ExitCode {
+    let options = crate::lsp::LspOptions {
+        config: args.config,
+        no_config: args.no_config,
+        run: RunOptions {
+            kubernetes_version: args.kubernetes_version,
+            strict: args.no_strict.then_some(false),
+            ..RunOptions::default()
+        },
+    };
+    match crate::lsp::run(options) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            eprintln!("kubelint lsp: {e}");
+            ExitCode::from(EXIT_FINDINGS)
+        }
     }
 }
 

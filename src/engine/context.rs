@@ -1,7 +1,11 @@
 //! Objects other objects are judged against, prepared once ([`PreparedContext`]), and
 //! the answer of a run that was stopped ([`Cancelled`]).
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
+
+use crate::load::FragmentRef;
 
 use crate::model::Inventory;
 use crate::schema::CrdSchemas;
@@ -13,6 +17,11 @@ use crate::schema::CrdSchemas;
 pub struct PreparedContext {
     pub(super) inventory: Arc<Inventory>,
     pub(super) crds: Arc<CrdSchemas>,
+    /// Files that the context's Kustomizations name as patches (a workspace's context,
+    /// [`Linter::workspace_context`](crate::Linter)): a file linted in the context that is
+    /// one is a fragment, as in a full run.
+    #[cfg_attr(not(feature = "lsp"), allow(dead_code))]
+    pub(super) fragments: Arc<HashMap<PathBuf, FragmentRef>>,
 }
 
 impl PreparedContext {

@@ -16,6 +16,8 @@ mod context;
 pub mod fix;
 mod fragments;
 mod inputs;
+#[cfg(feature = "lsp")]
+pub(crate) mod workspace;
 
 use crate::vocab::suggest::hint;
 use check::*;
@@ -361,7 +363,7 @@ impl Linter {
         let started = Instant::now();
         let (loaded, files, remaps) = self.load_inputs(inputs, true)?;
         Ok(self
-            .check(loaded, files, &remaps, started, Some(context), None, None)
+            .check(loaded, files, &remaps, started, Some((context, None)), None, None)
             .expect("a run without a cancel flag is not cancelled"))
     }
 
@@ -619,7 +621,11 @@ impl Linter {
         inventory.add_generated(generated);
         let inventory = Arc::new(inventory);
         let crds = Arc::new(CrdSchemas::of(&inventory));
-        PreparedContext { inventory, crds }
+        PreparedContext {
+            inventory,
+            crds,
+            fragments: Arc::default(),
+        }
     }
 
     /// Lints one text with the `context` objects in the inventory: only the text's objects
@@ -650,7 +656,7 @@ impl Linter {
             1,
             &render::Remaps::default(),
             started,
-            Some(context),
+            Some((context, None)),
             Some(cancel),
             None,
         )
@@ -671,7 +677,7 @@ impl Linter {
         files: usize,
         remaps: &render::Remaps,
         started: Instant,
-        context: Option<&PreparedContext>,
+        context: Option<(&PreparedContext, Option<&std::path::Path>)>,
         cancel: Option<&AtomicBool>,
         stream: Option<&mut dyn FnMut(FileFindings)>,
     ) -> Result<Report, Cancelled> {
@@ -704,14 +710,21 @@ impl Linter {
         }
         let namespace = self.default_namespace();
         let mut inventory = match context {
-            Some(c) => Inventory::over(
-                Arc::clone(&c.inventory),
-                documents,
-                namespace,
-                &self.config.pod_templates,
-            ),
+            Some((c, hide)) => {
+                let mut inventory = Inventory::over(
+                    Arc::clone(&c.inventory),
+                    documents,
+                    namespace,
+                    &self.config.pod_templates,
+                );
+                if let Some(path) = hide {
+                    inventory.hide_base_file(path);
+                }
+                inventory
+            }
             None => Inventory::build_with(documents, namespace, &self.config.pod_templates),
         };
+        let context = context.map(|(c, _)| c);
         inventory.add_generated(generated);
         let inventory = Arc::new(inventory);
         let active: Vec<(&dyn Rule, &RuleSettings)> = self

@@ -137,6 +137,26 @@ fn absolute(path: &Path) -> PathBuf {
         .collect()
 }
 
+/// Whether a walk of `root` would take the file at `path` below it: a manifest extension,
+/// not excluded, no hidden component below `root` (unless hidden paths are walked), not a
+/// chart template. Ignore files are not consulted: a file they ignore is taken.
+#[cfg(feature = "lsp")]
+pub(crate) fn walk_takes(root: &Path, path: &Path, options: &DiscoverOptions) -> bool {
+    let Ok(below) = path.strip_prefix(root) else {
+        return false;
+    };
+    let wanted = path
+        .extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| EXTENSIONS.contains(&x));
+    let hidden = !options.hidden
+        && below
+            .components()
+            .any(|c| matches!(c, std::path::Component::Normal(n) if n.to_str().is_some_and(|n| n.starts_with('.') && n.len() > 1)));
+    let excluded = Excludes::new(options).map_or(true, |e| e.matches(path));
+    wanted && !hidden && !excluded && !in_chart_templates(path, &mut std::collections::HashMap::new())
+}
+
 /// Walks `roots` in parallel. Fails only on an invalid exclude pattern: unreadable paths
 /// are returned in `errors` and `unreadable_roots`.
 pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Result<Discovered, String> {

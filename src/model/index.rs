@@ -267,6 +267,16 @@ impl Inventory {
         inv
     }
 
+    /// Hides the base objects read from the file at `path`: the layer holds that file's
+    /// current text, whose objects replace all of the stored version's, those it renamed
+    /// or removed too (an editor's buffer checked against its workspace).
+    pub(crate) fn hide_base_file(&mut self, path: &std::path::Path) {
+        if let Some(base) = &self.base {
+            let hidden = base.objects.iter().filter(|o| o.doc.file.path == path).map(|o| o.id);
+            self.replaced.extend(hidden);
+        }
+    }
+
     /// The base objects that this layer does not replace.
     fn base_objects<'a, I>(&'a self, base: Option<I>) -> impl Iterator<Item = &'a Object> + use<'a, I>
     where

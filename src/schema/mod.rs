@@ -7,6 +7,8 @@ pub mod bundled;
 pub mod cel;
 pub mod crd;
 pub mod deprecations;
+#[cfg(feature = "lsp")]
+pub(crate) mod describe;
 pub mod policy;
 pub mod validate;
 
