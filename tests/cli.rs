@@ -549,6 +549,14 @@ fn diff_prints_the_fixes_and_writes_nothing() {
         "{stderr}"
     );
     assert_eq!(fs::read_to_string(dir.path().join("pod.yaml")).unwrap(), FIXABLE);
+    // `--fix --dry-run` is the same diff, and writes nothing either.
+    let dry = bin_in(dir.path())
+        .args(["check", "--no-config", "--fix", "--dry-run", "pod.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(dry.status.code(), Some(1));
+    assert_eq!(String::from_utf8(dry.stdout).unwrap(), diff);
+    assert_eq!(fs::read_to_string(dir.path().join("pod.yaml")).unwrap(), FIXABLE);
     // Nothing to fix: exit 0, no diff.
     let dir = repo(&[("clean.yaml", CLEAN)]);
     let out = bin_in(dir.path())

@@ -196,8 +196,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub unsafe_fixes: bool,
     /// Print the fixes as a unified diff and write nothing (implies `--fix`); exit 1 when
-    /// there is something to fix.
-    #[arg(long, conflicts_with = "write_baseline")]
+    /// there is something to fix. `--fix --dry-run` is the same.
+    #[arg(long, visible_alias = "dry-run", conflicts_with = "write_baseline")]
     pub diff: bool,
 }
 

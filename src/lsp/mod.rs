@@ -2,7 +2,7 @@
 //!
 //! Built on `lsp-server` (rust-analyzer's synchronous scaffold) and `lsp-types`. The main
 //! loop reads messages, keeps the open documents and answers requests (hover, completion,
-//! code actions); the worker ([`worker`]) owns the workspace (every file of the walk,
+//! code actions); the worker (`worker.rs`) owns the workspace (every file of the walk,
 //! loaded once, open documents' buffers in place of their files), waits until edits pause
 //! for the debounce delay, and lints the open documents against the whole workspace,
 //! publishing diagnostics; lsp-server's threads read stdin and write stdout. An edit sets

@@ -78,6 +78,7 @@ pub(crate) mod selection;
 pub use crate::load::node::CompactString;
 #[doc(inline)]
 pub use crate::load::{Entry, Node, Value};
+pub use crate::model::edit::{EditError, Editor, NewValue};
 pub use crate::model::{Inventory, Object};
 pub use crate::vocab::{At, Family, ParamInfo, ParamType, RuleInfo, RuleSettings, RuleState, WORKLOADS};
 pub use context::Context;
