@@ -18,6 +18,18 @@ For each version in VERSIONS it writes `kubernetes-<version>.bin`:
 
 Each definition is zlib-compressed on its own, descriptions removed and `$ref`s made local
 (`#/$defs/NAME`), so kubelint decompresses only the definitions a kind reaches, once.
+
+The descriptions go to one file of their own, `descriptions-<newest version>.bin`, which only
+`kubelint lsp` embeds (hover and completion; they barely change between releases):
+
+    b"KLDESC1\n"  zlib(JSON {"version": "1.37",
+                              "defs": {definition name: {"": the definition's description,
+                                                         "prop": ..., "prop/sub": ...}}})
+
+A property path is the property names from the definition down, joined with `/`; only inline
+sub-schemas are walked (a list's items and a map's values add no name), a `$ref`'d one is a
+definition of its own. One blob: compressed per definition the file would be twice as large
+(440 KB against 211 KB for 1.37), and a hover needs it whole soon enough.
 """
 import io
 import json
@@ -69,6 +81,43 @@ def clean(node, refs, names=False):
     return node
 
 
+def describe(node, path, out):
+    """Collects the descriptions of a definition (`path` "") and of its inline properties."""
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get("description"), str) and node["description"] and path not in out:
+        out[path] = node["description"]
+    if "$ref" in node:
+        return  # a definition of its own, described there
+    for name, sub in sorted((node.get("properties") or {}).items()):
+        describe(sub, f"{path}/{name}" if path else name, out)
+    # A list's items, a map's values, the branches of a combination: the same field.
+    for key in ("items", "additionalProperties"):
+        describe(node.get(key), path, out)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for branch in node.get(key) or []:
+            describe(branch, path, out)
+
+
+def build_descriptions(wheel, version):
+    z = zipfile.ZipFile(wheel)
+    prefix = f"kubernetes_validate/kubernetes-json-schema/v{version}.0-local-strict/"
+    defs = json.loads(z.read(prefix + "_definitions.json"))["$defs"]
+    table = {}
+    for n in sorted(defs):
+        out = {}
+        describe(defs[n], "", out)
+        if out:
+            table[n] = out
+    blob = zlib.compress(json.dumps({"version": version, "defs": table}, separators=(",", ":"), sort_keys=True).encode(), 9)
+    path = os.path.join(HERE, f"descriptions-{version}.bin")
+    with open(path, "wb") as f:
+        f.write(b"KLDESC1\n")
+        f.write(blob)
+    count = sum(len(d) for d in table.values())
+    print(f"{path}: {len(table)} definitions, {count} descriptions, {os.path.getsize(path)} bytes")
+
+
 def build(wheel, version):
     z = zipfile.ZipFile(wheel)
     prefix = f"kubernetes_validate/kubernetes-json-schema/v{version}.0-local-strict/"
@@ -117,6 +166,7 @@ def main():
     wheel = wheel_path(sys.argv)
     for v in VERSIONS:
         build(wheel, v)
+    build_descriptions(wheel, VERSIONS[-1])
 
 
 if __name__ == "__main__":

@@ -415,7 +415,7 @@ fn diagnostics_follow_edits_across_files_and_actions_and_hover_answer() {
     assert!(of_rule(&s, "service-selects-nothing").is_none(), "{:?}", rules(&s));
 
     // Hover: a CRD's field from the workspace, with its description; a built-in one with
-    // its type and path.
+    // its type, path and Kubernetes's description.
     open(&mut client, &widget, WIDGET);
     client.diagnostics(&widget, 1);
     let hover = client.request(
@@ -437,6 +437,14 @@ fn diagnostics_follow_edits_across_files_and_actions_and_hover_answer() {
     assert!(
         text.starts_with("**`/spec/template/spec/containers/0/image`** · `string`"),
         "{text}"
+    );
+    assert!(
+        text.contains("\n\nContainer image name. More info: https://kubernetes.io/docs/concepts/containers/images"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("_Description from"),
+        "the run's version has its own descriptions: {text}"
     );
     assert!(
         text.contains("_Deployment (apps/v1), schema: Kubernetes 1.37_"),

@@ -60,10 +60,15 @@ fn markdown(path: &[String], doc: &FieldDoc, api_version: &str, kind: &str) -> S
     }
     out.push_str("\n\n");
     match &doc.description {
-        Some(d) => out.push_str(d),
-        // The built-in archives are stored without descriptions (schemas/generate.py).
-        None if doc.source.starts_with("Kubernetes") || doc.source == "a bundled CRD" => {
-            out.push_str("_No description: kubelint stores its built-in schemas without them._")
+        Some(d) => {
+            out.push_str(d);
+            if let Some(from) = &doc.description_from {
+                out.push_str(&format!("\n\n_Description from {from}._"));
+            }
+        }
+        // The bundled CRDs are stored without descriptions (schemas/crds/generate.py).
+        None if doc.source == "a bundled CRD" => {
+            out.push_str("_No description: kubelint stores its bundled CRD schemas without them._")
         }
         None => out.push_str("_The schema has no description for this field._"),
     }
@@ -209,6 +214,31 @@ mod tests {
         assert_eq!(&text[span.start as usize..span.end as usize], "image");
         // On a value, not a key: nothing.
         assert!(key_at(&docs[0].root, text.find("nginx").unwrap() as u32 + 1).is_none());
+    }
+
+    #[test]
+    fn the_hover_text_says_where_a_description_comes_from() {
+        let path: Vec<String> = ["spec", "replicas"].map(String::from).into();
+        let mut doc = FieldDoc {
+            description: Some("Number of desired pods.".into()),
+            description_from: Some("Kubernetes 1.37".into()),
+            ty: Some("integer (int32)".into()),
+            values: Vec::new(),
+            source: "Kubernetes 1.33".into(),
+            fields: Vec::new(),
+        };
+        assert_eq!(
+            markdown(&path, &doc, "apps/v1", "Deployment"),
+            "**`/spec/replicas`** · `integer (int32)`\n\nNumber of desired pods.\n\n\
+             _Description from Kubernetes 1.37._\n\n_Deployment (apps/v1), schema: Kubernetes 1.33_"
+        );
+        // No description: the path and type all the same.
+        doc.description = None;
+        assert_eq!(
+            markdown(&path, &doc, "apps/v1", "Deployment"),
+            "**`/spec/replicas`** · `integer (int32)`\n\n_The schema has no description for this field._\n\n\
+             _Deployment (apps/v1), schema: Kubernetes 1.33_"
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub struct Archive {
     pub(crate) extra: Map<String, Value>,
 }
 
-fn inflate(data: &[u8]) -> Result<Vec<u8>, String> {
+pub(super) fn inflate(data: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     flate2::read::ZlibDecoder::new(data)
         .read_to_end(&mut out)
