@@ -96,7 +96,8 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub(crate) struct LineIndex {
     starts: Vec<u32>,
-    /// Per line: `u32::MAX` for an ASCII line, else the index of its checkpoints in `marks`.
+    /// Per line: `u32::MAX` for an ASCII line, else the index of its checkpoints in `marks`;
+    /// empty when every line is ASCII (most files: the table is kept for the whole run).
     kind: Vec<u32>,
     /// For each non-ASCII line, the byte offsets of characters 0, CHECKPOINT, 2*CHECKPOINT ...
     marks: Vec<Vec<u32>>,
@@ -141,7 +142,16 @@ impl LineIndex {
             kind.push(marks.len() as u32);
             marks.push(m);
         }
+        if marks.is_empty() {
+            kind = Vec::new();
+        }
+        starts.shrink_to_fit();
         LineIndex { starts, kind, marks }
+    }
+
+    /// `ASCII`, or the index in `marks` of line `line`'s (0-based) checkpoints.
+    fn kind(&self, line: usize) -> u32 {
+        self.kind.get(line).copied().unwrap_or(ASCII)
     }
 
     pub fn line_count(&self) -> usize {
@@ -174,7 +184,7 @@ impl LineIndex {
             return text.len() as u32;
         };
         let end = self.starts.get(line).map(|&s| s as usize).unwrap_or(text.len());
-        let k = self.kind[line - 1];
+        let k = self.kind(line - 1);
         if k == ASCII {
             return (start as usize + col).min(end) as u32;
         }
@@ -197,7 +207,7 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.starts[line];
-        let k = self.kind[line];
+        let k = self.kind(line);
         let column = if k == ASCII || byte < start {
             byte.saturating_sub(start)
         } else {
