@@ -381,7 +381,7 @@ fn verify(file: &SourceFile, new_text: &str, fixed: &[&Finding]) -> Result<(), S
             if !seen.insert((doc, c.pointer.clone(), format!("{:?}{}", c.op, c.value))) {
                 continue;
             }
-            if !c.apply(&mut expected[i]) {
+            if !crate::model::edit::apply_change(c, &mut expected[i]) {
                 return Err(format!("the change at `{}` does not apply to the tree", c.pointer));
             }
         }

@@ -87,64 +87,6 @@ pub(crate) enum ChangeOp {
     Append,
 }
 
-impl Change {
-    /// Applies the change to `doc` (a whole document as JSON); `false` when the pointer
-    /// runs through a scalar or a missing list item.
-    pub(crate) fn apply(&self, doc: &mut serde_json::Value) -> bool {
-        use serde_json::Value as J;
-        let tokens: Vec<String> = match self.pointer.strip_prefix('/') {
-            None if self.pointer.is_empty() => Vec::new(),
-            None => return false,
-            Some(rest) => rest
-                .split('/')
-                .map(|t| t.replace("~1", "/").replace("~0", "~"))
-                .collect(),
-        };
-        let mut node = doc;
-        for t in &tokens {
-            if node.is_null() {
-                *node = J::Object(serde_json::Map::new());
-            }
-            node = match node {
-                J::Object(m) => m.entry(t.clone()).or_insert(J::Null),
-                J::Array(items) => match t.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
-                    Some(n) => n,
-                    None => return false,
-                },
-                _ => return false,
-            };
-        }
-        match self.op {
-            ChangeOp::Replace => *node = self.value.clone(),
-            ChangeOp::Merge => merge(node, &self.value),
-            ChangeOp::Append => match node {
-                J::Array(items) => items.push(self.value.clone()),
-                J::Null => *node = J::Array(vec![self.value.clone()]),
-                _ => return false,
-            },
-        }
-        true
-    }
-}
-
-fn merge(node: &mut serde_json::Value, value: &serde_json::Value) {
-    match (node, value) {
-        (serde_json::Value::Object(m), serde_json::Value::Object(new)) => {
-            for (k, v) in new {
-                merge(m.entry(k.clone()).or_insert(serde_json::Value::Null), v);
-            }
-        }
-        (n @ serde_json::Value::Null, serde_json::Value::Object(new)) => {
-            let mut m = serde_json::Map::new();
-            for (k, v) in new {
-                merge(m.entry(k.clone()).or_insert(serde_json::Value::Null), v);
-            }
-            *n = serde_json::Value::Object(m);
-        }
-        (n, v) => *n = v.clone(),
-    }
-}
-
 impl Fix {
     /// A fix made of `edits`.
     pub fn new(description: impl Into<String>, applicability: Applicability, edits: Vec<Edit>) -> Fix {
