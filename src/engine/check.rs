@@ -151,14 +151,14 @@ pub(super) fn unknown_ignored_rules(
     let rule = &load::problems::UNKNOWN_RULE_IN_IGNORE;
     let key = IGNORE_ANNOTATION.replace('/', "~1");
     let mut places = vec![(
-        object.annotations.get(IGNORE_ANNOTATION).cloned(),
+        object.annotations.get(IGNORE_ANNOTATION).map(str::to_string),
         "/metadata/annotations".to_string(),
     )];
     if let Some(t) = object.pod_template()
         && !t.pointer.is_empty()
     {
         places.push((
-            t.annotations().get(IGNORE_ANNOTATION).cloned(),
+            t.annotations().get(IGNORE_ANNOTATION).map(str::to_string),
             format!("{}/metadata/annotations", t.pointer),
         ));
     }

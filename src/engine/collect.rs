@@ -159,15 +159,49 @@ pub(super) fn sorted(
 ) -> Vec<Finding> {
     let mut all: Vec<Ranked> = Vec::new();
     for (rule, set) in sets {
-        let (kept, n) = set.into_sorted(cap);
+        let (kept, n) = set.into_kept(cap);
         dropped(&rule, n);
         all.extend(kept);
     }
-    // Stable, as the sequential sort was: the same order whatever the thread count.
-    all.par_sort();
-    let mut findings: Vec<Finding> = all.into_iter().map(|r| r.finding).collect();
+    let mut findings = in_report_order(all);
     findings.dedup_by(|a, b| a.report_order(b).is_eq() && a.object == b.object);
     findings
+}
+
+/// The findings in [`Ranked`] order (stable: the same order whatever the thread count).
+/// Sorted by a small key first (the file's rank by path, where the span starts and ends:
+/// what [`Finding::report_order`] compares first), the full comparison only on ties; and
+/// the key is sorted, not the findings themselves. On 100k documents, comparing paths and
+/// moving whole findings made the sort a twentieth of the run.
+fn in_report_order(all: Vec<Ranked>) -> Vec<Finding> {
+    let mut files: Vec<&Arc<SourceFile>> = all.iter().map(|r| &r.finding.file).collect();
+    files.sort_unstable_by_key(|f| Arc::as_ptr(f));
+    files.dedup_by(|a, b| Arc::ptr_eq(a, b));
+    files.par_sort_by(|a, b| a.path.cmp(&b.path));
+    let mut rank: HashMap<*const SourceFile, u32> = HashMap::with_capacity(files.len());
+    let mut r = 0u32;
+    for (i, f) in files.iter().enumerate() {
+        if i > 0 && files[i - 1].path != f.path {
+            r += 1;
+        }
+        rank.insert(Arc::as_ptr(f), r);
+    }
+    let mut order: Vec<(u32, u32, u32, u32)> = all
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let f = &r.finding;
+            (rank[&Arc::as_ptr(&f.file)], f.span.start, f.span.end, i as u32)
+        })
+        .collect();
+    order.par_sort_unstable_by(|a, b| {
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then_with(|| all[a.3 as usize].cmp(&all[b.3 as usize]))
+            .then(a.3.cmp(&b.3))
+    });
+    let mut slots: Vec<Option<Finding>> = all.into_iter().map(|r| Some(r.finding)).collect();
+    order.iter().filter_map(|k| slots[k.3 as usize].take()).collect()
 }
 
 /// Keeps, under one key, the finding of the first object (`first`), else the first in

@@ -671,6 +671,12 @@ struct Builder<'f> {
     confirmed: Vec<u32>,
     line_offset: usize,
     stack: Vec<Frame>,
+    /// Emptied item and entry buffers of closed collections, reused by the next ones: a
+    /// collection grows in a buffer and is copied once, at its exact size, when it closes
+    /// (growing each collection's own `Vec` reallocated it log2(n) times, then once more to
+    /// shed the spare room).
+    spare_items: Vec<Vec<Node>>,
+    spare_entries: Vec<Vec<Entry>>,
     root: Option<Node>,
     /// Anchored nodes with their [`weight`].
     anchors: HashMap<usize, (Node, (usize, usize))>,
@@ -679,6 +685,14 @@ struct Builder<'f> {
     in_document: bool,
     docs: Vec<ParsedDocument>,
     problems: Vec<Problem>,
+}
+
+/// The items of `buffer` in a slice of their exact size; `buffer`, emptied, goes to `spare`.
+fn exact<T>(buffer: &mut Vec<T>, spare: &mut Vec<Vec<T>>) -> Box<[T]> {
+    let mut items = Vec::with_capacity(buffer.len());
+    items.append(buffer);
+    spare.push(std::mem::take(buffer));
+    items.into_boxed_slice()
 }
 
 impl<'f> Builder<'f> {
@@ -700,6 +714,8 @@ impl<'f> Builder<'f> {
             confirmed: Vec::new(),
             line_offset,
             stack: Vec::new(),
+            spare_items: Vec::new(),
+            spare_entries: Vec::new(),
             root: None,
             anchors: HashMap::new(),
             alias_limit_hit: false,
@@ -751,21 +767,27 @@ impl<'f> Builder<'f> {
                     let merge = style == ScalarStyle::Plain && text == "<<" && tag.is_none();
                     self.complete(node, anchor, merge)
                 }
-                Event::SequenceStart(anchor, _) => self.open(Frame::Seq {
-                    items: Vec::new(),
-                    start,
-                    flow: self.file.slice(Span::new(start, end)).ends_with('['),
-                    anchor,
-                }),
-                Event::MappingStart(anchor, _) => self.open(Frame::Map {
-                    entries: Vec::new(),
-                    index: None,
-                    pending: None,
-                    merged: None,
-                    start,
-                    flow: self.file.slice(Span::new(start, end)).ends_with('{'),
-                    anchor,
-                }),
+                Event::SequenceStart(anchor, _) => {
+                    let items = self.spare_items.pop().unwrap_or_default();
+                    self.open(Frame::Seq {
+                        items,
+                        start,
+                        flow: self.file.slice(Span::new(start, end)).ends_with('['),
+                        anchor,
+                    })
+                }
+                Event::MappingStart(anchor, _) => {
+                    let entries = self.spare_entries.pop().unwrap_or_default();
+                    self.open(Frame::Map {
+                        entries,
+                        index: None,
+                        pending: None,
+                        merged: None,
+                        start,
+                        flow: self.file.slice(Span::new(start, end)).ends_with('{'),
+                        anchor,
+                    })
+                }
                 Event::SequenceEnd | Event::MappingEnd => self.close(end),
                 Event::Alias(id) => self.alias(id, Span::new(start, end)),
                 Event::StreamStart | Event::StreamEnd | Event::Nothing => Ok(()),
@@ -876,7 +898,7 @@ impl<'f> Builder<'f> {
             } => {
                 // Trees live for the whole run: no spare capacity (a growing Vec keeps up
                 // to half its room unused).
-                items.shrink_to_fit();
+                let items = exact(&mut items, &mut self.spare_items);
                 let end = if flow {
                     end
                 } else {
@@ -891,7 +913,7 @@ impl<'f> Builder<'f> {
                 anchor,
                 ..
             } => {
-                entries.shrink_to_fit();
+                let entries = exact(&mut entries, &mut self.spare_entries);
                 let end = if flow {
                     end
                 } else {

@@ -4,14 +4,14 @@
 //! webhook builds the inventory of its context repository once and judges each reviewed
 //! object against it, paying only for the reviewed object's own entries.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::coverage::{Unit, may_make_hidden_pods};
 use super::selector::LabelSelector;
-use super::{Object, TemplatePath, builtin_cluster_scoped};
+use super::{Object, StringMap, TemplatePath, builtin_cluster_scoped};
 use crate::load::{Document, Node};
 
 /// All objects of a run, or the objects of one layer over a shared base inventory (a
@@ -54,6 +54,10 @@ pub struct Inventory {
     /// namespace -> position of the first custom resource in it that may create pods the
     /// input does not show.
     hidden_pod_makers: HashMap<String, usize>,
+    /// (namespace, target kind, target name) of HorizontalPodAutoscalers' `scaleTargetRef`
+    /// -> positions, in input order: [`Inventory::autoscaler_of`] is a lookup, not a scan of
+    /// the namespace's autoscalers for every workload (that scan was quadratic).
+    autoscalers: HashMap<(String, String, String), Vec<usize>>,
     /// (kind, name) of ConfigMaps and Secrets that Kustomize generators in the input make
     /// (in whatever namespace the kustomization that uses them sets).
     generated: HashSet<(String, String)>,
@@ -102,10 +106,7 @@ impl SelectorBucket {
     }
 
     /// The indices whose selector matches `labels`, each once.
-    fn matching<'a>(
-        &'a self,
-        labels: &'a BTreeMap<String, String>,
-    ) -> impl Iterator<Item = (usize, &'a LabelSelector)> + 'a {
+    fn matching<'a>(&'a self, labels: &'a StringMap) -> impl Iterator<Item = (usize, &'a LabelSelector)> + 'a {
         let keyed = labels.iter().flat_map(move |(k, v)| {
             let by_value = self
                 .by_label
@@ -224,12 +225,27 @@ impl Inventory {
             if o.pod_template().is_some() {
                 for (k, v) in &o.pod_labels {
                     inv.pod_labels
-                        .entry((ns.clone(), k.clone(), v.clone()))
+                        .entry((ns.clone(), k.to_string(), v.to_string()))
                         .or_default()
                         .push(i);
                 }
                 inv.pods_by_namespace.entry(ns.clone()).or_default().push(i);
                 inv.pod_units.insert(o.unit());
+            }
+            if o.is("autoscaling", "HorizontalPodAutoscaler") {
+                let target = |field: &str| {
+                    o.node()
+                        .get("spec")
+                        .and_then(|s| s.get("scaleTargetRef"))
+                        .and_then(|r| r.get(field))
+                        .and_then(Node::as_str)
+                };
+                if let (Some(kind), Some(name)) = (target("kind"), target("name")) {
+                    inv.autoscalers
+                        .entry((ns.clone(), kind.to_string(), name.to_string()))
+                        .or_default()
+                        .push(i);
+                }
             }
             if o.namespace.is_some() && may_make_hidden_pods(&o.group, &o.kind) && !o.kind.is_empty() {
                 inv.hidden_pod_makers.entry(ns.clone()).or_insert(i);
@@ -367,11 +383,20 @@ impl Inventory {
     /// kind and name), if any.
     pub(crate) fn autoscaler_of(&self, object: &Object) -> Option<&Object> {
         let name = object.name.as_deref()?;
-        self.of_kind_in("autoscaling", "HorizontalPodAutoscaler", object.namespace.as_deref())
-            .find(|h| {
-                h.node().pointer("/spec/scaleTargetRef/kind").and_then(Node::as_str) == Some(object.kind.as_str())
-                    && h.node().pointer("/spec/scaleTargetRef/name").and_then(Node::as_str) == Some(name)
-            })
+        let key = (
+            object.namespace.clone().unwrap_or_default(),
+            object.kind.clone(),
+            name.to_string(),
+        );
+        if let Some(&i) = self.autoscalers.get(&key).and_then(|v| v.first()) {
+            return Some(&self.objects[i]);
+        }
+        let base = self.base.as_deref()?;
+        base.autoscalers
+            .get(&key)?
+            .iter()
+            .map(|&i| &base.objects[i])
+            .find(|h| !self.replaced.contains(&h.id))
     }
 
     /// [`Inventory::of_kind_in`] among this layer's objects.
@@ -417,7 +442,7 @@ impl Inventory {
         group: &str,
         kind: &str,
         namespace: Option<&str>,
-        labels: &'a BTreeMap<String, String>,
+        labels: &'a StringMap,
     ) -> Vec<(&'a Object, &'a LabelSelector)> {
         assert!(
             SELECTING_KINDS.contains(&(group, kind)),
@@ -701,8 +726,7 @@ metadata: {name: w}
         ];
         for (group, kind) in SELECTING_KINDS {
             for labels in label_sets {
-                let labels: BTreeMap<String, String> =
-                    labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                let labels: StringMap = labels.iter().copied().collect();
                 let mut indexed: Vec<String> = inv
                     .selecting(group, kind, Some("shop"), &labels)
                     .iter()
@@ -726,7 +750,7 @@ metadata: {name: w}
         let update = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p0, namespace: shop}\nspec: {selector: {matchLabels: {app: nothing}}}\n";
         let loaded = load_file(Arc::new(SourceFile::new("u.yaml", update.to_string())));
         let layer = Inventory::over(Arc::new(inv), loaded.documents, "default", &[]);
-        let web: BTreeMap<String, String> = [("app".to_string(), "web".to_string())].into();
+        let web = StringMap::from([("app", "web")]);
         let names: BTreeSet<String> = layer
             .selecting("policy", "PodDisruptionBudget", Some("shop"), &web)
             .iter()
@@ -797,5 +821,39 @@ metadata: {name: settings, namespace: new}
             .map(|o| o.name.clone().unwrap())
             .collect();
         assert_eq!(names, vec!["report"]);
+    }
+
+    #[test]
+    fn autoscalers_are_found_by_their_target_first_in_input_order_and_through_layers() {
+        let hpa = |name: &str, ns: &str, kind: &str, target: &str| {
+            format!(
+                "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: {kind}, name: {target}}}\n"
+            )
+        };
+        let text = [
+            hpa("other-ns", "elsewhere", "Deployment", "web"),
+            hpa("other-kind", "shop", "StatefulSet", "web"),
+            hpa("first", "shop", "Deployment", "web"),
+            hpa("second", "shop", "Deployment", "web"),
+            INPUT.to_string(),
+        ]
+        .join("---\n");
+        let loaded = load_file(Arc::new(SourceFile::new("h.yaml", text)));
+        let base = Arc::new(Inventory::build(loaded.documents, "default"));
+        let web = base.find("Deployment", Some("shop"), "web").unwrap();
+        let name = |o: Option<&Object>| o.and_then(|o| o.name.clone());
+        assert_eq!(name(base.autoscaler_of(web)), Some("first".to_string()));
+        let report = base.find("CronJob", Some("default"), "report").unwrap();
+        assert_eq!(name(base.autoscaler_of(report)), None);
+        // A layer that replaces `first` with an HPA of another target falls back to `second`;
+        // one that adds its own HPA for `web` answers with it.
+        let update = hpa("first", "shop", "Deployment", "api");
+        let loaded = load_file(Arc::new(SourceFile::new("u.yaml", update)));
+        let layer = Inventory::over(Arc::clone(&base), loaded.documents, "default", &[]);
+        assert_eq!(name(layer.autoscaler_of(web)), Some("second".to_string()));
+        let update = hpa("mine", "shop", "Deployment", "web");
+        let loaded = load_file(Arc::new(SourceFile::new("v.yaml", update)));
+        let layer = Inventory::over(Arc::clone(&base), loaded.documents, "default", &[]);
+        assert_eq!(name(layer.autoscaler_of(web)), Some("mine".to_string()));
     }
 }

@@ -4,16 +4,16 @@ pub(crate) mod coverage;
 pub(crate) mod edit;
 pub(crate) mod image;
 pub(crate) mod index;
+pub(crate) mod labels;
 pub(crate) mod names;
 pub(crate) mod quantity;
 pub(crate) mod security;
 pub(crate) mod selector;
 pub(crate) mod workload;
 
-use std::collections::BTreeMap;
-
 pub use image::ImageRef;
 pub use index::Inventory;
+pub use labels::StringMap;
 pub use quantity::parse_quantity;
 pub use security::{SecurityView, Setting};
 pub use selector::LabelSelector;
@@ -49,12 +49,12 @@ pub struct Object {
     /// cluster-scoped kinds.
     pub namespace: Option<String>,
     /// `metadata.labels` (string values only).
-    pub labels: BTreeMap<String, String>,
+    pub labels: StringMap,
     /// `metadata.annotations` (string values only).
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: StringMap,
     /// The pod template's labels (what selectors match), read once; empty for kinds
     /// without a pod template.
-    pub pod_labels: BTreeMap<String, String>,
+    pub pod_labels: StringMap,
     /// Where its pod template is, for workload kinds.
     pub(crate) template: Option<&'static str>,
 }
@@ -228,34 +228,33 @@ impl Object {
                 out.extend(v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
             }
         };
-        add(self.annotations.get(IGNORE_ANNOTATION).map(String::as_str));
+        add(self.annotations.get(IGNORE_ANNOTATION));
         if let Some(t) = self.pod_template() {
-            add(t.annotations().get(IGNORE_ANNOTATION).map(String::as_str));
+            add(t.annotations().get(IGNORE_ANNOTATION));
         }
         out
     }
 
     /// Why the object opts out (`kubelint.dev/ignore-reason`, on the object or its template).
     pub(crate) fn ignore_reason(&self) -> Option<String> {
-        self.annotations.get(IGNORE_REASON_ANNOTATION).cloned().or_else(|| {
-            self.pod_template()
-                .and_then(|t| t.annotations().get(IGNORE_REASON_ANNOTATION).cloned())
-        })
+        self.annotations
+            .get(IGNORE_REASON_ANNOTATION)
+            .map(str::to_string)
+            .or_else(|| {
+                self.pod_template()
+                    .and_then(|t| t.annotations().get(IGNORE_REASON_ANNOTATION).map(str::to_string))
+            })
     }
 }
 
 /// A `map[string]string` (labels, annotations, selectors); non-string values are written
 /// as the text kubectl would send (`true`, `3`).
-pub fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    if let Some(entries) = node.and_then(Node::as_map) {
-        for e in entries {
-            if let Some(v) = scalar_text(&e.value) {
-                out.insert(e.key.to_string(), v);
-            }
-        }
-    }
-    out
+pub fn string_map(node: Option<&Node>) -> StringMap {
+    node.and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| Some((e.key.clone(), scalar_text(&e.value)?)))
+        .collect()
 }
 
 /// The text of a scalar value, as JSON would write it (`None` for collections and null).

@@ -1,9 +1,7 @@
 //! Label selectors: the `map[string]string` form (Service, ReplicationController) and
 //! `metav1.LabelSelector` (`matchLabels` + `matchExpressions`).
 
-use std::collections::BTreeMap;
-
-use super::{Object, scalar_text, string_map};
+use super::{Object, StringMap, scalar_text, string_map};
 use crate::load::Node;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,9 +32,9 @@ impl LabelSelector {
             requirements: string_map(Some(node))
                 .into_iter()
                 .map(|(key, v)| Requirement {
-                    key,
+                    key: key.to_string(),
                     operator: Operator::In,
-                    values: vec![v],
+                    values: vec![v.to_string()],
                 })
                 .collect(),
         }
@@ -76,7 +74,7 @@ impl LabelSelector {
         self.requirements.is_empty()
     }
 
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &StringMap) -> bool {
         self.requirements.iter().all(|r| r.accepts(labels.get(&r.key)))
     }
 }
@@ -156,10 +154,10 @@ impl LabelSelector {
 
 impl Requirement {
     /// Whether a label with value `value` (`None`: absent) meets the requirement.
-    fn accepts(&self, value: Option<&String>) -> bool {
+    fn accepts(&self, value: Option<&str>) -> bool {
         match self.operator {
-            Operator::In => value.is_some_and(|v| self.values.contains(v)),
-            Operator::NotIn => value.is_none_or(|v| !self.values.contains(v)),
+            Operator::In => value.is_some_and(|v| self.values.iter().any(|x| x == v)),
+            Operator::NotIn => value.is_none_or(|v| !self.values.iter().any(|x| x == v)),
             Operator::Exists => value.is_some(),
             Operator::DoesNotExist => value.is_none(),
         }
@@ -174,8 +172,8 @@ mod tests {
         Node::from_json(&json)
     }
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    fn labels(pairs: &[(&str, &str)]) -> StringMap {
+        pairs.iter().copied().collect()
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The pod template inside a workload, and its containers.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
-use super::{Object, string_map};
+use super::{Object, StringMap, string_map};
 use crate::load::Node;
 
 pub use crate::vocab::rule::pod_template_pointer;
@@ -115,7 +115,7 @@ impl<'a> PodTemplate<'a> {
         })
     }
 
-    pub fn annotations(&self) -> BTreeMap<String, String> {
+    pub fn annotations(&self) -> StringMap {
         string_map(self.metadata.and_then(|m| m.get("annotations")))
     }
 

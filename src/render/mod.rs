@@ -237,9 +237,13 @@ fn strip_origin(root: &mut Node) -> Option<String> {
         return None;
     };
     let i = annotations.iter().position(|e| e.key == kustomize::ORIGIN_ANNOTATION)?;
-    let entry = annotations.remove(i);
+    let mut rest = std::mem::take(annotations).into_vec();
+    let entry = rest.remove(i);
+    *annotations = rest.into_boxed_slice();
     if annotations.is_empty() {
-        meta.remove(at);
+        let mut rest = std::mem::take(meta).into_vec();
+        rest.remove(at);
+        *meta = rest.into_boxed_slice();
     }
     entry.value.as_str().map(str::to_string)
 }

@@ -79,7 +79,7 @@ pub use crate::load::node::CompactString;
 #[doc(inline)]
 pub use crate::load::{Entry, Node, Value};
 pub use crate::model::edit::{EditError, Editor, NewValue};
-pub use crate::model::{Inventory, Object};
+pub use crate::model::{Inventory, Object, StringMap};
 pub use crate::vocab::{At, Family, ParamInfo, ParamType, RuleInfo, RuleSettings, RuleState, WORKLOADS};
 pub use context::Context;
 pub(crate) use context::RuleRun;

@@ -181,10 +181,10 @@ fn from_json(value: &serde_json::Value) -> Dynamic {
     to_dynamic(&Node::from_json(value))
 }
 
-fn string_map(map: &std::collections::BTreeMap<String, String>) -> Dynamic {
+fn string_map(map: &crate::model::StringMap) -> Dynamic {
     Dynamic::from_map(
         map.iter()
-            .map(|(k, v)| (k.as_str().into(), Dynamic::from(v.clone())))
+            .map(|(k, v)| (k.into(), Dynamic::from(v.to_string())))
             .collect(),
     )
 }
@@ -199,7 +199,7 @@ fn selector_of(value: &Dynamic) -> Option<LabelSelector> {
     }
 }
 
-fn labels_of(value: &Dynamic) -> std::collections::BTreeMap<String, String> {
+fn labels_of(value: &Dynamic) -> crate::model::StringMap {
     crate::model::string_map(Some(&Node::from_json(&to_json(value))))
 }
 

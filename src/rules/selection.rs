@@ -46,7 +46,7 @@ pub(crate) fn selects_nothing(
     for r in selector.requirements.iter().filter(|r| r.operator == Operator::In) {
         let seen: BTreeSet<&str> = inventory
             .pods_selected(namespace, &everything)
-            .filter_map(|o| o.pod_labels.get(&r.key).map(String::as_str))
+            .filter_map(|o| o.pod_labels.get(&r.key))
             .collect();
         let missing = r.values.iter().all(|v| !seen.contains(v.as_str()));
         if let Some(near) = missing

@@ -39,7 +39,7 @@ pub use eval::*;
 
 #[cfg(feature = "cel")]
 mod eval {
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::HashMap;
     use std::sync::Arc;
 
     use kube_cel::cel::objects::{Key, Map};
@@ -332,11 +332,11 @@ mod eval {
     }
 
     impl Target<'_> {
-        fn namespace_labels(&self) -> Option<BTreeMap<String, String>> {
+        fn namespace_labels(&self) -> Option<crate::model::StringMap> {
             let ns = self.object.namespace.as_deref()?;
             self.inventory.find("Namespace", None, ns).map(|n| {
                 let mut labels = n.labels.clone();
-                labels.insert("kubernetes.io/metadata.name".into(), ns.to_string());
+                labels.insert("kubernetes.io/metadata.name", ns);
                 labels
             })
         }
@@ -367,7 +367,7 @@ mod eval {
                     s.requirements
                         .iter()
                         .all(|r| r.key == "kubernetes.io/metadata.name")
-                        .then(|| BTreeMap::from([("kubernetes.io/metadata.name".to_string(), ns.to_string())]))
+                        .then(|| crate::model::StringMap::from([("kubernetes.io/metadata.name", ns)]))
                 });
                 match labels {
                     Some(l) if s.matches(&l) => {}

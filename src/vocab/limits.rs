@@ -151,6 +151,12 @@ impl Smallest {
         }
     }
 
+    /// The kept findings, in no particular order (for a caller that sorts them with others).
+    pub fn into_kept(mut self, cap: usize) -> (Vec<Ranked>, u64) {
+        self.compact(cap);
+        (self.items, self.dropped)
+    }
+
     /// The kept findings, in order.
     pub fn into_sorted(mut self, cap: usize) -> (Vec<Ranked>, u64) {
         self.compact(cap);

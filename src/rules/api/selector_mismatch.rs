@@ -25,7 +25,7 @@ pub(crate) static RULE: RuleInfo = RuleInfo {
     ..RuleInfo::BASE
 };
 
-fn labels_text(labels: &std::collections::BTreeMap<String, String>) -> String {
+fn labels_text(labels: &crate::model::StringMap) -> String {
     if labels.is_empty() {
         return "none".into();
     }

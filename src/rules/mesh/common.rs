@@ -59,8 +59,13 @@ pub(crate) fn mesh_membership(object: &Object, inventory: &Inventory, root: &str
     let inject = object
         .pod_labels
         .get("sidecar.istio.io/inject")
-        .cloned()
-        .or_else(|| template.annotations().remove("sidecar.istio.io/inject"));
+        .map(str::to_string)
+        .or_else(|| {
+            template
+                .annotations()
+                .get("sidecar.istio.io/inject")
+                .map(str::to_string)
+        });
     match inject.as_deref() {
         Some("false") => return None,
         Some("true") => return Some("its pod template sets `sidecar.istio.io/inject: \"true\"`".into()),
@@ -69,7 +74,7 @@ pub(crate) fn mesh_membership(object: &Object, inventory: &Inventory, root: &str
     let ns = object.namespace.as_deref()?;
     if let Some(namespace) = inventory.find("Namespace", None, ns) {
         let labels = &namespace.labels;
-        match labels.get("istio-injection").map(String::as_str) {
+        match labels.get("istio-injection") {
             Some("disabled") => return None,
             Some("enabled") => return Some(format!("namespace `{ns}` is labelled `istio-injection: enabled`")),
             _ => {}
@@ -77,7 +82,7 @@ pub(crate) fn mesh_membership(object: &Object, inventory: &Inventory, root: &str
         if let Some(rev) = labels.get("istio.io/rev") {
             return Some(format!("namespace `{ns}` is labelled `istio.io/rev: {rev}`"));
         }
-        if labels.get("istio.io/dataplane-mode").map(String::as_str) == Some("ambient") {
+        if labels.get("istio.io/dataplane-mode") == Some("ambient") {
             return Some(format!("namespace `{ns}` is in the ambient mesh"));
         }
     }

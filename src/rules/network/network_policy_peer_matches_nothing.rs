@@ -73,11 +73,11 @@ pub(crate) fn check(object: &Object, inventory: &Inventory, cx: &mut Context<'_>
 }
 
 /// Labels of a namespace: its object's labels, plus `kubernetes.io/metadata.name`.
-fn namespace_labels(inventory: &Inventory, name: &str) -> std::collections::BTreeMap<String, String> {
+fn namespace_labels(inventory: &Inventory, name: &str) -> crate::model::StringMap {
     let mut labels = inventory
         .find("Namespace", None, name)
         .map(|n| n.labels.clone())
         .unwrap_or_default();
-    labels.insert("kubernetes.io/metadata.name".into(), name.to_string());
+    labels.insert("kubernetes.io/metadata.name", name);
     labels
 }

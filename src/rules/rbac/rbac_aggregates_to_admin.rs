@@ -22,7 +22,7 @@ pub(crate) fn check(object: &Object, _: &Inventory, cx: &mut Context<'_>) {
     }
     for target in ["admin", "edit"] {
         let label = format!("rbac.authorization.k8s.io/aggregate-to-{target}");
-        if object.labels.get(&label).map(String::as_str) == Some("true") {
+        if object.labels.get(&label) == Some("true") {
             let pointer = crate::load::node::pointer_push("/metadata/labels", &label);
             cx.report(
                 &pointer,
