@@ -200,8 +200,22 @@ fn in_report_order(all: Vec<Ranked>) -> Vec<Finding> {
             .then_with(|| all[a.3 as usize].cmp(&all[b.3 as usize]))
             .then(a.3.cmp(&b.3))
     });
-    let mut slots: Vec<Option<Finding>> = all.into_iter().map(|r| Some(r.finding)).collect();
-    order.iter().filter_map(|k| slots[k.3 as usize].take()).collect()
+    // The findings are put in that order in place (following the permutation's cycles),
+    // so the sort adds no second vector of findings to the run's peak.
+    let mut all = all;
+    let mut place: Vec<u32> = order.iter().map(|k| k.3).collect();
+    drop(order);
+    for start in 0..place.len() {
+        let mut at = start;
+        while place[at] as usize != start {
+            let from = place[at] as usize;
+            all.swap(at, from);
+            place[at] = at as u32;
+            at = from;
+        }
+        place[at] = at as u32;
+    }
+    all.into_iter().map(|r| r.finding).collect()
 }
 
 /// Keeps, under one key, the finding of the first object (`first`), else the first in

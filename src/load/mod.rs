@@ -847,6 +847,20 @@ mod tests {
     }
 
     #[test]
+    fn files_note_the_non_finite_floats_their_trees_hold() {
+        let read = |text: &str| {
+            let file = Arc::new(SourceFile::new("f.yaml", text.to_string()));
+            load_file(Arc::clone(&file));
+            file.may_hold_non_finite()
+        };
+        assert!(read("a: .inf\n"));
+        assert!(read("a: [1, -.Inf]\n"));
+        assert!(read("a: !!float .nan\n"));
+        assert!(!read("a: 1.5\nb: '.inf'\nc: .information\n"));
+        assert!(!read("{\"a\": 1e308}"));
+    }
+
+    #[test]
     fn sed_placeholders_make_a_template() {
         let note = sed_placeholders("kind: ClusterRoleBinding\nmetadata:\n  name: ##CRBNAME##\n").unwrap();
         assert!(note.contains("`##CRBNAME##`"), "{note}");

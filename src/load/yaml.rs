@@ -874,6 +874,10 @@ impl<'f> Builder<'f> {
             },
             _ => Value::String(text.into()),
         };
+        if matches!(value, Value::Float(f) if !f.is_finite()) {
+            self.file.mark_non_finite();
+            self.origin.mark_non_finite();
+        }
         Node::new(value, span)
     }
 

@@ -731,7 +731,7 @@ impl RunSchemas<'_> {
         ]
         .iter()
         .any(|rule| settings(rule.id).enabled);
-        if settings(SCHEMA_VIOLATION.id).enabled {
+        if settings(SCHEMA_VIOLATION.id).enabled && object.doc.file.may_hold_non_finite() {
             check_non_finite(object.node(), &mut report);
         }
         let (api, kind) = (object.api_version.as_str(), object.kind.as_str());

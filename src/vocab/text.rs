@@ -47,6 +47,8 @@ pub struct SourceFile {
     /// The whole text.
     pub text: String,
     lines: LineIndex,
+    /// Whether the YAML parser read a `.inf` or `.nan` in it (see [`SourceFile::may_hold_non_finite`]).
+    non_finite: std::sync::atomic::AtomicBool,
 }
 
 impl SourceFile {
@@ -57,7 +59,20 @@ impl SourceFile {
             path: path.into(),
             text,
             lines,
+            non_finite: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Notes that a tree read from this file holds a non-finite float.
+    pub(crate) fn mark_non_finite(&self) {
+        self.non_finite.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether trees read from this file may hold a non-finite float (`.inf`, `.nan`): the
+    /// YAML parser notes each one it reads; JSON has none. The schema check looks for them
+    /// only in such files, instead of walking every object.
+    pub(crate) fn may_hold_non_finite(&self) -> bool {
+        self.non_finite.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The path with forward slashes, as reports print it.
