@@ -157,11 +157,19 @@ pub(super) fn sorted(
     cap: usize,
     dropped: &mut dyn FnMut(&Arc<str>, u64),
 ) -> Vec<Finding> {
-    let mut all: Vec<Ranked> = Vec::new();
-    for (rule, set) in sets {
-        let (kept, n) = set.into_kept(cap);
+    let kept: Vec<(Arc<str>, Vec<Ranked>, u64)> = sets
+        .into_iter()
+        .map(|(rule, set)| {
+            let (kept, n) = set.into_kept(cap);
+            (rule, kept, n)
+        })
+        .collect();
+    // One allocation of the final size: growing it by doubling held up to twice the
+    // findings at the end of a large run.
+    let mut all: Vec<Ranked> = Vec::with_capacity(kept.iter().map(|(_, k, _)| k.len()).sum());
+    for (rule, items, n) in kept {
         dropped(&rule, n);
-        all.extend(kept);
+        all.extend(items);
     }
     let mut findings = in_report_order(all);
     findings.dedup_by(|a, b| a.report_order(b).is_eq() && a.object == b.object);

@@ -914,6 +914,23 @@ impl Linter {
 fn free_in_parallel(inventory: Arc<Inventory>) {
     if let Ok(mut inventory) = Arc::try_unwrap(inventory) {
         std::mem::take(&mut inventory.objects).into_par_iter().for_each(drop);
+        give_back_freed_memory();
+    }
+}
+
+/// With mimalloc (the binary's allocator), has every thread hand the pages it just freed
+/// back to the system. mimalloc does so lazily, when a thread next allocates: the worker
+/// threads that freed the trees sit idle while the report is written, and in about one run
+/// of four on 100k documents their pages stayed resident until the end (peak RSS 765 instead
+/// of 705 MiB, the sort's buffers coming on top of them).
+fn give_back_freed_memory() {
+    #[cfg(feature = "mimalloc")]
+    {
+        // SAFETY: `mi_collect` only returns memory of the calling thread's own mimalloc heap
+        // that nothing uses; without mimalloc as the global allocator that heap is empty.
+        let collect = || unsafe { libmimalloc_sys::mi_collect(false) };
+        rayon::broadcast(|_| collect());
+        collect();
     }
 }
 
