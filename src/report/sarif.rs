@@ -16,6 +16,8 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde_json::{Value, json};
 
 use super::options::{RenderOptions, relative_path};
@@ -281,13 +283,14 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         keep.truncate(MAX_RESULTS);
         keep.sort_unstable();
     }
-    let results: Vec<Value> = keep
-        .iter()
-        .map(|&i| {
-            let f = all[i];
-            result(f, index.get(&*f.rule).copied(), prints[i].clone(), options)
-        })
-        .collect();
+    let results = Results {
+        keep: &keep,
+        all: &all,
+        index: &index,
+        prints: &prints,
+        options,
+    };
+    // The results are written as they are made (see `Doc`): `results` here stays empty.
     let mut doc = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -301,7 +304,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": base_uri(options)}},
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [],
         }],
     });
     // What the limits per rule left out: one notification per rule, and the counts.
@@ -359,8 +362,86 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     if cut > 0 {
         run["properties"]["resultsTruncated"] = json!(cut);
     }
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    serde_json::to_writer_pretty(&mut *out, &Doc(&doc, &results))?;
     writeln!(out)
+}
+
+/// The results of the run, each made as it is written: a report of many findings never
+/// holds all their SARIF values at once.
+struct Results<'a> {
+    keep: &'a [usize],
+    all: &'a [&'a Finding],
+    index: &'a HashMap<&'a str, usize>,
+    prints: &'a [String],
+    options: &'a RenderOptions,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.keep.len()))?;
+        for &i in self.keep {
+            let f = self.all[i];
+            let r = result(
+                f,
+                self.index.get(&*f.rule).copied(),
+                self.prints[i].clone(),
+                self.options,
+            );
+            seq.serialize_element(&r)?;
+        }
+        seq.end()
+    }
+}
+
+/// The SARIF document `doc` with [`Results`] in place of its first run's (empty) `results`:
+/// written exactly as `doc` itself would be (its maps in their own key order).
+struct Doc<'a>(&'a Value, &'a Results<'a>);
+
+impl Serialize for Doc<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Value::Object(top) = self.0 else {
+            return self.0.serialize(serializer);
+        };
+        let mut map = serializer.serialize_map(Some(top.len()))?;
+        for (key, value) in top {
+            match (key.as_str(), value) {
+                ("runs", Value::Array(runs)) => map.serialize_entry(key, &Runs(runs, self.1))?,
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+struct Runs<'a>(&'a [Value], &'a Results<'a>);
+
+impl Serialize for Runs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for (i, run) in self.0.iter().enumerate() {
+            match run {
+                Value::Object(run) if i == 0 => seq.serialize_element(&Run(run, self.1))?,
+                _ => seq.serialize_element(run)?,
+            }
+        }
+        seq.end()
+    }
+}
+
+struct Run<'a>(&'a serde_json::Map<String, Value>, &'a Results<'a>);
+
+impl Serialize for Run<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            if key == "results" {
+                map.serialize_entry(key, self.1)?;
+            } else {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
 }
 
 #[cfg(test)]
