@@ -913,8 +913,14 @@ impl Linter {
 /// Drops an inventory's objects on every thread (when no one else holds the inventory).
 fn free_in_parallel(inventory: Arc<Inventory>) {
     if let Ok(mut inventory) = Arc::try_unwrap(inventory) {
-        std::mem::take(&mut inventory.objects).into_par_iter().for_each(drop);
-        give_back_freed_memory();
+        let objects = std::mem::take(&mut inventory.objects);
+        // A webhook review or an editor's check frees a few trees: not worth a call on
+        // every thread.
+        let large = objects.len() >= 1000;
+        objects.into_par_iter().for_each(drop);
+        if large {
+            give_back_freed_memory();
+        }
     }
 }
 
