@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
-use crate::load::{self, Loaded, Node, SourceFile, Span, Value};
+use crate::load::{self, Entry, Loaded, Node, SourceFile, Span, Value};
 use crate::vocab::{Family, Finding, RuleInfo, Severity};
 
 use self::kustomize::{Kustomization, Origin};
@@ -222,6 +222,14 @@ fn load_build(
     (loaded, rendered, covered)
 }
 
+/// Removes entry `i` of a mapping (trees hold their entries in a boxed slice).
+fn remove_entry(entries: &mut Box<[Entry]>, i: usize) -> Entry {
+    let mut rest = std::mem::take(entries).into_vec();
+    let entry = rest.remove(i);
+    *entries = rest.into_boxed_slice();
+    entry
+}
+
 /// Removes `metadata.annotations["config.kubernetes.io/origin"]` (and `annotations` when
 /// it is left empty) and returns its text.
 fn strip_origin(root: &mut Node) -> Option<String> {
@@ -237,13 +245,9 @@ fn strip_origin(root: &mut Node) -> Option<String> {
         return None;
     };
     let i = annotations.iter().position(|e| e.key == kustomize::ORIGIN_ANNOTATION)?;
-    let mut rest = std::mem::take(annotations).into_vec();
-    let entry = rest.remove(i);
-    *annotations = rest.into_boxed_slice();
+    let entry = remove_entry(annotations, i);
     if annotations.is_empty() {
-        let mut rest = std::mem::take(meta).into_vec();
-        rest.remove(at);
-        *meta = rest.into_boxed_slice();
+        remove_entry(meta, at);
     }
     entry.value.as_str().map(str::to_string)
 }

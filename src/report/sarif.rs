@@ -290,7 +290,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         prints: &prints,
         options,
     };
-    // The results are written as they are made (see `Doc`): `results` here stays empty.
+    // The results are written as they are made (see `Spliced`): `results` here stays empty.
     let mut doc = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -362,7 +362,12 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     if cut > 0 {
         run["properties"]["resultsTruncated"] = json!(cut);
     }
-    serde_json::to_writer_pretty(&mut *out, &Doc(&doc, &results))?;
+    let spliced = Spliced {
+        value: &doc,
+        path: &["runs", "0", "results"],
+        results: &results,
+    };
+    serde_json::to_writer_pretty(&mut *out, &spliced)?;
     writeln!(out)
 }
 
@@ -393,54 +398,54 @@ impl Serialize for Results<'_> {
     }
 }
 
-/// The SARIF document `doc` with [`Results`] in place of its first run's (empty) `results`:
-/// written exactly as `doc` itself would be (its maps in their own key order).
-struct Doc<'a>(&'a Value, &'a Results<'a>);
+/// `value` written as `serde_json` writes it (maps in their own key order), except that
+/// the (empty) value at `path` (object keys and array indices) is replaced by `results`.
+struct Spliced<'a> {
+    value: &'a Value,
+    path: &'a [&'a str],
+    results: &'a Results<'a>,
+}
 
-impl Serialize for Doc<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Value::Object(top) = self.0 else {
-            return self.0.serialize(serializer);
+impl Spliced<'_> {
+    /// `child`, which sits under `step` of this value: spliced further if the path goes on
+    /// through it.
+    fn child<'c>(&'c self, step: &str, child: &'c Value) -> Spliced<'c> {
+        let path = match self.path.split_first() {
+            Some((first, rest)) if *first == step => rest,
+            _ => &[],
         };
-        let mut map = serializer.serialize_map(Some(top.len()))?;
-        for (key, value) in top {
-            match (key.as_str(), value) {
-                ("runs", Value::Array(runs)) => map.serialize_entry(key, &Runs(runs, self.1))?,
-                _ => map.serialize_entry(key, value)?,
-            }
+        Spliced {
+            value: child,
+            path,
+            results: self.results,
         }
-        map.end()
     }
 }
 
-struct Runs<'a>(&'a [Value], &'a Results<'a>);
-
-impl Serialize for Runs<'_> {
+impl Serialize for Spliced<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for (i, run) in self.0.iter().enumerate() {
-            match run {
-                Value::Object(run) if i == 0 => seq.serialize_element(&Run(run, self.1))?,
-                _ => seq.serialize_element(run)?,
+        match self.value {
+            _ if self.path.is_empty() => self.value.serialize(serializer),
+            Value::Object(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    if self.path == [key.as_str()] {
+                        map.serialize_entry(key, self.results)?;
+                    } else {
+                        map.serialize_entry(key, &self.child(key, value))?;
+                    }
+                }
+                map.end()
             }
-        }
-        seq.end()
-    }
-}
-
-struct Run<'a>(&'a serde_json::Map<String, Value>, &'a Results<'a>);
-
-impl Serialize for Run<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (key, value) in self.0 {
-            if key == "results" {
-                map.serialize_entry(key, self.1)?;
-            } else {
-                map.serialize_entry(key, value)?;
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for (i, item) in items.iter().enumerate() {
+                    seq.serialize_element(&self.child(&i.to_string(), item))?;
+                }
+                seq.end()
             }
+            _ => self.value.serialize(serializer),
         }
-        map.end()
     }
 }
 

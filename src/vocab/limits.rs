@@ -158,10 +158,10 @@ impl Smallest {
     }
 
     /// The kept findings, in order.
-    pub fn into_sorted(mut self, cap: usize) -> (Vec<Ranked>, u64) {
-        self.compact(cap);
-        self.items.sort_unstable();
-        (self.items, self.dropped)
+    pub fn into_sorted(self, cap: usize) -> (Vec<Ranked>, u64) {
+        let (mut items, dropped) = self.into_kept(cap);
+        items.sort_unstable();
+        (items, dropped)
     }
 }
 
