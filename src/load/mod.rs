@@ -4,6 +4,7 @@ pub mod discover;
 pub mod node;
 pub mod problems;
 pub mod scalar;
+mod subset;
 pub mod yaml;
 
 #[cfg(test)]

@@ -63,6 +63,9 @@ pub struct Problem {
 pub fn parse_stream(file: &SourceFile) -> (Vec<ParsedDocument>, Vec<Problem>) {
     let patches = compat_patches(&file.text);
     if patches.is_empty() {
+        if let Some(read) = super::subset::parse(file) {
+            return read;
+        }
         let (docs, problems, _) = parse_both_ways(file, file, false);
         return (docs, problems);
     }
@@ -108,6 +111,13 @@ pub fn parse_stream(file: &SourceFile) -> (Vec<ParsedDocument>, Vec<Problem>) {
         return (docs, problems);
     }
     unreachable!("the loop returns")
+}
+
+/// What the full parser alone reads (the subset reader's tests compare against it).
+#[cfg(test)]
+pub(super) fn parse_full(file: &SourceFile) -> (Vec<ParsedDocument>, Vec<Problem>) {
+    let (docs, problems, _) = parse_both_ways(file, file, false);
+    (docs, problems)
 }
 
 /// One parse, with predicted repairs of quoted scalars and, when a prediction fails,
@@ -576,7 +586,7 @@ fn next_separator_line(file: &SourceFile, line: usize) -> Option<usize> {
     })
 }
 
-enum Frame {
+pub(super) enum Frame {
     Seq {
         items: Vec<Node>,
         start: u32,
@@ -596,7 +606,7 @@ enum Frame {
     },
 }
 
-struct PendingKey {
+pub(super) struct PendingKey {
     key: CompactString,
     span: Span,
     merge: bool,
@@ -653,7 +663,7 @@ fn weight(node: &Node) -> (usize, usize) {
     }
 }
 
-struct Builder<'f> {
+pub(super) struct Builder<'f> {
     /// The text parsed, for slices.
     file: &'f SourceFile,
     /// The file as written (differs from `file` by same-length patches), for line numbers
@@ -675,16 +685,16 @@ struct Builder<'f> {
     /// collection grows in a buffer and is copied once, at its exact size, when it closes
     /// (growing each collection's own `Vec` reallocated it log2(n) times, then once more to
     /// shed the spare room).
-    spare_items: Vec<Vec<Node>>,
-    spare_entries: Vec<Vec<Entry>>,
+    pub(super) spare_items: Vec<Vec<Node>>,
+    pub(super) spare_entries: Vec<Vec<Entry>>,
     root: Option<Node>,
     /// Anchored nodes with their [`weight`].
     anchors: HashMap<usize, (Node, (usize, usize))>,
     alias_limit_hit: bool,
     doc_index: usize,
     in_document: bool,
-    docs: Vec<ParsedDocument>,
-    problems: Vec<Problem>,
+    pub(super) docs: Vec<ParsedDocument>,
+    pub(super) problems: Vec<Problem>,
 }
 
 /// The items of `buffer` in a slice of their exact size; `buffer`, emptied, goes to `spare`.
@@ -696,7 +706,7 @@ fn exact<T>(buffer: &mut Vec<T>, spare: &mut Vec<Vec<T>>) -> Box<[T]> {
 }
 
 impl<'f> Builder<'f> {
-    fn new(
+    pub(super) fn new(
         file: &'f SourceFile,
         conv: &'f SourceFile,
         overrides: &'f HashMap<u32, String>,
@@ -772,7 +782,7 @@ impl<'f> Builder<'f> {
                     self.open(Frame::Seq {
                         items,
                         start,
-                        flow: self.file.slice(Span::new(start, end)).ends_with('['),
+                        flow: self.opens_flow(start, end, b'['),
                         anchor,
                     })
                 }
@@ -784,11 +794,13 @@ impl<'f> Builder<'f> {
                         pending: None,
                         merged: None,
                         start,
-                        flow: self.file.slice(Span::new(start, end)).ends_with('{'),
+                        flow: self.opens_flow(start, end, b'{'),
                         anchor,
                     })
                 }
-                Event::SequenceEnd | Event::MappingEnd => self.close(end),
+                // A flow collection ends past its bracket (the event's span runs on over
+                // the spaces and comment after it); a block one where its last item ends.
+                Event::SequenceEnd | Event::MappingEnd => self.close(start + 1),
                 Event::Alias(id) => self.alias(id, Span::new(start, end)),
                 Event::StreamStart | Event::StreamEnd | Event::Nothing => Ok(()),
             };
@@ -804,6 +816,16 @@ impl<'f> Builder<'f> {
         None
     }
 
+    /// Whether a collection start event spanning `start..end` opens a flow collection with
+    /// `bracket`: the event covers an anchor or tag before the bracket and the spaces after
+    /// it; a block collection's start event is empty.
+    fn opens_flow(&self, start: u32, end: u32, bracket: u8) -> bool {
+        self.file
+            .slice(Span::new(start, end))
+            .trim_end_matches([' ', '\t', '\r', '\n'])
+            .ends_with(bracket as char)
+    }
+
     fn fatal(&mut self, span: Span, message: String) {
         // The broken document keeps its place in the numbering.
         if self.in_document {
@@ -817,7 +839,7 @@ impl<'f> Builder<'f> {
         });
     }
 
-    fn begin_document(&mut self) {
+    pub(super) fn begin_document(&mut self) {
         self.stack.clear();
         self.root = None;
         self.anchors.clear();
@@ -825,7 +847,7 @@ impl<'f> Builder<'f> {
         self.in_document = true;
     }
 
-    fn end_document(&mut self) {
+    pub(super) fn end_document(&mut self) {
         if let Some(root) = self.root.take() {
             self.docs.push(ParsedDocument {
                 index: self.doc_index,
@@ -838,7 +860,7 @@ impl<'f> Builder<'f> {
         self.in_document = false;
     }
 
-    fn scalar(&mut self, text: &str, style: ScalarStyle, tag: Option<&Tag>, start: u32, end: u32) -> Node {
+    pub(super) fn scalar(&mut self, text: &str, style: ScalarStyle, tag: Option<&Tag>, start: u32, end: u32) -> Node {
         let mut span = Span::new(start, end);
         if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
             // A block scalar's span runs to the next token; trim the trailing break.
@@ -881,7 +903,7 @@ impl<'f> Builder<'f> {
         Node::new(value, span)
     }
 
-    fn open(&mut self, frame: Frame) -> Result<(), String> {
+    pub(super) fn open(&mut self, frame: Frame) -> Result<(), String> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(format!("nesting is deeper than {MAX_DEPTH} levels"));
         }
@@ -889,7 +911,7 @@ impl<'f> Builder<'f> {
         Ok(())
     }
 
-    fn close(&mut self, end: u32) -> Result<(), String> {
+    pub(super) fn close(&mut self, end: u32) -> Result<(), String> {
         let Some(frame) = self.stack.pop() else {
             return Err("unbalanced end of collection".into());
         };
@@ -958,7 +980,7 @@ impl<'f> Builder<'f> {
         self.complete_counted(node, 0, false, false)
     }
 
-    fn complete(&mut self, node: Node, anchor: usize, merge_key: bool) -> Result<(), String> {
+    pub(super) fn complete(&mut self, node: Node, anchor: usize, merge_key: bool) -> Result<(), String> {
         self.complete_counted(node, anchor, merge_key, true)
     }
 
