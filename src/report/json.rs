@@ -32,14 +32,19 @@ impl Serialize for FindingJson<'_> {
     }
 }
 
-/// A list of findings, serialised one by one.
+/// A list of findings, serialised one by one; or, in [`render`]'s outline of the
+/// document, a placeholder string where [`write_findings`] writes them.
 struct FindingsJson<'a> {
     findings: &'a [Finding],
     options: &'a RenderOptions,
+    placeholder: Option<&'static str>,
 }
 
 impl Serialize for FindingsJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let Some(placeholder) = self.placeholder {
+            return serializer.serialize_str(placeholder);
+        }
         let mut seq = serializer.serialize_seq(Some(self.findings.len()))?;
         for finding in self.findings {
             seq.serialize_element(&FindingJson {
@@ -49,6 +54,54 @@ impl Serialize for FindingsJson<'_> {
         }
         seq.end()
     }
+}
+
+/// Placeholders of the findings and the suppressed findings in the document's outline
+/// (control characters: no path, message or key of a report holds them).
+const FINDINGS_PLACEHOLDER: &str = "\u{1}kubelint:findings\u{1}";
+const SUPPRESSED_PLACEHOLDER: &str = "\u{1}kubelint:suppressed\u{1}";
+
+/// Findings rendered at a time (in parallel), so that the report's memory stays bounded.
+const BATCH: usize = 8192;
+
+/// Writes `findings` exactly as `serde_json::to_writer_pretty` writes the array as the
+/// value of a top-level key, rendering each batch on every core: every finding is
+/// pretty-printed alone, then indented two levels (a pretty JSON text holds no line break
+/// but those between tokens).
+fn write_findings(findings: &[Finding], options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    use rayon::prelude::*;
+    if findings.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (b, batch) in findings.chunks(BATCH).enumerate() {
+        let parts: Vec<io::Result<Vec<u8>>> = batch
+            .par_chunks(256)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut part = Vec::with_capacity(chunk.len() * 1024);
+                let mut alone = Vec::with_capacity(2048);
+                for (i, finding) in chunk.iter().enumerate() {
+                    let first = b == 0 && c == 0 && i == 0;
+                    part.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                    alone.clear();
+                    serde_json::to_writer_pretty(&mut alone, &FindingJson { finding, options })?;
+                    let mut from = 0;
+                    for at in memchr::memchr_iter(b'\n', &alone) {
+                        part.extend_from_slice(&alone[from..=at]);
+                        part.extend_from_slice(b"    ");
+                        from = at + 1;
+                    }
+                    part.extend_from_slice(&alone[from..]);
+                }
+                Ok(part)
+            })
+            .collect();
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+    }
+    out.write_all(b"\n  ]")
 }
 
 /// A finding as a JSON value, as the JSON report writes it.
@@ -61,6 +114,8 @@ pub fn finding_json(f: &Finding, options: &RenderOptions) -> Value {
 struct ReportJson<'a> {
     report: &'a Report,
     options: &'a RenderOptions,
+    /// Placeholders instead of the findings (see [`render`]).
+    outline: bool,
 }
 
 impl Serialize for ReportJson<'_> {
@@ -93,6 +148,7 @@ impl Serialize for ReportJson<'_> {
             &FindingsJson {
                 findings: &report.findings,
                 options,
+                placeholder: self.outline.then_some(FINDINGS_PLACEHOLDER),
             },
         )?;
         map.serialize_entry("summary", &summary)?;
@@ -116,6 +172,7 @@ impl Serialize for ReportJson<'_> {
                 &FindingsJson {
                     findings: &report.suppressed,
                     options,
+                    placeholder: self.outline.then_some(SUPPRESSED_PLACEHOLDER),
                 },
             )?;
         }
@@ -123,9 +180,111 @@ impl Serialize for ReportJson<'_> {
     }
 }
 
+/// Writes the report: its outline (everything but the findings, small) is serialised
+/// with placeholders, and the findings are written where the placeholders stand, byte for
+/// byte as one `to_writer_pretty` of the whole document would write them.
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut out, &ReportJson { report, options })?;
+    let outline = serde_json::to_string_pretty(&ReportJson {
+        report,
+        options,
+        outline: true,
+    })?;
+    let mut rest = outline.as_str();
+    for (placeholder, findings) in [
+        (FINDINGS_PLACEHOLDER, &report.findings),
+        (SUPPRESSED_PLACEHOLDER, &report.suppressed),
+    ] {
+        let quoted = serde_json::to_string(placeholder)?;
+        if let Some(at) = rest.find(&quoted) {
+            out.write_all(&rest.as_bytes()[..at])?;
+            write_findings(findings, options, &mut out)?;
+            rest = &rest[at + quoted.len()..];
+        }
+    }
+    out.write_all(rest.as_bytes())?;
     writeln!(out)?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::vocab::{Family, ObjectRef, RuleInfo, Severity, SourceFile, Span};
+
+    static RULE: RuleInfo = RuleInfo {
+        id: "synthetic",
+        family: Family::Hygiene,
+        title: "t",
+        rationale: "r",
+        remediation: "fix \"it\"\nnow",
+        ..RuleInfo::BASE
+    };
+
+    fn findings(n: usize, file: &Arc<SourceFile>) -> Vec<Finding> {
+        (0..n)
+            .map(|i| {
+                Finding::new(
+                    &RULE,
+                    Severity::Warning,
+                    format!("finding {i}: \"quoted\"\n\tand é"),
+                    file,
+                    Span::new(0, 1),
+                )
+                .with_object(Some(ObjectRef {
+                    api_version: "v1".into(),
+                    kind: "ConfigMap".into(),
+                    namespace: Some("ns".into()),
+                    name: Some(format!("cm-{i}")),
+                }))
+                .with_path("/data")
+            })
+            .collect()
+    }
+
+    /// The whole document as one `to_writer_pretty` writes it.
+    fn in_one_piece(report: &Report, options: &RenderOptions) -> String {
+        let mut text = serde_json::to_string_pretty(&ReportJson {
+            report,
+            options,
+            outline: false,
+        })
+        .unwrap();
+        text.push('\n');
+        text
+    }
+
+    #[test]
+    fn findings_written_in_parallel_batches_are_the_document_written_in_one_piece() {
+        let file = Arc::new(SourceFile::new("/repo/many.yaml", "x: 1\n".repeat(4)));
+        let options = RenderOptions::default().with_base_dir("/repo").with_timing(false);
+        for (n, suppressed, show) in [
+            (0, 0, false),
+            (1, 0, false),
+            (3, 2, true),
+            (0, 2, true),
+            (BATCH * 2 + 300, 5, true),
+        ] {
+            let report = Report {
+                findings: findings(n, &file),
+                suppressed: findings(suppressed, &file),
+                ..Report::default()
+            };
+            let options = RenderOptions {
+                show_suppressed: show,
+                ..options.clone()
+            };
+            let mut out = Vec::new();
+            render(&report, &options, &mut out).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            assert!(
+                out == in_one_piece(&report, &options),
+                "{n} findings, {suppressed} suppressed differ"
+            );
+            let value: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(value["findings"].as_array().unwrap().len(), n);
+        }
+    }
 }
