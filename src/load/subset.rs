@@ -25,6 +25,9 @@ use saphyr_parser::ScalarStyle;
 use super::yaml::{Builder, Frame, ParsedDocument, Problem};
 use crate::vocab::SourceFile;
 
+/// Flow collections nested deeper than this are saphyr's (its flow level is a `u8`).
+const MAX_FLOW_DEPTH: usize = 255;
+
 /// The file holds something outside the subset (or an error): the full parser reads it.
 #[derive(Debug)]
 pub(super) struct Unsupported;
@@ -44,6 +47,7 @@ pub(super) fn parse(file: &SourceFile) -> Option<(Vec<ParsedDocument>, Vec<Probl
             s: file.text.as_bytes(),
             text: &file.text,
             b: &mut builder,
+            last_line: std::cell::Cell::new((usize::MAX, None)),
         };
         reader.stream().ok()?;
         Some((builder.docs, builder.problems))
@@ -82,7 +86,7 @@ fn plain_bytes(b: &[u8]) -> bool {
 }
 
 /// A line with content (not blank, not only a comment).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct Line {
     start: usize,
     indent: usize,
@@ -108,6 +112,10 @@ struct Reader<'t, 'b, 'f> {
     s: &'t [u8],
     text: &'t str,
     b: &'b mut Builder<'f>,
+    /// The last [`Reader::content_line`] answer: every enclosing collection asks again
+    /// from the same place when a nested one ends, and blank or comment lines between
+    /// must not be skipped once per level.
+    last_line: std::cell::Cell<(usize, Option<Line>)>,
 }
 
 /// Bytes that may not start a plain scalar (YAML's indicators; `-` is handled apart).
@@ -162,7 +170,17 @@ impl<'t> Reader<'t, '_, '_> {
     }
 
     /// The first line from the line starting at `from` that has content.
-    fn content_line(&self, mut from: usize) -> Option<Line> {
+    fn content_line(&self, from: usize) -> Option<Line> {
+        let (at, line) = self.last_line.get();
+        if at == from {
+            return line;
+        }
+        let line = self.find_content_line(from);
+        self.last_line.set((from, line));
+        line
+    }
+
+    fn find_content_line(&self, mut from: usize) -> Option<Line> {
         while from < self.s.len() {
             let at = self.skip_spaces(from);
             match self.s.get(at) {
@@ -233,7 +251,7 @@ impl<'t> Reader<'t, '_, '_> {
             self.b.begin_document();
             let next = match self.byte(line.at()) {
                 b'[' | b'{' => {
-                    let end = self.flow(line.at())?;
+                    let end = self.flow(line.at(), 0)?;
                     self.rest_blank(end)?
                 }
                 _ => self.own_line(line)?,
@@ -490,7 +508,9 @@ impl<'t> Reader<'t, '_, '_> {
             // A quoted scalar followed by something else is a value (or an error).
             return Ok(None);
         }
-        if end - p > 1024 {
+        // A simple key may not run more than 1024 characters to its `:` (bytes here, which
+        // are at least as many).
+        if colon - p > 1024 {
             return Err(Unsupported);
         }
         Ok(Some(Key {
@@ -540,13 +560,17 @@ impl<'t> Reader<'t, '_, '_> {
 
     /// A flow collection value at `p` that closes on its line.
     fn flow_value(&mut self, p: usize, indent: usize) -> Read<usize> {
-        let end = self.flow(p)?;
+        let end = self.flow(p, 0)?;
         let next = self.rest_blank(end)?;
         self.after_value(next, indent)
     }
 
-    /// The flow collection opening at `p`; returns the position past its closing bracket.
-    fn flow(&mut self, p: usize) -> Read<usize> {
+    /// The flow collection opening at `p`, `depth` flow collections deep (saphyr allows
+    /// at most 255); returns the position past its closing bracket.
+    fn flow(&mut self, p: usize, depth: usize) -> Read<usize> {
+        if depth >= MAX_FLOW_DEPTH {
+            return Err(Unsupported);
+        }
         let map = self.s[p] == b'{';
         let close = if map { b'}' } else { b']' };
         let frame = if map {
@@ -584,7 +608,7 @@ impl<'t> Reader<'t, '_, '_> {
                     }
                 }
                 q = match self.byte(q) {
-                    b'[' | b'{' => self.flow(q)?,
+                    b'[' | b'{' => self.flow(q, depth + 1)?,
                     _ => self.flow_scalar(q, false)?.0,
                 };
                 q = self.skip_spaces(q);
@@ -633,6 +657,13 @@ impl<'t> Reader<'t, '_, '_> {
                         b',' | b'[' | b']' | b'{' | b'}' => break,
                         b':' if matches!(self.byte(q + 1), b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}') => break,
                         b'#' if self.s[q - 1] == b' ' => return Err(Unsupported),
+                        // saphyr refuses a word of `-` before a flow indicator anywhere in
+                        // a flow scalar (`[a -]`), as at its start.
+                        b'-' if self.s[q - 1] == b' '
+                            && matches!(self.byte(q + 1), b',' | b'[' | b']' | b'{' | b'}') =>
+                        {
+                            return Err(Unsupported);
+                        }
                         b' ' => {}
                         _ => end = q + 1,
                     }
@@ -900,9 +931,36 @@ mod tests {
             "\u{feff}a: 1\n",
             "a: b\u{2028}c\n",
             "- a\nb: 1\n",
+            // Found by differential fuzzing (saphyr reports a syntax error on each).
+            "[a -]",
+            "{a: b -}\n",
+            "[[b -]]",
         ] {
             let file = SourceFile::new("t.yaml", text.to_string());
             assert!(parse(&file).is_none(), "read by the subset: {text:?}");
+        }
+    }
+
+    #[test]
+    fn leaves_saphyr_its_limits_on_keys_and_flow_nesting() {
+        for text in [
+            format!("{}  : v\n", "a".repeat(1023)),
+            format!("\"{}\" : v\n", "a".repeat(1022)),
+            format!("- {}: v\n", "a".repeat(1025)),
+            format!("{}x{}\n", "[".repeat(256), "]".repeat(256)),
+        ] {
+            let file = SourceFile::new("t.yaml", text.clone());
+            assert!(parse(&file).is_none(), "read by the subset: {}...", &text[..40]);
+        }
+        for text in [
+            format!("{}: v\n", "a".repeat(1000)),
+            format!("{}x{}\n", "[".repeat(255), "]".repeat(255)),
+        ] {
+            assert!(
+                agree("limits.yaml", &text),
+                "not read by the subset: {}...",
+                &text[..40]
+            );
         }
     }
 
