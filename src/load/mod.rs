@@ -326,7 +326,9 @@ fn helm_template_note(path: &Path) -> Option<String> {
 
 /// Parses a file's text and sorts its documents into objects and findings.
 pub fn load_file(file: Arc<SourceFile>) -> Loaded {
-    let (parsed, problems) = yaml::parse_stream(&file);
+    // The subset reader when the file is written in its subset (nearly every manifest),
+    // else saphyr (see src/load/subset.rs).
+    let (parsed, problems) = subset::parse(&file).unwrap_or_else(|| yaml::parse_stream(&file));
     let mut out = Loaded::default();
     // Which document, and where in it, each problem is: one walk per document that has
     // problems (a file of many duplicate keys stays linear).

@@ -825,7 +825,7 @@ fn unescape(raw: &str) -> Read<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::parse_full;
+    use crate::load::yaml::parse_stream as parse_full;
 
     /// Reads `text` with both readers; when the subset reader accepts it, its trees (spans
     /// included) and problems must be the full parser's. Returns whether it accepted.

@@ -5,6 +5,9 @@
 //! billion-laughs file costs kilobytes), `<<` merge keys are applied, duplicate keys are
 //! reported at the second key, and a syntax error does not lose the rest of the stream:
 //! parsing resumes at the next `---` line after the error.
+//!
+//! Files written in the common subset of YAML are read by `subset.rs` instead, which
+//! drives the same `Builder`; `load_file` tries it first.
 
 use std::collections::HashMap;
 
@@ -63,9 +66,6 @@ pub struct Problem {
 pub fn parse_stream(file: &SourceFile) -> (Vec<ParsedDocument>, Vec<Problem>) {
     let patches = compat_patches(&file.text);
     if patches.is_empty() {
-        if let Some(read) = super::subset::parse(file) {
-            return read;
-        }
         let (docs, problems, _) = parse_both_ways(file, file, false);
         return (docs, problems);
     }
@@ -111,13 +111,6 @@ pub fn parse_stream(file: &SourceFile) -> (Vec<ParsedDocument>, Vec<Problem>) {
         return (docs, problems);
     }
     unreachable!("the loop returns")
-}
-
-/// What the full parser alone reads (the subset reader's tests compare against it).
-#[cfg(test)]
-pub(super) fn parse_full(file: &SourceFile) -> (Vec<ParsedDocument>, Vec<Problem>) {
-    let (docs, problems, _) = parse_both_ways(file, file, false);
-    (docs, problems)
 }
 
 /// One parse, with predicted repairs of quoted scalars and, when a prediction fails,
