@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::ScalarStyle;
 
-use super::yaml::{Builder, Frame, ParsedDocument, Problem};
+use super::yaml::{Builder, ParsedDocument, Problem};
 use crate::vocab::SourceFile;
 
 /// Flow collections nested deeper than this are saphyr's (its flow level is a `u8`).
@@ -306,15 +306,7 @@ impl<'t> Reader<'t, '_, '_> {
         } else {
             dash
         };
-        let items = self.b.spare_items.pop().unwrap_or_default();
-        self.b
-            .open(Frame::Seq {
-                items,
-                start: start as u32,
-                flow: false,
-                anchor: 0,
-            })
-            .map_err(|_| Unsupported)?;
+        self.b.open_seq(start as u32, false, 0).map_err(|_| Unsupported)?;
         let (mut dash, mut line_start) = (dash, line_start);
         loop {
             let next = self.seq_item(dash, indent, line_start)?;
@@ -356,18 +348,7 @@ impl<'t> Reader<'t, '_, '_> {
 
     /// A block mapping whose first key, `key`, is at `at`, column `indent`.
     fn map(&mut self, at: usize, indent: usize, key: Key<'t>) -> Read<usize> {
-        let entries = self.b.spare_entries.pop().unwrap_or_default();
-        self.b
-            .open(Frame::Map {
-                entries,
-                index: None,
-                pending: None,
-                merged: None,
-                start: at as u32,
-                flow: false,
-                anchor: 0,
-            })
-            .map_err(|_| Unsupported)?;
+        self.b.open_map(at as u32, false, 0).map_err(|_| Unsupported)?;
         let mut key = key;
         loop {
             if key.style == ScalarStyle::Plain && key.text == "<<" {
@@ -425,12 +406,7 @@ impl<'t> Reader<'t, '_, '_> {
     fn scalar_value(&mut self, p: usize, indent: usize) -> Read<usize> {
         let next = match self.byte(p) {
             q @ (b'"' | b'\'') => {
-                let (end, value) = self.quoted(p, q)?;
-                let style = if q == b'"' {
-                    ScalarStyle::DoubleQuoted
-                } else {
-                    ScalarStyle::SingleQuoted
-                };
+                let (end, value, style) = self.quoted(p, q)?;
                 self.emit(&value, style, p, end)?;
                 self.rest_blank(end)?
             }
@@ -471,15 +447,7 @@ impl<'t> Reader<'t, '_, '_> {
     fn key(&self, p: usize) -> Read<Option<Key<'t>>> {
         let c = self.byte(p);
         let (end, text, style) = match c {
-            b'"' | b'\'' => {
-                let (end, text) = self.quoted(p, c)?;
-                let style = if c == b'"' {
-                    ScalarStyle::DoubleQuoted
-                } else {
-                    ScalarStyle::SingleQuoted
-                };
-                (end, text, style)
-            }
+            b'"' | b'\'' => self.quoted(p, c)?,
             _ => {
                 if indicator(c) || c == b'\n' || c == b' ' || (c == b'-' && self.sep(p + 1)) {
                     return Ok(None);
@@ -523,8 +491,8 @@ impl<'t> Reader<'t, '_, '_> {
     }
 
     /// The one-line quoted scalar opening at `p` with quote `q`: its end (past the closing
-    /// quote) and value.
-    fn quoted(&self, p: usize, q: u8) -> Read<(usize, Cow<'t, str>)> {
+    /// quote), value and style.
+    fn quoted(&self, p: usize, q: u8) -> Read<(usize, Cow<'t, str>, ScalarStyle)> {
         let mut i = p + 1;
         let mut escaped = false;
         loop {
@@ -555,7 +523,12 @@ impl<'t> Reader<'t, '_, '_> {
             (true, b'\'') => Cow::Owned(raw.replace("''", "'")),
             (true, _) => Cow::Owned(unescape(raw)?),
         };
-        Ok((i + 1, value))
+        let style = if q == b'"' {
+            ScalarStyle::DoubleQuoted
+        } else {
+            ScalarStyle::SingleQuoted
+        };
+        Ok((i + 1, value, style))
     }
 
     /// A flow collection value at `p` that closes on its line.
@@ -573,25 +546,12 @@ impl<'t> Reader<'t, '_, '_> {
         }
         let map = self.s[p] == b'{';
         let close = if map { b'}' } else { b']' };
-        let frame = if map {
-            Frame::Map {
-                entries: self.b.spare_entries.pop().unwrap_or_default(),
-                index: None,
-                pending: None,
-                merged: None,
-                start: p as u32,
-                flow: true,
-                anchor: 0,
-            }
+        let opened = if map {
+            self.b.open_map(p as u32, true, 0)
         } else {
-            Frame::Seq {
-                items: self.b.spare_items.pop().unwrap_or_default(),
-                start: p as u32,
-                flow: true,
-                anchor: 0,
-            }
+            self.b.open_seq(p as u32, true, 0)
         };
-        self.b.open(frame).map_err(|_| Unsupported)?;
+        opened.map_err(|_| Unsupported)?;
         let mut q = self.skip_spaces(p + 1);
         if self.byte(q) != close {
             loop {
@@ -632,12 +592,7 @@ impl<'t> Reader<'t, '_, '_> {
     fn flow_scalar(&mut self, p: usize, key: bool) -> Read<(usize, bool)> {
         match self.byte(p) {
             q @ (b'"' | b'\'') => {
-                let (end, value) = self.quoted(p, q)?;
-                let style = if q == b'"' {
-                    ScalarStyle::DoubleQuoted
-                } else {
-                    ScalarStyle::SingleQuoted
-                };
+                let (end, value, style) = self.quoted(p, q)?;
                 self.emit(&value, style, p, end)?;
                 Ok((end, true))
             }

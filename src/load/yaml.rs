@@ -579,7 +579,7 @@ fn next_separator_line(file: &SourceFile, line: usize) -> Option<usize> {
     })
 }
 
-pub(super) enum Frame {
+enum Frame {
     Seq {
         items: Vec<Node>,
         start: u32,
@@ -599,7 +599,7 @@ pub(super) enum Frame {
     },
 }
 
-pub(super) struct PendingKey {
+struct PendingKey {
     key: CompactString,
     span: Span,
     merge: bool,
@@ -678,8 +678,8 @@ pub(super) struct Builder<'f> {
     /// collection grows in a buffer and is copied once, at its exact size, when it closes
     /// (growing each collection's own `Vec` reallocated it log2(n) times, then once more to
     /// shed the spare room).
-    pub(super) spare_items: Vec<Vec<Node>>,
-    pub(super) spare_entries: Vec<Vec<Entry>>,
+    spare_items: Vec<Vec<Node>>,
+    spare_entries: Vec<Vec<Entry>>,
     root: Option<Node>,
     /// Anchored nodes with their [`weight`].
     anchors: HashMap<usize, (Node, (usize, usize))>,
@@ -770,27 +770,8 @@ impl<'f> Builder<'f> {
                     let merge = style == ScalarStyle::Plain && text == "<<" && tag.is_none();
                     self.complete(node, anchor, merge)
                 }
-                Event::SequenceStart(anchor, _) => {
-                    let items = self.spare_items.pop().unwrap_or_default();
-                    self.open(Frame::Seq {
-                        items,
-                        start,
-                        flow: self.opens_flow(start, end, b'['),
-                        anchor,
-                    })
-                }
-                Event::MappingStart(anchor, _) => {
-                    let entries = self.spare_entries.pop().unwrap_or_default();
-                    self.open(Frame::Map {
-                        entries,
-                        index: None,
-                        pending: None,
-                        merged: None,
-                        start,
-                        flow: self.opens_flow(start, end, b'{'),
-                        anchor,
-                    })
-                }
+                Event::SequenceStart(anchor, _) => self.open_seq(start, self.opens_flow(start, end, b'['), anchor),
+                Event::MappingStart(anchor, _) => self.open_map(start, self.opens_flow(start, end, b'{'), anchor),
                 // A flow collection ends past its bracket (the event's span runs on over
                 // the spaces and comment after it); a block one where its last item ends.
                 Event::SequenceEnd | Event::MappingEnd => self.close(start + 1),
@@ -896,7 +877,32 @@ impl<'f> Builder<'f> {
         Node::new(value, span)
     }
 
-    pub(super) fn open(&mut self, frame: Frame) -> Result<(), String> {
+    /// Opens a sequence starting at `start` (its items grow in a spare buffer).
+    pub(super) fn open_seq(&mut self, start: u32, flow: bool, anchor: usize) -> Result<(), String> {
+        let items = self.spare_items.pop().unwrap_or_default();
+        self.open(Frame::Seq {
+            items,
+            start,
+            flow,
+            anchor,
+        })
+    }
+
+    /// Opens a mapping starting at `start` (its entries grow in a spare buffer).
+    pub(super) fn open_map(&mut self, start: u32, flow: bool, anchor: usize) -> Result<(), String> {
+        let entries = self.spare_entries.pop().unwrap_or_default();
+        self.open(Frame::Map {
+            entries,
+            index: None,
+            pending: None,
+            merged: None,
+            start,
+            flow,
+            anchor,
+        })
+    }
+
+    fn open(&mut self, frame: Frame) -> Result<(), String> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(format!("nesting is deeper than {MAX_DEPTH} levels"));
         }

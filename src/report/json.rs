@@ -212,7 +212,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::vocab::{Family, ObjectRef, RuleInfo, Severity, SourceFile, Span};
+    use crate::report::testing;
+    use crate::vocab::{Family, RuleInfo, Severity, SourceFile};
 
     static RULE: RuleInfo = RuleInfo {
         id: "synthetic",
@@ -224,24 +225,13 @@ mod tests {
     };
 
     fn findings(n: usize, file: &Arc<SourceFile>) -> Vec<Finding> {
-        (0..n)
-            .map(|i| {
-                Finding::new(
-                    &RULE,
-                    Severity::Warning,
-                    format!("finding {i}: \"quoted\"\n\tand é"),
-                    file,
-                    Span::new(0, 1),
-                )
-                .with_object(Some(ObjectRef {
-                    api_version: "v1".into(),
-                    kind: "ConfigMap".into(),
-                    namespace: Some("ns".into()),
-                    name: Some(format!("cm-{i}")),
-                }))
-                .with_path("/data")
-            })
-            .collect()
+        testing::findings(
+            &RULE,
+            file,
+            n,
+            |_| Severity::Warning,
+            |i| format!("finding {i}: \"quoted\"\n\tand é"),
+        )
     }
 
     /// The whole document as one `to_writer_pretty` writes it.

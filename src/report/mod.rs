@@ -21,6 +21,8 @@ pub(crate) mod json;
 pub(crate) mod junit;
 mod options;
 pub(crate) mod sarif;
+#[cfg(test)]
+mod testing;
 
 pub use options::RenderOptions;
 #[cfg(feature = "cli")]

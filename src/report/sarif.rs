@@ -455,7 +455,8 @@ mod tests {
 
     use std::sync::Arc;
 
-    use crate::vocab::{ObjectRef, SourceFile, Span};
+    use crate::report::testing;
+    use crate::vocab::SourceFile;
 
     static SYNTHETIC: RuleInfo = RuleInfo {
         id: "synthetic",
@@ -469,24 +470,7 @@ mod tests {
     /// `n` findings of one rule, one per object, the `i`-th at severity `severity(i)`.
     fn synthetic(n: usize, severity: impl Fn(usize) -> Severity) -> Report {
         let file = Arc::new(SourceFile::new("/repo/many.yaml", "x: 1\n".repeat(4)));
-        let findings = (0..n)
-            .map(|i| {
-                Finding::new(
-                    &SYNTHETIC,
-                    severity(i),
-                    format!("finding {i}"),
-                    &file,
-                    Span { start: 0, end: 1 },
-                )
-                .with_object(Some(ObjectRef {
-                    api_version: "v1".into(),
-                    kind: "ConfigMap".into(),
-                    namespace: Some("ns".into()),
-                    name: Some(format!("cm-{i}")),
-                }))
-                .with_path("/data")
-            })
-            .collect();
+        let findings = testing::findings(&SYNTHETIC, &file, n, severity, |i| format!("finding {i}"));
         Report {
             findings,
             rules: Arc::from(vec![RuleState {
